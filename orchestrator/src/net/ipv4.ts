@@ -1,0 +1,64 @@
+// IPv4 arithmetic on 32-bit unsigned numbers: parsing, formatting and subnet relations.
+import type { Cidr } from "../topology/model.ts";
+
+const OCTET = /^(0|[1-9][0-9]{0,2})$/;
+
+/** Parses `10.0.0.1`; returns null unless it is four decimal octets of 0..255. */
+export function parseAddress(text: string): number | null {
+  const parts = text.split(".");
+  if (parts.length !== 4) return null;
+  let value = 0;
+  for (const part of parts) {
+    if (!OCTET.test(part)) return null;
+    const octet = Number(part);
+    if (octet > 255) return null;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+
+export function formatAddress(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+export type CidrParse = { ok: true; cidr: Cidr } | { ok: false; reason: string };
+
+/** Parses `10.0.0.0/24`, refusing host bits: `10.0.0.1/24` is a mistake worth naming. */
+export function parseCidr(text: string): CidrParse {
+  const match = /^([0-9.]+)\/([0-9]{1,2})$/.exec(text.trim());
+  if (!match) return { ok: false, reason: `'${text}' is not an IPv4 subnet like 10.0.0.0/24` };
+  const base = parseAddress(match[1] as string);
+  const prefix = Number(match[2]);
+  if (base === null || prefix > 32) {
+    return { ok: false, reason: `'${text}' is not an IPv4 subnet like 10.0.0.0/24` };
+  }
+  const aligned = networkAddress(base, prefix);
+  if (aligned !== base) {
+    return {
+      ok: false,
+      reason: `'${text}' has host bits set; did you mean ${formatAddress(aligned)}/${prefix}?`,
+    };
+  }
+  return { ok: true, cidr: { base, prefix } };
+}
+
+export function formatCidr(cidr: Cidr): string {
+  return `${formatAddress(cidr.base)}/${cidr.prefix}`;
+}
+
+export function size(cidr: Cidr): number {
+  return 2 ** (32 - cidr.prefix);
+}
+
+export function networkAddress(address: number, prefix: number): number {
+  const blockSize = 2 ** (32 - prefix);
+  return address - (address % blockSize);
+}
+
+export function contains(cidr: Cidr, address: number): boolean {
+  return address >= cidr.base && address < cidr.base + size(cidr);
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.base < b.base + size(b) && b.base < a.base + size(a);
+}

@@ -1,0 +1,72 @@
+// A topology after loading: every default applied, every address resolved to a host part, every
+// file read. This is what the planner consumes; it is plain data, so it can be serialised.
+
+/** An IPv4 subnet as a 32-bit base address and a prefix length. */
+export interface Cidr {
+  base: number;
+  prefix: number;
+}
+
+export interface NetworkDef {
+  name: string;
+  /** The subnet as written in the topology; instances get their own, of the same size. */
+  subnet: Cidr;
+  /** Hub mode: every node on it sees all of its unicast traffic (sniffing labs). */
+  sniffable: boolean;
+}
+
+export interface Attachment {
+  network: string;
+  /** Offset of the node's address inside the subnet: `.53` in a /24 is 53. Kept per instance. */
+  hostIndex: number;
+}
+
+export interface FileDef {
+  path: string;
+  contentBase64: string;
+  mode: number;
+}
+
+export interface Limits {
+  memoryBytes: number;
+  nanoCpus: number;
+  pids: number;
+}
+
+export interface ReadyCheck {
+  command: string;
+  timeoutSeconds: number;
+}
+
+export interface NodeDef {
+  name: string;
+  role: string;
+  /** Docker image reference; the role's image unless the topology overrides it. */
+  image: string;
+  /** In the order written: the first is the node's primary network. */
+  attachments: Attachment[];
+  env: Record<string, string>;
+  files: FileDef[];
+  start: string[];
+  capabilities: string[];
+  sysctls: Record<string, string>;
+  limits: Limits;
+  ready: ReadyCheck | null;
+  /** Nodes that must be started and ready before this one. */
+  after: string[];
+}
+
+export interface Topology {
+  name: string;
+  description: string;
+  networks: NetworkDef[];
+  nodes: NodeDef[];
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  memoryBytes: 256 * 1024 * 1024,
+  nanoCpus: 500_000_000,
+  pids: 256,
+};
+
+export const DEFAULT_READY_TIMEOUT_SECONDS = 30;

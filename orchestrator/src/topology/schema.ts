@@ -1,0 +1,85 @@
+// The shape of a topology YAML file as written by an instructor. Only the form of each field is
+// checked here; relations between fields (addresses inside subnets, references to other nodes,
+// files on disk) are checked by `semantics.ts`, which knows where every value stands in the file.
+import { z } from "zod";
+
+/** Lowercase DNS label: usable as a hostname, in Docker names and in labels, never in a shell. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;
+const name = (what: string) =>
+  z
+    .string()
+    .regex(
+      NAME_PATTERN,
+      `${what} must start with a lowercase letter and hold only a-z, 0-9 and '-' (30 at most)`,
+    )
+    .refine((s) => !s.endsWith("-"), `${what} must not end with '-'`);
+
+/** `256m`, `1g`, `512k` or a plain number of bytes. */
+export const MEMORY_PATTERN = /^[0-9]+(\.[0-9]+)?[kmg]?$/i;
+
+const limits = z.strictObject({
+  memory: z
+    .union([z.number().int().positive(), z.string().regex(MEMORY_PATTERN, "memory must look like 256m, 1g or a number of bytes")])
+    .optional(),
+  cpus: z.number().positive().max(64).optional(),
+  pids: z.number().int().min(16).max(65536).optional(),
+});
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const file = z
+  .strictObject({
+    path: z.string().startsWith("/", "path must be absolute inside the node"),
+    content: z.string().optional(),
+    source: z.string().min(1).optional(),
+    mode: z
+      .union([z.string().regex(/^0?[0-7]{3,4}$/, "mode must be octal, like 0644"), z.number().int()])
+      .optional(),
+  })
+  .refine((f) => (f.content === undefined) !== (f.source === undefined), {
+    message: "give exactly one of content or source",
+  });
+
+const ready = z.strictObject({
+  command: z.string().min(1),
+  timeout: z.number().positive().max(600).optional(),
+});
+
+/** A node's attachment: `.53` (host part), `10.0.0.53` (full address), or `auto`/empty. */
+const attachment = z.union([z.string(), z.null()]);
+
+const node = z.strictObject({
+  role: name("role").optional(),
+  image: z.string().min(1).optional(),
+  networks: z.record(name("network name"), attachment),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and '_'"), scalar).optional(),
+  files: z.array(file).optional(),
+  start: z.array(z.string().min(1)).optional(),
+  capabilities: z.array(z.string()).optional(),
+  sysctls: z.record(z.string(), scalar).optional(),
+  limits: limits.optional(),
+  ready: ready.optional(),
+  after: z.array(name("node name")).optional(),
+});
+
+const network = z.strictObject({
+  subnet: z.string(),
+  sniffable: z.boolean().optional(),
+});
+
+export const topologySchema = z.strictObject({
+  name: name("name"),
+  description: z.string().optional(),
+  defaults: z
+    .strictObject({
+      role: name("role").optional(),
+      limits: limits.optional(),
+    })
+    .optional(),
+  networks: z.record(name("network name"), network),
+  nodes: z.record(name("node name"), node),
+});
+
+export type TopologyDocument = z.infer<typeof topologySchema>;
+export type NodeDocument = z.infer<typeof node>;
+export { name as nameSchema };
