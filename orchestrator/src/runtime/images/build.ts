@@ -1,0 +1,66 @@
+// Builds the images of images/ on an engine, each only when its folder (or its parent image)
+// changed since the last build: the folder's content hash is kept in a label on the image.
+import { readdirSync } from "node:fs";
+import { type Engine, imageId, isNotFound } from "../engine.ts";
+import { BASE_FOLDER, IMAGE_HASH_LABEL, type ImageSource, listImageSources } from "./catalog.ts";
+import { folderHash } from "./content-hash.ts";
+import { consumeProgress } from "./progress.ts";
+import { ensureRootfs, type Log } from "./rootfs.ts";
+
+export interface ImageResult {
+  tag: string;
+  built: boolean;
+}
+
+export interface BuildOptions {
+  log: Log;
+  /** Rebuild even when the content hash matches. */
+  force?: boolean;
+}
+
+export async function ensureImages(engine: Engine, options: BuildOptions): Promise<ImageResult[]> {
+  const results: ImageResult[] = [];
+  const sources = listImageSources();
+  const base = sources.find((s) => s.folder === BASE_FOLDER);
+  if (!base) throw new Error(`images/${BASE_FOLDER}/Dockerfile is missing`);
+  const rootfs = await ensureRootfs(engine, options.log);
+  results.push(await ensureImage(engine, base, { ROOTFS: rootfs }, rootfs, options));
+  for (const source of sources) {
+    if (source !== base) results.push(await ensureImage(engine, source, {}, base.tag, options));
+  }
+  return results;
+}
+
+async function ensureImage(
+  engine: Engine,
+  source: ImageSource,
+  buildargs: Record<string, string>,
+  parent: string,
+  options: BuildOptions,
+): Promise<ImageResult> {
+  const parentId = await imageId(engine, parent);
+  const hash = folderHash(source.dir, `${parentId}${JSON.stringify(buildargs)}`);
+  if (!options.force && (await labelOf(engine, source.tag)) === hash) {
+    options.log(`${source.tag} is up to date`);
+    return { tag: source.tag, built: false };
+  }
+  options.log(`building ${source.tag}`);
+  const stream = await engine.buildImage(
+    { context: source.dir, src: readdirSync(source.dir, { recursive: true, encoding: "utf8" }) },
+    { t: source.tag, buildargs, labels: { [IMAGE_HASH_LABEL]: hash }, rm: true, forcerm: true },
+  );
+  await consumeProgress(stream, (line) => {
+    // Steps and errors are worth showing; package managers' chatter is not.
+    if (/^Step \d+\/\d+/.test(line)) options.log(`  [${source.folder}] ${line}`);
+  });
+  return { tag: source.tag, built: true };
+}
+
+async function labelOf(engine: Engine, tag: string): Promise<string | undefined> {
+  try {
+    return (await engine.getImage(tag).inspect()).Config.Labels?.[IMAGE_HASH_LABEL];
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}

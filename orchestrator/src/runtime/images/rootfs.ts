@@ -1,0 +1,67 @@
+// The Debian root file system the base image starts from: debian:bookworm-slim when a registry
+// answers, otherwise the same release bootstrapped offline with debootstrap (Debian's package
+// archive is reachable where registries are not) and imported as an image.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { type Engine, errorMessage, imageId } from "../engine.ts";
+import { consumeProgress } from "./progress.ts";
+
+export const REGISTRY_ROOTFS = "debian:bookworm-slim";
+export const BOOTSTRAPPED_ROOTFS = "socketlab/rootfs:bookworm";
+const SUITE = "bookworm";
+const MIRROR = process.env.SOCKETLAB_DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
+
+export type Log = (line: string) => void;
+
+/** Returns the reference of a root file system image present on the engine. */
+export async function ensureRootfs(engine: Engine, log: Log): Promise<string> {
+  for (const reference of [REGISTRY_ROOTFS, BOOTSTRAPPED_ROOTFS]) {
+    if (await imageId(engine, reference)) return reference;
+  }
+  try {
+    log(`pulling ${REGISTRY_ROOTFS}`);
+    await consumeProgress(await engine.pull(REGISTRY_ROOTFS), () => {});
+    return REGISTRY_ROOTFS;
+  } catch (error) {
+    log(`cannot pull ${REGISTRY_ROOTFS} (${errorMessage(error)}); bootstrapping it offline`);
+  }
+  await bootstrapRootfs(engine, log);
+  return BOOTSTRAPPED_ROOTFS;
+}
+
+async function bootstrapRootfs(engine: Engine, log: Log): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "socketlab-rootfs-"));
+  try {
+    log(`debootstrap --variant=minbase ${SUITE} (about a minute)`);
+    await run("debootstrap", ["--variant=minbase", SUITE, dir, MIRROR], log);
+    log(`importing the root file system as ${BOOTSTRAPPED_ROOTFS}`);
+    const tar = spawn("tar", ["-C", dir, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
+    const [repo, tag] = BOOTSTRAPPED_ROOTFS.split(":");
+    const response = await engine.importImage(tar.stdout, { repo, tag });
+    await consumeProgress(response, () => {});
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function run(command: string, args: string[], log: Log): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    for (const output of [child.stdout, child.stderr]) {
+      createInterface({ input: output }).on("line", (line) => log(`  ${line}`));
+    }
+    child.on("error", (error) =>
+      reject(
+        new Error(
+          `cannot run ${command} (${error.message}); install it (Debian: apt-get install ${command})`,
+        ),
+      ),
+    );
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} failed with exit status ${code}`)),
+    );
+  });
+}
