@@ -62,3 +62,16 @@ export function contains(cidr: Cidr, address: number): boolean {
 export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.base < b.base + size(b) && b.base < a.base + size(a);
 }
+
+/**
+ * Parses a subnet as other software reports it, clearing any host bits (`10.0.0.1/24` is
+ * 10.0.0.0/24): for subnets we must avoid rather than create, being lenient is the safe side.
+ */
+export function parseCidrLoose(text: string): Cidr | null {
+  const match = /^([0-9.]+)\/([0-9]{1,2})$/.exec(text.trim());
+  if (!match) return null;
+  const address = parseAddress(match[1] as string);
+  const prefix = Number(match[2]);
+  if (address === null || prefix > 32) return null;
+  return { base: networkAddress(address, prefix), prefix };
+}

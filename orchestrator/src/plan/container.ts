@@ -1,0 +1,43 @@
+// The parts of a container's definition derived from its node: environment, host entries and
+// the command that runs the node's start commands.
+import type { EndpointPlan } from "./types.ts";
+
+/** `KEY=value` for Docker, sorted by key so that the node's hash ignores the order written. */
+export function envList(env: Record<string, string>): string[] {
+  return Object.keys(env)
+    .sort()
+    .map((key) => `${key}=${env[key]}`);
+}
+
+/**
+ * The container's command: the start commands in order, stopping at the first failure, then a
+ * wait that keeps the container alive (it runs under Docker's init, which forwards signals).
+ * Start commands must return: a daemon has to background itself, or the command end with `&`,
+ * otherwise the commands after it never run.
+ */
+export function startCommand(start: readonly string[]): string[] {
+  const script =
+    start.length === 0
+      ? "exec sleep infinity"
+      : ["set -e", ...start, "exec sleep infinity"].join("\n");
+  return ["/bin/sh", "-c", script];
+}
+
+/**
+ * `name:address` for every other node, in topology order. The address is the other node's on
+ * the first network this node shares with it, in this node's attachment order, so traffic to it
+ * stays on a direct link; with no network in common, it is the other node's primary address.
+ */
+export function extraHosts(self: string, endpoints: ReadonlyMap<string, EndpointPlan[]>): string[] {
+  const own = endpoints.get(self) ?? [];
+  const hosts: string[] = [];
+  for (const [name, theirs] of endpoints) {
+    if (name === self) continue;
+    const shared = own
+      .map((mine) => theirs.find((other) => other.network === mine.network))
+      .find((endpoint) => endpoint !== undefined);
+    const endpoint = shared ?? theirs[0];
+    if (endpoint !== undefined) hosts.push(`${name}:${endpoint.address}`);
+  }
+  return hosts;
+}

@@ -1,0 +1,110 @@
+// The planner: from a resolved topology and a request, everything the runtime needs to build
+// one lab instance. Pure: no I/O, the same input always gives the same plan.
+import { formatAddress, formatCidr } from "../net/ipv4.ts";
+import type { Cidr, NetworkDef, NodeDef, Topology } from "../topology/model.ts";
+import { envList, extraHosts, startCommand } from "./container.ts";
+import {
+  type LabelContext,
+  type NodeSpec,
+  networkHash,
+  networkLabels,
+  nodeHash,
+  nodeLabels,
+} from "./labels.ts";
+import { bridgeName, containerName, networkName, validateLabId, validateOwner } from "./naming.ts";
+import { startWaves } from "./order.ts";
+import { allocateSubnets } from "./subnets.ts";
+import type { EndpointPlan, LabPlan, NetworkPlan, NodePlan, PlanRequest } from "./types.ts";
+
+export type PlanResult = { ok: true; plan: LabPlan } | { ok: false; error: string };
+
+/**
+ * Plans lab `request.lab` of `topology`. Fails when the lab id or owner is invalid or when the
+ * pool has no room left; a topology the loader would reject (unknown networks or nodes, cycles)
+ * is a programmer error and throws.
+ */
+export function planLab(topology: Topology, request: PlanRequest): PlanResult {
+  const invalid = validateLabId(request.lab) ?? validateOwner(request.owner);
+  if (invalid !== null) return { ok: false, error: invalid };
+  const allocation = allocateSubnets(topology.networks, request);
+  if (!allocation.ok) return allocation;
+  const { subnets } = allocation;
+
+  const context: LabelContext = { lab: request.lab, owner: request.owner, topology: topology.name };
+  const networks = topology.networks.map((network) =>
+    planNetwork(context, network, subnetOf(subnets, network.name)),
+  );
+  const endpoints = new Map(
+    topology.nodes.map((node) => [node.name, planEndpoints(request.lab, node, subnets)]),
+  );
+  const nodes = topology.nodes.map((node) => planNode(context, node, endpoints));
+  return {
+    ok: true,
+    plan: {
+      lab: request.lab,
+      owner: request.owner,
+      topology: topology.name,
+      networks,
+      nodes,
+      startWaves: startWaves(topology.nodes),
+    },
+  };
+}
+
+function planNetwork(context: LabelContext, network: NetworkDef, subnet: Cidr): NetworkPlan {
+  const spec = {
+    name: network.name,
+    dockerName: networkName(context.lab, network.name),
+    bridgeName: bridgeName(context.lab, network.name),
+    subnet: formatCidr(subnet),
+    gateway: formatAddress(subnet.base + 1),
+    sniffable: network.sniffable,
+  };
+  const hash = networkHash(spec);
+  return { ...spec, labels: networkLabels(context, network.name, hash), hash };
+}
+
+/** The node's address on each network is the instance subnet plus the topology's host part. */
+function planEndpoints(
+  lab: string,
+  node: NodeDef,
+  subnets: ReadonlyMap<string, Cidr>,
+): EndpointPlan[] {
+  return node.attachments.map((attachment) => ({
+    network: attachment.network,
+    dockerNetwork: networkName(lab, attachment.network),
+    address: formatAddress(subnetOf(subnets, attachment.network).base + attachment.hostIndex),
+  }));
+}
+
+function planNode(
+  context: LabelContext,
+  node: NodeDef,
+  endpoints: ReadonlyMap<string, EndpointPlan[]>,
+): NodePlan {
+  // Copies, so that nothing in the plan aliases the topology.
+  const spec: NodeSpec = {
+    name: node.name,
+    containerName: containerName(context.lab, node.name),
+    hostname: node.name,
+    image: node.image,
+    endpoints: endpoints.get(node.name) ?? [],
+    env: envList(node.env),
+    extraHosts: extraHosts(node.name, endpoints),
+    files: node.files.map((file) => ({ ...file })),
+    command: startCommand(node.start),
+    capabilities: [...node.capabilities],
+    sysctls: { ...node.sysctls },
+    limits: { ...node.limits },
+    ready: node.ready === null ? null : { ...node.ready },
+    after: [...node.after],
+  };
+  const hash = nodeHash(spec);
+  return { ...spec, labels: nodeLabels(context, node.name, hash), hash };
+}
+
+function subnetOf(subnets: ReadonlyMap<string, Cidr>, network: string): Cidr {
+  const subnet = subnets.get(network);
+  if (subnet === undefined) throw new Error(`no network '${network}' in the topology`);
+  return subnet;
+}
