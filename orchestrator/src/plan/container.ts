@@ -9,17 +9,24 @@ export function envList(env: Record<string, string>): string[] {
     .map((key) => `${key}=${env[key]}`);
 }
 
+/** Written when the start commands have all returned: the node is started. */
+export const STARTED_MARKER = "/run/socketlab-started";
+
 /**
- * The container's command: the start commands in order, stopping at the first failure, then a
- * wait that keeps the container alive (it runs under Docker's init, which forwards signals).
+ * The container's command: the start commands in order, stopping at the first failure, then the
+ * started marker, then a wait that keeps the container alive (it runs under Docker's init, which
+ * forwards signals). The marker is cleared first because a restarted container keeps its files.
  * Start commands must return: a daemon has to background itself, or the command end with `&`,
  * otherwise the commands after it never run.
  */
 export function startCommand(start: readonly string[]): string[] {
-  const script =
-    start.length === 0
-      ? "exec sleep infinity"
-      : ["set -e", ...start, "exec sleep infinity"].join("\n");
+  const script = [
+    `rm -f ${STARTED_MARKER}`,
+    "set -e",
+    ...start,
+    `touch ${STARTED_MARKER}`,
+    "exec sleep infinity",
+  ].join("\n");
   return ["/bin/sh", "-c", script];
 }
 

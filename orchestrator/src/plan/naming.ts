@@ -28,11 +28,11 @@ export function validateOwner(owner: string): string | null {
 }
 
 export function containerName(lab: string, node: string): string {
-  return `sl-${lab}-${node}`;
+  return `sl_${lab}_${node}`;
 }
 
 export function networkName(lab: string, network: string): string {
-  return `sl-${lab}-${network}`;
+  return `sl_${lab}_${network}`;
 }
 
 /**

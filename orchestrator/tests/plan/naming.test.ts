@@ -66,9 +66,9 @@ describe("validateOwner", () => {
 });
 
 describe("Docker names", () => {
-  it("prefixes containers and networks with sl-<lab>-", () => {
-    expect(containerName("alice", "web")).toBe("sl-alice-web");
-    expect(networkName("alice", "lan")).toBe("sl-alice-lan");
+  it("prefixes containers and networks with sl_<lab>_", () => {
+    expect(containerName("alice", "web")).toBe("sl_alice_web");
+    expect(networkName("alice", "lan")).toBe("sl_alice_lan");
   });
 });
 

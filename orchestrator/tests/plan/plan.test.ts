@@ -51,7 +51,7 @@ describe("planLab", () => {
       networks: [
         {
           name: "lan",
-          dockerName: "sl-alice-lan",
+          dockerName: "sl_alice_lan",
           bridgeName: "slfcb1019e9f0ff",
           subnet: "10.200.0.0/24",
           gateway: "10.200.0.1",
@@ -61,7 +61,7 @@ describe("planLab", () => {
         },
         {
           name: "dmz",
-          dockerName: "sl-alice-dmz",
+          dockerName: "sl_alice_dmz",
           bridgeName: "slf9f33c8a94b54",
           subnet: "10.200.1.0/24",
           gateway: "10.200.1.1",
@@ -73,12 +73,12 @@ describe("planLab", () => {
       nodes: [
         {
           name: "router",
-          containerName: "sl-alice-router",
+          containerName: "sl_alice_router",
           hostname: "router",
           image: "socketlab/host:latest",
           endpoints: [
-            { network: "lan", dockerNetwork: "sl-alice-lan", address: "10.200.0.254" },
-            { network: "dmz", dockerNetwork: "sl-alice-dmz", address: "10.200.1.254" },
+            { network: "lan", dockerNetwork: "sl_alice_lan", address: "10.200.0.254" },
+            { network: "dmz", dockerNetwork: "sl_alice_dmz", address: "10.200.1.254" },
           ],
           env: [],
           extraHosts: ["web:10.200.1.80"],
@@ -86,7 +86,7 @@ describe("planLab", () => {
           command: [
             "/bin/sh",
             "-c",
-            "set -e\nip route add 10.0.0.0/8 via 172.16.0.1\ndnsmasq\nexec sleep infinity",
+            "rm -f /run/socketlab-started\nset -e\nip route add 10.0.0.0/8 via 172.16.0.1\ndnsmasq\ntouch /run/socketlab-started\nexec sleep infinity",
           ],
           capabilities: ["NET_ADMIN"],
           sysctls: { "net.ipv4.ip_forward": "1" },
@@ -98,14 +98,18 @@ describe("planLab", () => {
         },
         {
           name: "web",
-          containerName: "sl-alice-web",
+          containerName: "sl_alice_web",
           hostname: "web",
           image: "socketlab/host:latest",
-          endpoints: [{ network: "dmz", dockerNetwork: "sl-alice-dmz", address: "10.200.1.80" }],
+          endpoints: [{ network: "dmz", dockerNetwork: "sl_alice_dmz", address: "10.200.1.80" }],
           env: ["A_FIRST=x=y", "PORT=80"],
           extraHosts: ["router:10.200.1.254"],
           files: [{ path: "/srv/index.html", contentBase64: "aGk=", mode: 0o644 }],
-          command: ["/bin/sh", "-c", "exec sleep infinity"],
+          command: [
+            "/bin/sh",
+            "-c",
+            "rm -f /run/socketlab-started\nset -e\ntouch /run/socketlab-started\nexec sleep infinity",
+          ],
           capabilities: [],
           sysctls: {},
           limits: { memoryBytes: 268435456, nanoCpus: 500000000, pids: 256 },
@@ -160,7 +164,7 @@ describe("planLab", () => {
     const second = plan(small, { lab: "bob", taken });
     expect(second.networks.map((n) => n.subnet)).toEqual(["10.200.2.0/24", "10.200.3.0/24"]);
     expect(nodeOf(second, "web").endpoints[0]?.address).toBe("10.200.3.80");
-    expect(nodeOf(second, "web").containerName).toBe("sl-bob-web");
+    expect(nodeOf(second, "web").containerName).toBe("sl_bob_web");
   });
 
   it("keeps existing subnets, so planning again converges", () => {
@@ -293,7 +297,7 @@ describe("hashes", () => {
   it("are the same across runs (pinned values)", () => {
     const lab = plan(base);
     expect(lab.networks.map((n) => n.hash)).toEqual(["5376702becf58477", "404666b955a14f4c"]);
-    expect(lab.nodes.map((n) => n.hash)).toEqual(["10c910d547d48bf2", "76a99ceba5aab220"]);
+    expect(lab.nodes.map((n) => n.hash)).toEqual(["7cdaa85216404ae5", "a02115531c2ba6f5"]);
   });
 
   it("ignore the order in which maps were written", () => {
