@@ -16,6 +16,8 @@ export interface BuildOptions {
   log: Log;
   /** Rebuild even when the content hash matches. */
   force?: boolean;
+  /** Say nothing of images that are up to date. */
+  quiet?: boolean;
 }
 
 export async function ensureImages(engine: Engine, options: BuildOptions): Promise<ImageResult[]> {
@@ -41,7 +43,7 @@ async function ensureImage(
   const parentId = await imageId(engine, parent);
   const hash = folderHash(source.dir, `${parentId}${JSON.stringify(buildargs)}`);
   if (!options.force && (await labelOf(engine, source.tag)) === hash) {
-    options.log(`${source.tag} is up to date`);
+    if (!options.quiet) options.log(`${source.tag} is up to date`);
     return { tag: source.tag, built: false };
   }
   options.log(`building ${source.tag}`);

@@ -1,0 +1,24 @@
+// Every socketlab command, in the order `socketlab help` lists them.
+import { down } from "./down.ts";
+import { exec } from "./exec.ts";
+import { images } from "./images.ts";
+import { ls } from "./ls.ts";
+import { reset } from "./reset.ts";
+import { status } from "./status.ts";
+import { up } from "./up.ts";
+import { validate } from "./validate.ts";
+
+export interface Command {
+  name: string;
+  synopsis: string;
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const COMMANDS: Command[] = [validate, up, ls, status, exec, reset, down, images];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));
+  const lines = COMMANDS.map((c) => `  socketlab ${c.synopsis.padEnd(width)}  ${c.summary}`);
+  return `usage:\n${lines.join("\n")}\n`;
+}

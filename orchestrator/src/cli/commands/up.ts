@@ -1,0 +1,47 @@
+import { userInfo } from "node:os";
+import { upLab } from "../../labs/lifecycle.ts";
+import { labStatus } from "../../labs/status.ts";
+import { connectEngine } from "../../runtime/engine.ts";
+import { ensureImages } from "../../runtime/images/build.ts";
+import { formatDiagnostic, loadTopologyFile } from "../../topology/load.ts";
+import { parse, printJson } from "../args.ts";
+import { printLabStatus } from "./status.ts";
+import type { Command } from "./index.ts";
+
+export const up: Command = {
+  name: "up",
+  synopsis: "up FILE --lab ID [--owner NAME] [--json]",
+  summary: "create a lab from a topology, or bring an existing one in line with it",
+  async run(args) {
+    const { positionals, values } = parse(
+      args,
+      {
+        lab: { type: "string" },
+        owner: { type: "string", default: userInfo().username },
+        json: { type: "boolean", default: false },
+      },
+      ["FILE"],
+    );
+    if (!values.lab) {
+      process.stderr.write("socketlab: up needs --lab ID\n");
+      return 2;
+    }
+    // Nothing touches Docker until the topology is known to be sound.
+    const loaded = await loadTopologyFile(positionals[0] as string);
+    if (!loaded.ok) {
+      for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      return 1;
+    }
+    const engine = await connectEngine();
+    // Missing or outdated socketlab images are built first (cached: quick when all are current).
+    await ensureImages(engine, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
+    const { report } = await upLab(engine, loaded.topology, { lab: values.lab, owner: values.owner });
+    const status = await labStatus(engine, values.lab);
+    if (values.json) {
+      printJson({ status, changes: report });
+    } else if (status) {
+      printLabStatus(status);
+    }
+    return 0;
+  },
+};

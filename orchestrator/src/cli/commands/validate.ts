@@ -1,0 +1,24 @@
+import { formatDiagnostic, loadTopologyFile } from "../../topology/load.ts";
+import { parse } from "../args.ts";
+import type { Command } from "./index.ts";
+
+export const validate: Command = {
+  name: "validate",
+  synopsis: "validate FILE...",
+  summary: "check topology files; every problem as FILE:LINE:COL, exit 1 if any",
+  async run(args) {
+    const { positionals: files } = parse(args, {}, ["FILE"]);
+    let failed = false;
+    for (const file of files) {
+      const result = await loadTopologyFile(file);
+      if (result.ok) {
+        const { nodes, networks } = result.topology;
+        process.stdout.write(`${file}: ok (${nodes.length} nodes, ${networks.length} networks)\n`);
+      } else {
+        failed = true;
+        for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      }
+    }
+    return failed ? 1 : 0;
+  },
+};

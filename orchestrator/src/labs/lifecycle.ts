@@ -1,0 +1,113 @@
+// The life of a lab instance: bring it up (or converge it), reset nodes or all of it, take it
+// down. Everything is found again from the engine, so any process can pick up where another
+// left off.
+import { subnetPool } from "../config.ts";
+import { validateLabId } from "../plan/naming.ts";
+import { planLab } from "../plan/plan.ts";
+import type { LabPlan } from "../plan/types.ts";
+import { type ConvergeReport, converge } from "../runtime/converge.ts";
+import type { Engine } from "../runtime/engine.ts";
+import { engineSubnets, labInventory } from "../runtime/inventory.ts";
+import { readLabRecord } from "../runtime/lab-record.ts";
+import { SubnetConflictError } from "../runtime/networks.ts";
+import { destroyLab, removeNodes } from "../runtime/teardown.ts";
+import type { Topology } from "../topology/model.ts";
+
+/** A request that cannot be carried out as asked; nothing was changed. */
+export class LabRequestError extends Error {}
+
+export interface UpRequest {
+  lab: string;
+  owner: string;
+}
+
+export interface UpResult {
+  plan: LabPlan;
+  report: ConvergeReport;
+}
+
+const PLAN_ATTEMPTS = 3;
+
+export async function upLab(engine: Engine, topology: Topology, request: UpRequest): Promise<UpResult> {
+  const labError = validateLabId(request.lab);
+  if (labError) throw new LabRequestError(labError);
+  const record = await readLabRecord(engine, request.lab);
+  if (record && record.topology !== topology.name) {
+    throw new LabRequestError(
+      `lab ${request.lab} runs topology '${record.topology}', not '${topology.name}'; take it down first`,
+    );
+  }
+  if (record && record.owner !== request.owner) {
+    throw new LabRequestError(`lab ${request.lab} belongs to '${record.owner}', not '${request.owner}'`);
+  }
+  // Another lab may take a subnet between planning and creating: plan again with it known.
+  for (let attempt = 1; ; attempt++) {
+    const plan = await planOnEngine(engine, topology, request);
+    try {
+      return { plan, report: await converge(engine, plan) };
+    } catch (error) {
+      if (!(error instanceof SubnetConflictError) || attempt >= PLAN_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function planOnEngine(engine: Engine, topology: Topology, request: UpRequest): Promise<LabPlan> {
+  const [subnets, inventory] = await Promise.all([
+    engineSubnets(engine),
+    labInventory(engine, request.lab),
+  ]);
+  const existing = Object.fromEntries(
+    inventory.networks.filter((n) => n.subnet).map((n) => [n.name, n.subnet as string]),
+  );
+  const result = planLab(topology, {
+    lab: request.lab,
+    owner: request.owner,
+    pool: subnetPool(),
+    taken: subnets.filter((s) => s.lab !== request.lab).map((s) => s.subnet),
+    existing,
+  });
+  if (!result.ok) throw new LabRequestError(result.error);
+  return result.plan;
+}
+
+async function requireRecord(engine: Engine, lab: string): Promise<LabPlan> {
+  const plan = await readLabRecord(engine, lab);
+  if (!plan) throw new LabRequestError(`no lab '${lab}' on this engine`);
+  return plan;
+}
+
+/** Recreates nodes from their images (pristine file systems, same addresses). */
+export async function resetNodes(engine: Engine, lab: string, nodes: string[]): Promise<ConvergeReport> {
+  const plan = await requireRecord(engine, lab);
+  const unknown = nodes.filter((name) => !plan.nodes.some((n) => n.name === name));
+  if (unknown.length > 0) {
+    throw new LabRequestError(
+      `lab ${lab} has no node ${unknown.join(", ")}; its nodes: ${plan.nodes.map((n) => n.name).join(", ")}`,
+    );
+  }
+  await removeNodes(engine, lab, nodes);
+  return converge(engine, plan);
+}
+
+/** Takes a lab down entirely; a lab that is not there is not an error. */
+export async function downLab(engine: Engine, lab: string): Promise<void> {
+  const labError = validateLabId(lab);
+  if (labError) throw new LabRequestError(labError);
+  await destroyLab(engine, lab);
+}
+
+/** The id of a lab node's container, for exec and terminals. */
+export async function nodeContainer(engine: Engine, lab: string, node: string): Promise<string> {
+  const plan = await requireRecord(engine, lab);
+  if (!plan.nodes.some((n) => n.name === node)) {
+    throw new LabRequestError(
+      `lab ${lab} has no node '${node}'; its nodes: ${plan.nodes.map((n) => n.name).join(", ")}`,
+    );
+  }
+  const inventory = await labInventory(engine, lab);
+  const container = inventory.containers.find((c) => c.name === node);
+  if (container?.state !== "running") {
+    throw new LabRequestError(`node ${node} of lab ${lab} is not running; reset it with 'socketlab reset ${lab} ${node}'`);
+  }
+  return container.id;
+}

@@ -1,0 +1,54 @@
+// An exec wired to the caller's terminal or pipes: `socketlab exec`. With a TTY the terminal
+// goes raw and follows window resizes; without one, stdout and stderr stay apart.
+import type { Engine } from "./engine.ts";
+
+export interface AttachOptions {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  tty: boolean;
+}
+
+/** Runs `command` in the container and resolves with its exit status. */
+export async function execAttached(
+  engine: Engine,
+  container: string,
+  command: string[],
+  io: AttachOptions,
+): Promise<number> {
+  const exec = await engine.getContainer(container).exec({
+    Cmd: command,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: io.tty,
+  });
+  const stream = await exec.start({ hijack: true, stdin: true, Tty: io.tty });
+  const resize = () =>
+    exec.resize({ h: io.stdout.rows ?? 24, w: io.stdout.columns ?? 80 }).catch(() => {});
+  if (io.tty) {
+    io.stdin.setRawMode?.(true);
+    stream.pipe(io.stdout);
+    // API 1.41 has no size at exec start: resize once it runs, and on every window change.
+    await resize();
+    io.stdout.on("resize", resize);
+  } else {
+    engine.modem.demuxStream(stream, io.stdout, io.stderr);
+  }
+  io.stdin.pipe(stream);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.on("end", resolve);
+      stream.on("close", resolve);
+      stream.on("error", reject);
+    });
+  } finally {
+    io.stdin.unpipe(stream);
+    if (io.tty) {
+      io.stdin.setRawMode?.(false);
+      io.stdout.off("resize", resize);
+    }
+    io.stdin.pause();
+  }
+  return (await exec.inspect()).ExitCode ?? 1;
+}

@@ -1,0 +1,86 @@
+// Lab node containers: created from a NodePlan with every network, address and file in place
+// before the first start, so a node never runs half-configured.
+import type { NodePlan } from "../plan/types.ts";
+import { type Engine, isNotFound } from "./engine.ts";
+import { filesArchive } from "./files.ts";
+
+export async function createNodeContainer(engine: Engine, node: NodePlan): Promise<string> {
+  const [primary, ...others] = node.endpoints;
+  if (!primary) throw new Error(`node ${node.name} has no network`);
+  const container = await engine.createContainer({
+    name: node.containerName,
+    Hostname: node.hostname,
+    Image: node.image,
+    Cmd: node.command,
+    Entrypoint: [],
+    Env: node.env,
+    Labels: node.labels,
+    HostConfig: {
+      // Docker's init reaps zombies and forwards signals, so stop and reset are quick.
+      Init: true,
+      NetworkMode: primary.dockerNetwork,
+      CapAdd: node.capabilities,
+      Sysctls: node.sysctls,
+      ExtraHosts: node.extraHosts,
+      Memory: node.limits.memoryBytes,
+      // No swap beyond the memory limit: a memory hog hits its limit instead of the disk.
+      MemorySwap: node.limits.memoryBytes,
+      NanoCpus: node.limits.nanoCpus,
+      PidsLimit: node.limits.pids,
+      RestartPolicy: { Name: "unless-stopped" },
+    },
+    NetworkingConfig: {
+      EndpointsConfig: {
+        [primary.dockerNetwork]: { IPAMConfig: { IPv4Address: primary.address } },
+      },
+    },
+  });
+  // API 1.41 attaches one network at creation; the rest are connected before the start.
+  for (const endpoint of others) {
+    await engine.getNetwork(endpoint.dockerNetwork).connect({
+      Container: container.id,
+      EndpointConfig: { IPAMConfig: { IPv4Address: endpoint.address } },
+    });
+  }
+  if (node.files.length > 0) {
+    await container.putArchive(await filesArchive(node.files), { path: "/" });
+  }
+  return container.id;
+}
+
+export async function startContainer(engine: Engine, id: string): Promise<void> {
+  try {
+    await engine.getContainer(id).start();
+  } catch (error) {
+    // 304: already running.
+    if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+  }
+}
+
+/** Removes at once (SIGKILL): lab nodes hold nothing that needs a clean shutdown. */
+export async function removeContainer(engine: Engine, id: string): Promise<void> {
+  try {
+    await engine.getContainer(id).remove({ force: true, v: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+export async function containerLogsTail(engine: Engine, id: string, lines = 20): Promise<string> {
+  const logs = await engine
+    .getContainer(id)
+    .logs({ stdout: true, stderr: true, tail: lines, follow: false });
+  // Without a TTY the log is multiplexed: 8-byte frame headers before each chunk.
+  return stripFrameHeaders(logs as unknown as Buffer);
+}
+
+function stripFrameHeaders(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const length = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + length));
+    offset += 8 + length;
+  }
+  return Buffer.concat(parts).toString("utf8").trim();
+}

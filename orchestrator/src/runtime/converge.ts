@@ -1,0 +1,105 @@
+// Applies a lab plan to an engine: creates what is missing, recreates what changed (by hash, or
+// because its image was rebuilt), removes what the plan no longer has and leaves the rest alone.
+// Independent steps run in parallel; nodes start in the plan's waves.
+import type { LabPlan, NodePlan } from "../plan/types.ts";
+import { createNodeContainer, removeContainer, startContainer } from "./containers.ts";
+import { type Engine, imageId } from "./engine.ts";
+import { guardBridges, unguardBridges } from "./host-guard.ts";
+import { labInventory, type ObservedContainer } from "./inventory.ts";
+import { writeLabRecord } from "./lab-record.ts";
+import { createNetwork, removeNetwork } from "./networks.ts";
+import { waitReady } from "./readiness.ts";
+
+export interface ConvergeReport {
+  created: string[];
+  recreated: string[];
+  started: string[];
+  unchanged: string[];
+  removed: string[];
+}
+
+export async function converge(engine: Engine, plan: LabPlan): Promise<ConvergeReport> {
+  const imageIds = await currentImageIds(engine, plan.nodes);
+  await writeLabRecord(engine, plan);
+  const before = await labInventory(engine, plan.lab);
+  const report: ConvergeReport = { created: [], recreated: [], started: [], unchanged: [], removed: [] };
+
+  const staleNetworks = before.networks.filter(
+    (observed) => !plan.networks.some((n) => n.dockerName === observed.dockerName && n.hash === observed.hash),
+  );
+  const staleContainers = before.containers.filter((observed) =>
+    isStale(observed, plan, imageIds, staleNetworks.map((n) => n.name)),
+  );
+
+  // Remove first: a changed network can only go once its containers have.
+  await Promise.all(staleContainers.map((c) => removeContainer(engine, c.id)));
+  await unguardBridges(engine, staleNetworks.map((n) => n.bridgeName));
+  await Promise.all(staleNetworks.map((n) => removeNetwork(engine, n.id)));
+
+  const existingNetworks = new Set(before.networks.filter((n) => !staleNetworks.includes(n)).map((n) => n.dockerName));
+  await Promise.all(
+    plan.networks.filter((n) => !existingNetworks.has(n.dockerName)).map((n) => createNetwork(engine, n)),
+  );
+  // Host rules before any node runs: no moment in which a node can reach the host.
+  await guardBridges(engine, plan.networks);
+
+  const kept = new Map(
+    before.containers.filter((c) => !staleContainers.includes(c)).map((c) => [c.name, c] as const),
+  );
+  const ids = new Map<string, string>();
+  await Promise.all(
+    plan.nodes.map(async (node) => {
+      const existing = kept.get(node.name);
+      if (existing) {
+        ids.set(node.name, existing.id);
+        return;
+      }
+      ids.set(node.name, await createNodeContainer(engine, node));
+      const wasThere = before.containers.some((c) => c.name === node.name);
+      (wasThere ? report.recreated : report.created).push(node.name);
+    }),
+  );
+
+  for (const wave of plan.startWaves) {
+    await Promise.all(
+      wave.map(async (name) => {
+        const node = plan.nodes.find((n) => n.name === name) as NodePlan;
+        const id = ids.get(name) as string;
+        const existing = kept.get(name);
+        if (existing?.state === "running") {
+          report.unchanged.push(name);
+          return;
+        }
+        await startContainer(engine, id);
+        if (existing) report.started.push(name);
+        await waitReady(engine, id, node);
+      }),
+    );
+  }
+  report.removed = staleContainers
+    .filter((c) => !plan.nodes.some((n) => n.name === c.name))
+    .map((c) => c.name);
+  return report;
+}
+
+function isStale(
+  observed: ObservedContainer,
+  plan: LabPlan,
+  imageIds: Map<string, string | null>,
+  staleNetworkNames: string[],
+): boolean {
+  const node = plan.nodes.find((n) => n.containerName === observed.containerName);
+  if (!node || node.hash !== observed.hash) return true;
+  if (imageIds.get(node.image) !== observed.imageId) return true;
+  return node.endpoints.some((e) => staleNetworkNames.includes(e.network));
+}
+
+async function currentImageIds(engine: Engine, nodes: NodePlan[]): Promise<Map<string, string | null>> {
+  const images = [...new Set(nodes.map((n) => n.image))];
+  const ids = await Promise.all(images.map((image) => imageId(engine, image)));
+  const missing = images.filter((_, i) => ids[i] === null);
+  if (missing.length > 0) {
+    throw new Error(`image ${missing.join(", ")} is not on the engine; run 'socketlab images build'`);
+  }
+  return new Map(images.map((image, i) => [image, ids[i] ?? null]));
+}

@@ -1,0 +1,48 @@
+// Runs a command in a container and collects its output and exit status.
+import { PassThrough } from "node:stream";
+import type { Engine } from "./engine.ts";
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function execCapture(
+  engine: Engine,
+  container: string,
+  command: string[],
+  timeoutMs = 30_000,
+): Promise<ExecResult> {
+  const exec = await engine.getContainer(container).exec({
+    Cmd: command,
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const outSink = new PassThrough().on("data", (chunk: Buffer) => stdout.push(chunk));
+  const errSink = new PassThrough().on("data", (chunk: Buffer) => stderr.push(chunk));
+  engine.modem.demuxStream(stream, outSink, errSink);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stream.destroy();
+      reject(new Error(`'${command.join(" ")}' in ${container} took longer than ${timeoutMs} ms`));
+    }, timeoutMs);
+    stream.on("end", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  const { ExitCode } = await exec.inspect();
+  return {
+    exitCode: ExitCode ?? -1,
+    stdout: Buffer.concat(stdout).toString("utf8"),
+    stderr: Buffer.concat(stderr).toString("utf8"),
+  };
+}

@@ -1,0 +1,76 @@
+// The host guard: one long-lived helper container on the host's network with NET_ADMIN, through
+// which socketlab sets the host-side rules of lab bridges (images/host-guard/socketlab-guard).
+// It runs commands by exec rather than as a throw-away container per lab, which would add a
+// container start to every `up`.
+import type { NetworkPlan } from "../plan/types.ts";
+import { LABELS, PLAN_FORMAT } from "../plan/types.ts";
+import { type Engine, imageId, isNotFound } from "./engine.ts";
+import { execCapture } from "./exec.ts";
+import { imageTag } from "./images/catalog.ts";
+
+export const GUARD_CONTAINER = "socketlab-host-guard";
+const GUARD_IMAGE = imageTag("host-guard");
+
+/** Starts the guard if it is not running on the current image; returns its container id. */
+export async function ensureGuard(engine: Engine): Promise<string> {
+  const wantedImage = await imageId(engine, GUARD_IMAGE);
+  if (!wantedImage) {
+    throw new Error(`image ${GUARD_IMAGE} is missing; run 'socketlab images build'`);
+  }
+  const current = await inspectGuard(engine);
+  if (current?.State.Running && current.Image === wantedImage) return current.Id;
+  if (current) await engine.getContainer(current.Id).remove({ force: true });
+  try {
+    const container = await engine.createContainer({
+      name: GUARD_CONTAINER,
+      Image: GUARD_IMAGE,
+      Labels: { [LABELS.managed]: PLAN_FORMAT },
+      HostConfig: {
+        NetworkMode: "host",
+        CapAdd: ["NET_ADMIN", "NET_RAW"],
+        Init: true,
+        RestartPolicy: { Name: "unless-stopped" },
+      },
+    });
+    await container.start();
+    return container.id;
+  } catch (error) {
+    // Another `up` started it at the same moment.
+    if ((error as { statusCode?: number }).statusCode === 409) {
+      const started = await inspectGuard(engine);
+      if (started) return started.Id;
+    }
+    throw error;
+  }
+}
+
+async function inspectGuard(engine: Engine) {
+  try {
+    return await engine.getContainer(GUARD_CONTAINER).inspect();
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+export async function guardBridges(engine: Engine, networks: NetworkPlan[]): Promise<void> {
+  const guard = await ensureGuard(engine);
+  await Promise.all(
+    networks.map((n) =>
+      runGuard(engine, guard, ["add", n.bridgeName, ...(n.sniffable ? ["hub"] : [])]),
+    ),
+  );
+}
+
+export async function unguardBridges(engine: Engine, bridgeNames: string[]): Promise<void> {
+  if (bridgeNames.length === 0) return;
+  const guard = await ensureGuard(engine);
+  await Promise.all(bridgeNames.map((bridge) => runGuard(engine, guard, ["del", bridge])));
+}
+
+async function runGuard(engine: Engine, guard: string, args: string[]): Promise<void> {
+  const result = await execCapture(engine, guard, ["socketlab-guard", ...args]);
+  if (result.exitCode !== 0) {
+    throw new Error(`host guard '${args.join(" ")}' failed: ${result.stderr.trim()}`);
+  }
+}

@@ -1,0 +1,38 @@
+// Waits until a started node is ready: its container is running, its start commands have all
+// returned (the started marker exists), and its ready command, if the topology gives one, exits 0.
+import { STARTED_MARKER } from "../plan/container.ts";
+import type { NodePlan } from "../plan/types.ts";
+import { containerLogsTail } from "./containers.ts";
+import type { Engine } from "./engine.ts";
+import { execCapture } from "./exec.ts";
+
+export class NotReadyError extends Error {}
+
+const POLL_MS = 250;
+
+export async function waitReady(engine: Engine, id: string, node: NodePlan): Promise<void> {
+  const timeoutSeconds = node.ready?.timeoutSeconds ?? 10;
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const { State } = await engine.getContainer(id).inspect();
+    if (!State.Running) {
+      const logs = await containerLogsTail(engine, id);
+      throw new NotReadyError(
+        `node ${node.name} stopped (exit status ${State.ExitCode}) while starting${logs ? `:\n${logs}` : ""}`,
+      );
+    }
+    const check = node.ready
+      ? `test -e ${STARTED_MARKER} && { ${node.ready.command}\n}`
+      : `test -e ${STARTED_MARKER}`;
+    const result = await execCapture(engine, id, ["/bin/sh", "-c", check]);
+    if (result.exitCode === 0) return;
+    const lastOutput = `${result.stdout}${result.stderr}`.trim();
+    if (Date.now() > deadline) {
+      const logs = await containerLogsTail(engine, id);
+      throw new NotReadyError(
+        `node ${node.name} not ready after ${timeoutSeconds} s: ${node.ready ? `'${node.ready.command}' exited ${result.exitCode}${lastOutput ? `: ${lastOutput}` : ""}` : "its start commands have not finished"}${logs ? `\n${logs}` : ""}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}

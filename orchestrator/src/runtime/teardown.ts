@@ -1,0 +1,24 @@
+// Taking labs apart: a whole lab, or nodes of it so that `converge` builds them afresh.
+import { removeContainer } from "./containers.ts";
+import type { Engine } from "./engine.ts";
+import { unguardBridges } from "./host-guard.ts";
+import { labInventory } from "./inventory.ts";
+import { removeLabRecord } from "./lab-record.ts";
+import { removeNetwork } from "./networks.ts";
+
+/** Removes every container, network, host rule and the record of a lab. Safe to repeat. */
+export async function destroyLab(engine: Engine, lab: string): Promise<void> {
+  const inventory = await labInventory(engine, lab);
+  await Promise.all(inventory.containers.map((c) => removeContainer(engine, c.id)));
+  await unguardBridges(engine, inventory.networks.map((n) => n.bridgeName));
+  await Promise.all(inventory.networks.map((n) => removeNetwork(engine, n.id)));
+  // Last, so that a destroy cut short can still be found and finished.
+  await removeLabRecord(engine, lab);
+}
+
+/** Removes the containers of the named nodes (all when `nodes` is empty). */
+export async function removeNodes(engine: Engine, lab: string, nodes: string[]): Promise<void> {
+  const inventory = await labInventory(engine, lab);
+  const doomed = inventory.containers.filter((c) => nodes.length === 0 || nodes.includes(c.name));
+  await Promise.all(doomed.map((c) => removeContainer(engine, c.id)));
+}
