@@ -75,3 +75,19 @@ export function parseCidrLoose(text: string): Cidr | null {
   if (address === null || prefix > 32) return null;
   return { base: networkAddress(address, prefix), prefix };
 }
+
+/**
+ * Parses a host part written as the low octets of an address: `.53` is 53, `.1.5` is 261 (as in
+ * 10.10.1.5 inside 10.10.0.0/16). Returns null unless it is one to three octets of 0..255.
+ */
+export function parseHostPart(text: string): number | null {
+  if (!text.startsWith(".")) return null;
+  const parts = text.slice(1).split(".");
+  if (parts.length > 3) return null;
+  let value = 0;
+  for (const part of parts) {
+    if (!OCTET.test(part) || Number(part) > 255) return null;
+    value = value * 256 + Number(part);
+  }
+  return value;
+}

@@ -19,7 +19,10 @@ export const MEMORY_PATTERN = /^[0-9]+(\.[0-9]+)?[kmg]?$/i;
 
 const limits = z.strictObject({
   memory: z
-    .union([z.number().int().positive(), z.string().regex(MEMORY_PATTERN, "memory must look like 256m, 1g or a number of bytes")])
+    .union([
+      z.number().int().positive(),
+      z.string().regex(MEMORY_PATTERN, "memory must look like 256m, 1g or a number of bytes"),
+    ])
     .optional(),
   cpus: z.number().positive().max(64).optional(),
   pids: z.number().int().min(16).max(65536).optional(),
@@ -33,7 +36,10 @@ const file = z
     content: z.string().optional(),
     source: z.string().min(1).optional(),
     mode: z
-      .union([z.string().regex(/^0?[0-7]{3,4}$/, "mode must be octal, like 0644"), z.number().int()])
+      .union([
+        z.string().regex(/^0?[0-7]{3,4}$/, "mode must be octal, like 0644"),
+        z.number().int(),
+      ])
       .optional(),
   })
   .refine((f) => (f.content === undefined) !== (f.source === undefined), {
@@ -52,7 +58,17 @@ const node = z.strictObject({
   role: name("role").optional(),
   image: z.string().min(1).optional(),
   networks: z.record(name("network name"), attachment),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and '_'"), scalar).optional(),
+  env: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z_][A-Za-z0-9_]*$/,
+          "environment variable names are letters, digits and '_'",
+        ),
+      scalar,
+    )
+    .optional(),
   files: z.array(file).optional(),
   start: z.array(z.string().min(1)).optional(),
   capabilities: z.array(z.string()).optional(),

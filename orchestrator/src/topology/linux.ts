@@ -1,0 +1,67 @@
+// What a topology may ask of the Linux kernel for a container: capabilities and sysctls.
+
+/** Every Linux capability (capability.h up to CAP_CHECKPOINT_RESTORE), without `CAP_`. */
+export const LINUX_CAPABILITIES: ReadonlySet<string> = new Set([
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "DAC_READ_SEARCH",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "SETGID",
+  "SETUID",
+  "SETPCAP",
+  "LINUX_IMMUTABLE",
+  "NET_BIND_SERVICE",
+  "NET_BROADCAST",
+  "NET_ADMIN",
+  "NET_RAW",
+  "IPC_LOCK",
+  "IPC_OWNER",
+  "SYS_MODULE",
+  "SYS_RAWIO",
+  "SYS_CHROOT",
+  "SYS_PTRACE",
+  "SYS_PACCT",
+  "SYS_ADMIN",
+  "SYS_BOOT",
+  "SYS_NICE",
+  "SYS_RESOURCE",
+  "SYS_TIME",
+  "SYS_TTY_CONFIG",
+  "MKNOD",
+  "LEASE",
+  "AUDIT_WRITE",
+  "AUDIT_CONTROL",
+  "SETFCAP",
+  "MAC_OVERRIDE",
+  "MAC_ADMIN",
+  "SYSLOG",
+  "WAKE_ALARM",
+  "BLOCK_SUSPEND",
+  "AUDIT_READ",
+  "PERFMON",
+  "BPF",
+  "CHECKPOINT_RESTORE",
+]);
+
+/** `net_admin`, `NET_ADMIN` and `CAP_NET_ADMIN` all become `NET_ADMIN`; null if no such capability. */
+export function normaliseCapability(name: string): string | null {
+  const upper = name.toUpperCase();
+  const bare = upper.startsWith("CAP_") ? upper.slice("CAP_".length) : upper;
+  return LINUX_CAPABILITIES.has(bare) ? bare : null;
+}
+
+/**
+ * Whether Docker lets a container set this sysctl: only those the kernel keeps per network or IPC
+ * namespace, since any other would change the host for every container on it.
+ */
+export function isNamespacedSysctl(key: string): boolean {
+  return (
+    key.startsWith("net.") ||
+    key.startsWith("fs.mqueue.") ||
+    key.startsWith("kernel.shm") ||
+    key.startsWith("kernel.msg") ||
+    key === "kernel.sem"
+  );
+}

@@ -1,0 +1,205 @@
+// What the schema cannot see: how fields relate to each other (addresses in subnets, references
+// to networks and nodes) and to the world (roles, capabilities, files on disk). Produces the
+// resolved topology from the well-formed parts of the document (see wellformed.ts).
+import { DEFAULT_ROLE, findRole, ROLES, type Role, roleImage } from "../roles/index.ts";
+import { type AddressRequest, assignAddresses, checkSubnets } from "./addresses.ts";
+import type { Path, Report } from "./diagnostics.ts";
+import { resolveFiles } from "./files.ts";
+import { convertLimits } from "./limits.ts";
+import { isNamespacedSysctl, normaliseCapability } from "./linux.ts";
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_READY_TIMEOUT_SECONDS,
+  type Limits,
+  type NetworkDef,
+  type NodeDef,
+  type Topology,
+} from "./model.ts";
+import { resolveOrder, type WrittenAfter } from "./order.ts";
+import { type NodeDocument, topologySchema } from "./schema.ts";
+import type { SourceReader } from "./sources.ts";
+import { entries, fields, items, member, valid } from "./wellformed.ts";
+
+const shape = topologySchema.shape;
+const defaultsSchema = shape.defaults.unwrap();
+const limitsSchema = defaultsSchema.shape.limits.unwrap();
+const networkSchema = shape.networks.valueType;
+const nodeSchema = shape.nodes.valueType;
+const attachmentSchema = nodeSchema.shape.networks.valueType;
+const fileSchema = nodeSchema.shape.files.unwrap().element;
+
+/**
+ * Checks the document and resolves it. The topology is complete only when nothing was reported;
+ * otherwise it holds whatever could be resolved, and is to be dropped.
+ */
+export async function resolveTopology(
+  data: Record<string, unknown>,
+  readSource: SourceReader,
+  report: Report,
+): Promise<Topology> {
+  const written = entries(data.networks).map(([name, value]) => ({
+    name,
+    ...fields(networkSchema, value),
+  }));
+  const subnets = checkSubnets(
+    written.flatMap(({ name, subnet }) =>
+      subnet === undefined ? [] : [{ network: name, subnet, path: ["networks", name, "subnet"] }],
+    ),
+    report,
+  );
+  const networks: NetworkDef[] = written.flatMap(({ name, sniffable = false }) => {
+    const subnet = subnets.get(name);
+    return subnet === undefined ? [] : [{ name, subnet, sniffable }];
+  });
+
+  const defaults = fields(defaultsSchema, data.defaults);
+  const context: NodeContext = {
+    declaredNetworks: new Set(written.map(({ name }) => name)),
+    defaultRole:
+      defaults.role === undefined
+        ? findRole(DEFAULT_ROLE)
+        : checkRole(defaults.role, ["defaults", "role"], report),
+    defaultLimits: {
+      ...DEFAULT_LIMITS,
+      ...convertLimits(
+        fields(limitsSchema, member(data.defaults, "limits")),
+        ["defaults", "limits"],
+        report,
+      ),
+    },
+    readSource,
+    report,
+  };
+
+  const nodes: NodeDef[] = [];
+  const requests: AddressRequest[] = [];
+  const afters: WrittenAfter[] = [];
+  for (const [name, value] of entries(data.nodes)) {
+    const node = await resolveNode(name, value, context);
+    nodes.push(node.def);
+    requests.push(...node.requests);
+    afters.push({ node: name, after: node.after });
+  }
+
+  // Addresses and start order depend on all nodes: they are filled in once all are known.
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  const hostIndices = assignAddresses(requests, subnets, report);
+  requests.forEach(({ node, network }, i) => {
+    const hostIndex = hostIndices[i];
+    if (hostIndex !== undefined) byName.get(node)?.attachments.push({ network, hostIndex });
+  });
+  for (const [name, after] of resolveOrder(afters, new Set(byName.keys()), report)) {
+    const node = byName.get(name);
+    if (node) node.after = after;
+  }
+
+  return {
+    name: valid(shape.name, data.name) ?? "",
+    description: valid(shape.description, data.description) ?? "",
+    networks,
+    nodes,
+  };
+}
+
+interface NodeContext {
+  declaredNetworks: ReadonlySet<string>;
+  /** Undefined when `defaults.role` names no role (already reported). */
+  defaultRole: Role | undefined;
+  defaultLimits: Limits;
+  readSource: SourceReader;
+  report: Report;
+}
+
+/** One node, with its attachments and `after` left to resolve across nodes. */
+async function resolveNode(
+  name: string,
+  value: unknown,
+  { declaredNetworks, defaultRole, defaultLimits, readSource, report }: NodeContext,
+): Promise<{ def: NodeDef; requests: AddressRequest[]; after: string[] | undefined }> {
+  const path = ["nodes", name];
+  const node = fields(nodeSchema, value);
+
+  if (node.networks !== undefined && Object.keys(node.networks).length === 0) {
+    report([...path, "networks"], "a node needs at least one network");
+  }
+  const requests: AddressRequest[] = [];
+  for (const [network, attachment] of entries(member(value, "networks"))) {
+    const written = valid(attachmentSchema, attachment);
+    const at = [...path, "networks", network];
+    if (written === undefined) continue;
+    if (declaredNetworks.has(network)) requests.push({ node: name, network, written, path: at });
+    else report(at, `network '${network}' is not declared under networks`, "key");
+  }
+
+  const role =
+    node.role === undefined ? defaultRole : checkRole(node.role, [...path, "role"], report);
+  const files = items(member(value, "files")).flatMap(([index, file]) => {
+    const wellFormed = valid(fileSchema, file);
+    return wellFormed === undefined ? [] : [[index, wellFormed] as const];
+  });
+
+  const def: NodeDef = {
+    name,
+    role: role?.name ?? "",
+    image: node.image ?? (role ? roleImage(role) : ""),
+    attachments: [],
+    env: stringValues(node.env ?? {}),
+    files: await resolveFiles(files, [...path, "files"], readSource, report),
+    start: node.start ?? [],
+    capabilities: resolveCapabilities(node.capabilities ?? [], [...path, "capabilities"], report),
+    sysctls: resolveSysctls(node.sysctls ?? {}, [...path, "sysctls"], report),
+    limits: {
+      ...defaultLimits,
+      ...convertLimits(fields(limitsSchema, member(value, "limits")), [...path, "limits"], report),
+    },
+    ready: node.ready
+      ? {
+          command: node.ready.command,
+          timeoutSeconds: node.ready.timeout ?? DEFAULT_READY_TIMEOUT_SECONDS,
+        }
+      : null,
+    after: [],
+  };
+  return { def, requests, after: node.after };
+}
+
+function checkRole(name: string, path: Path, report: Report): Role | undefined {
+  const role = findRole(name);
+  if (!role) {
+    const known = ROLES.map((r) => r.name).join(", ");
+    report(path, `unknown role '${name}' (known roles: ${known})`);
+  }
+  return role;
+}
+
+/** Normalised (`NET_ADMIN`), each once: listing one twice, or with and without `CAP_`, is harmless. */
+function resolveCapabilities(written: string[], path: Path, report: Report): string[] {
+  const capabilities = new Set<string>();
+  written.forEach((name, index) => {
+    const capability = normaliseCapability(name);
+    if (capability === null) report([...path, index], `unknown capability '${name}'`);
+    else capabilities.add(capability);
+  });
+  return [...capabilities];
+}
+
+function resolveSysctls(
+  written: NonNullable<NodeDocument["sysctls"]>,
+  path: Path,
+  report: Report,
+): Record<string, string> {
+  for (const key of Object.keys(written)) {
+    if (!isNamespacedSysctl(key)) {
+      report(
+        [...path, key],
+        `sysctl '${key}' is not allowed: Docker only sets namespaced ones (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)`,
+        "key",
+      );
+    }
+  }
+  return stringValues(written);
+}
+
+function stringValues(record: Record<string, string | number | boolean>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, String(value)]));
+}
