@@ -7,5 +7,10 @@
  */
 export function subnetPool(env = process.env): string[] {
   const value = env.SOCKETLAB_SUBNET_POOL?.trim();
-  return value ? value.split(",").map((s) => s.trim()).filter(Boolean) : ["10.200.0.0/13"];
+  return value
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : ["10.200.0.0/13"];
 }

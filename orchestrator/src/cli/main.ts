@@ -2,8 +2,8 @@
 // socketlab: the command-line front of the orchestrator.
 import { LabRequestError } from "../labs/lifecycle.ts";
 import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
-import { COMMANDS, usage } from "./commands/index.ts";
 import { UsageError } from "./args.ts";
+import { COMMANDS, usage } from "./commands/index.ts";
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -1,17 +1,19 @@
 // The life of a lab instance: bring it up (or converge it), reset nodes or all of it, take it
 // down. Everything is found again from the engine, so any process can pick up where another
 // left off.
+import { setTimeout } from "node:timers/promises";
 import { subnetPool } from "../config.ts";
 import { validateLabId } from "../plan/naming.ts";
 import { planLab } from "../plan/plan.ts";
 import type { LabPlan } from "../plan/types.ts";
-import { type ConvergeReport, converge } from "../runtime/converge.ts";
+import { type ConvergeReport, converge, prepareNetworks, startNodes } from "../runtime/converge.ts";
 import type { Engine } from "../runtime/engine.ts";
 import { engineSubnets, labInventory } from "../runtime/inventory.ts";
 import { readLabRecord } from "../runtime/lab-record.ts";
 import { SubnetConflictError } from "../runtime/networks.ts";
 import { destroyLab, removeNodes } from "../runtime/teardown.ts";
 import type { Topology } from "../topology/model.ts";
+import { serialized } from "./serialize.ts";
 
 /** A request that cannot be carried out as asked; nothing was changed. */
 export class LabRequestError extends Error {}
@@ -26,9 +28,13 @@ export interface UpResult {
   report: ConvergeReport;
 }
 
-const PLAN_ATTEMPTS = 3;
+const PLAN_ATTEMPTS = 5;
 
-export async function upLab(engine: Engine, topology: Topology, request: UpRequest): Promise<UpResult> {
+export async function upLab(
+  engine: Engine,
+  topology: Topology,
+  request: UpRequest,
+): Promise<UpResult> {
   const labError = validateLabId(request.lab);
   if (labError) throw new LabRequestError(labError);
   const record = await readLabRecord(engine, request.lab);
@@ -38,20 +44,31 @@ export async function upLab(engine: Engine, topology: Topology, request: UpReque
     );
   }
   if (record && record.owner !== request.owner) {
-    throw new LabRequestError(`lab ${request.lab} belongs to '${record.owner}', not '${request.owner}'`);
+    throw new LabRequestError(
+      `lab ${request.lab} belongs to '${record.owner}', not '${request.owner}'`,
+    );
   }
-  // Another lab may take a subnet between planning and creating: plan again with it known.
-  for (let attempt = 1; ; attempt++) {
-    const plan = await planOnEngine(engine, topology, request);
-    try {
-      return { plan, report: await converge(engine, plan) };
-    } catch (error) {
-      if (!(error instanceof SubnetConflictError) || attempt >= PLAN_ATTEMPTS) throw error;
+  const prepared = await serialized(engine, async () => {
+    // Labs planned in this process take turns; another process may still take a subnet between
+    // planning and creating: plan again, after a random pause so that two retries part ways.
+    for (let attempt = 1; ; attempt++) {
+      const plan = await planOnEngine(engine, topology, request);
+      try {
+        return await prepareNetworks(engine, plan);
+      } catch (error) {
+        if (!(error instanceof SubnetConflictError) || attempt >= PLAN_ATTEMPTS) throw error;
+        await setTimeout(50 + Math.random() * 250);
+      }
     }
-  }
+  });
+  return { plan: prepared.plan, report: await startNodes(engine, prepared) };
 }
 
-async function planOnEngine(engine: Engine, topology: Topology, request: UpRequest): Promise<LabPlan> {
+async function planOnEngine(
+  engine: Engine,
+  topology: Topology,
+  request: UpRequest,
+): Promise<LabPlan> {
   const [subnets, inventory] = await Promise.all([
     engineSubnets(engine),
     labInventory(engine, request.lab),
@@ -77,7 +94,11 @@ async function requireRecord(engine: Engine, lab: string): Promise<LabPlan> {
 }
 
 /** Recreates nodes from their images (pristine file systems, same addresses). */
-export async function resetNodes(engine: Engine, lab: string, nodes: string[]): Promise<ConvergeReport> {
+export async function resetNodes(
+  engine: Engine,
+  lab: string,
+  nodes: string[],
+): Promise<ConvergeReport> {
   const plan = await requireRecord(engine, lab);
   const unknown = nodes.filter((name) => !plan.nodes.some((n) => n.name === name));
   if (unknown.length > 0) {
@@ -107,7 +128,9 @@ export async function nodeContainer(engine: Engine, lab: string, node: string): 
   const inventory = await labInventory(engine, lab);
   const container = inventory.containers.find((c) => c.name === node);
   if (container?.state !== "running") {
-    throw new LabRequestError(`node ${node} of lab ${lab} is not running; reset it with 'socketlab reset ${lab} ${node}'`);
+    throw new LabRequestError(
+      `node ${node} of lab ${lab} is not running; reset it with 'socketlab reset ${lab} ${node}'`,
+    );
   }
   return container.id;
 }

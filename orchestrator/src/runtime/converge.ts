@@ -18,34 +18,83 @@ export interface ConvergeReport {
   removed: string[];
 }
 
+/** A lab whose networks are in place and whose outdated containers are gone. */
+export interface PreparedLab {
+  plan: LabPlan;
+  /** Containers that match the plan, by node name. */
+  kept: Map<string, ObservedContainer>;
+  /** Nodes that had a container before (so a new one is a re-creation). */
+  hadContainer: Set<string>;
+  removed: string[];
+}
+
 export async function converge(engine: Engine, plan: LabPlan): Promise<ConvergeReport> {
+  return startNodes(engine, await prepareNetworks(engine, plan));
+}
+
+/**
+ * The first half of converging: record the plan, remove what is outdated, create the networks.
+ * This is the part that claims subnets on the engine, so callers serialise it (see labs/).
+ */
+export async function prepareNetworks(engine: Engine, plan: LabPlan): Promise<PreparedLab> {
   const imageIds = await currentImageIds(engine, plan.nodes);
   await writeLabRecord(engine, plan);
   const before = await labInventory(engine, plan.lab);
-  const report: ConvergeReport = { created: [], recreated: [], started: [], unchanged: [], removed: [] };
 
   const staleNetworks = before.networks.filter(
-    (observed) => !plan.networks.some((n) => n.dockerName === observed.dockerName && n.hash === observed.hash),
+    (observed) =>
+      !plan.networks.some((n) => n.dockerName === observed.dockerName && n.hash === observed.hash),
   );
   const staleContainers = before.containers.filter((observed) =>
-    isStale(observed, plan, imageIds, staleNetworks.map((n) => n.name)),
+    isStale(
+      observed,
+      plan,
+      imageIds,
+      staleNetworks.map((n) => n.name),
+    ),
   );
 
   // Remove first: a changed network can only go once its containers have.
   await Promise.all(staleContainers.map((c) => removeContainer(engine, c.id)));
-  await unguardBridges(engine, staleNetworks.map((n) => n.bridgeName));
+  await unguardBridges(
+    engine,
+    staleNetworks.map((n) => n.bridgeName),
+  );
   await Promise.all(staleNetworks.map((n) => removeNetwork(engine, n.id)));
 
-  const existingNetworks = new Set(before.networks.filter((n) => !staleNetworks.includes(n)).map((n) => n.dockerName));
-  await Promise.all(
-    plan.networks.filter((n) => !existingNetworks.has(n.dockerName)).map((n) => createNetwork(engine, n)),
+  const existingNetworks = new Set(
+    before.networks.filter((n) => !staleNetworks.includes(n)).map((n) => n.dockerName),
   );
+  await Promise.all(
+    plan.networks
+      .filter((n) => !existingNetworks.has(n.dockerName))
+      .map((n) => createNetwork(engine, n)),
+  );
+  return {
+    plan,
+    kept: new Map(
+      before.containers.filter((c) => !staleContainers.includes(c)).map((c) => [c.name, c]),
+    ),
+    hadContainer: new Set(before.containers.map((c) => c.name)),
+    removed: staleContainers
+      .filter((c) => !plan.nodes.some((n) => n.name === c.name))
+      .map((c) => c.name),
+  };
+}
+
+/** The second half: host rules, then containers created in parallel and started in waves. */
+export async function startNodes(engine: Engine, prepared: PreparedLab): Promise<ConvergeReport> {
+  const { plan, kept } = prepared;
+  const report: ConvergeReport = {
+    created: [],
+    recreated: [],
+    started: [],
+    unchanged: [],
+    removed: prepared.removed,
+  };
   // Host rules before any node runs: no moment in which a node can reach the host.
   await guardBridges(engine, plan.networks);
 
-  const kept = new Map(
-    before.containers.filter((c) => !staleContainers.includes(c)).map((c) => [c.name, c] as const),
-  );
   const ids = new Map<string, string>();
   await Promise.all(
     plan.nodes.map(async (node) => {
@@ -55,8 +104,7 @@ export async function converge(engine: Engine, plan: LabPlan): Promise<ConvergeR
         return;
       }
       ids.set(node.name, await createNodeContainer(engine, node));
-      const wasThere = before.containers.some((c) => c.name === node.name);
-      (wasThere ? report.recreated : report.created).push(node.name);
+      (prepared.hadContainer.has(node.name) ? report.recreated : report.created).push(node.name);
     }),
   );
 
@@ -76,9 +124,6 @@ export async function converge(engine: Engine, plan: LabPlan): Promise<ConvergeR
       }),
     );
   }
-  report.removed = staleContainers
-    .filter((c) => !plan.nodes.some((n) => n.name === c.name))
-    .map((c) => c.name);
   return report;
 }
 
@@ -94,12 +139,17 @@ function isStale(
   return node.endpoints.some((e) => staleNetworkNames.includes(e.network));
 }
 
-async function currentImageIds(engine: Engine, nodes: NodePlan[]): Promise<Map<string, string | null>> {
+async function currentImageIds(
+  engine: Engine,
+  nodes: NodePlan[],
+): Promise<Map<string, string | null>> {
   const images = [...new Set(nodes.map((n) => n.image))];
   const ids = await Promise.all(images.map((image) => imageId(engine, image)));
   const missing = images.filter((_, i) => ids[i] === null);
   if (missing.length > 0) {
-    throw new Error(`image ${missing.join(", ")} is not on the engine; run 'socketlab images build'`);
+    throw new Error(
+      `image ${missing.join(", ")} is not on the engine; run 'socketlab images build'`,
+    );
   }
   return new Map(images.map((image, i) => [image, ids[i] ?? null]));
 }

@@ -10,7 +10,10 @@ import { removeNetwork } from "./networks.ts";
 export async function destroyLab(engine: Engine, lab: string): Promise<void> {
   const inventory = await labInventory(engine, lab);
   await Promise.all(inventory.containers.map((c) => removeContainer(engine, c.id)));
-  await unguardBridges(engine, inventory.networks.map((n) => n.bridgeName));
+  await unguardBridges(
+    engine,
+    inventory.networks.map((n) => n.bridgeName),
+  );
   await Promise.all(inventory.networks.map((n) => removeNetwork(engine, n.id)));
   // Last, so that a destroy cut short can still be found and finished.
   await removeLabRecord(engine, lab);

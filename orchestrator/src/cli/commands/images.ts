@@ -8,10 +8,16 @@ export const images: Command = {
   synopsis: "images build [--force]",
   summary: "build the images of images/ that are missing or changed",
   async run(args) {
-    const { positionals, values } = parse(args, { force: { type: "boolean", default: false } }, ["build"]);
-    if (positionals[0] !== "build") throw new UsageError(`unknown images action '${positionals[0]}'`);
+    const { positionals, values } = parse(args, { force: { type: "boolean", default: false } }, [
+      "build",
+    ]);
+    if (positionals[0] !== "build")
+      throw new UsageError(`unknown images action '${positionals[0]}'`);
     const engine = await connectEngine();
-    await ensureImages(engine, { log: (line) => process.stderr.write(`${line}\n`), force: values.force });
+    await ensureImages(engine, {
+      log: (line) => process.stderr.write(`${line}\n`),
+      force: values.force,
+    });
     return 0;
   },
 };

@@ -8,7 +8,9 @@ export const status: Command = {
   synopsis: "status ID [--json]",
   summary: "a lab's state, its nodes and their addresses",
   async run(args) {
-    const { positionals, values } = parse(args, { json: { type: "boolean", default: false } }, ["ID"]);
+    const { positionals, values } = parse(args, { json: { type: "boolean", default: false } }, [
+      "ID",
+    ]);
     const lab = positionals[0] as string;
     const current = await labStatus(await connectEngine(), lab);
     if (!current) {
@@ -22,10 +24,16 @@ export const status: Command = {
 };
 
 export function printLabStatus(lab: LabStatus): void {
-  process.stdout.write(`lab ${lab.lab} (topology ${lab.topology}, owner ${lab.owner}): ${lab.state}\n`);
+  process.stdout.write(
+    `lab ${lab.lab} (topology ${lab.topology}, owner ${lab.owner}): ${lab.state}\n`,
+  );
   const networks = lab.networks.map((n) => n.name);
   printTable(
     ["NODE", "STATE", ...networks.map((n) => n.toUpperCase())],
-    lab.nodes.map((node) => [node.name, node.state, ...networks.map((n) => node.addresses[n] ?? "-")]),
+    lab.nodes.map((node) => [
+      node.name,
+      node.state,
+      ...networks.map((n) => node.addresses[n] ?? "-"),
+    ]),
   );
 }

@@ -5,8 +5,8 @@ import { connectEngine } from "../../runtime/engine.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
 import { formatDiagnostic, loadTopologyFile } from "../../topology/load.ts";
 import { parse, printJson } from "../args.ts";
-import { printLabStatus } from "./status.ts";
 import type { Command } from "./index.ts";
+import { printLabStatus } from "./status.ts";
 
 export const up: Command = {
   name: "up",
@@ -35,7 +35,10 @@ export const up: Command = {
     const engine = await connectEngine();
     // Missing or outdated socketlab images are built first (cached: quick when all are current).
     await ensureImages(engine, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
-    const { report } = await upLab(engine, loaded.topology, { lab: values.lab, owner: values.owner });
+    const { report } = await upLab(engine, loaded.topology, {
+      lab: values.lab,
+      owner: values.owner,
+    });
     const status = await labStatus(engine, values.lab);
     if (values.json) {
       printJson({ status, changes: report });
