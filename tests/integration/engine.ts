@@ -1,0 +1,81 @@
+// Shared set-up for the integration tests: the real engine, lab ids unique to this run, and a
+// way to run the CLI as a separate process.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
+import { LABELS } from "../../orchestrator/src/plan/types.ts";
+import { connectEngine, type Engine } from "../../orchestrator/src/runtime/engine.ts";
+import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
+import { ensureImages } from "../../orchestrator/src/runtime/images/build.ts";
+import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
+import { loadTopologyFile } from "../../orchestrator/src/topology/load.ts";
+import type { Topology } from "../../orchestrator/src/topology/model.ts";
+
+export const FIXTURES = join(REPO_ROOT, "tests", "fixtures");
+
+export async function testEngine(): Promise<Engine> {
+  const engine = await connectEngine();
+  await ensureImages(engine, { log: () => {}, quiet: true });
+  return engine;
+}
+
+/** A lab id no other run or test uses. */
+export function uniqueLabId(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString("hex")}`;
+}
+
+export async function fixture(name: string): Promise<Topology> {
+  const result = await loadTopologyFile(join(FIXTURES, name));
+  if (!result.ok)
+    throw new Error(`fixture ${name} does not load: ${JSON.stringify(result.diagnostics)}`);
+  return result.topology;
+}
+
+/** Runs a shell command on a lab node. */
+export async function sh(engine: Engine, lab: string, node: string, script: string) {
+  const inventory = await labInventory(engine, lab);
+  const container = inventory.containers.find((c) => c.name === node);
+  if (!container) throw new Error(`lab ${lab} has no container for ${node}`);
+  return execCapture(engine, container.id, ["/bin/sh", "-c", script]);
+}
+
+/** Every container, network and volume on the engine that belongs to `lab`. */
+export async function labObjects(engine: Engine, lab: string) {
+  const filters = JSON.stringify({ label: [`${LABELS.lab}=${lab}`] });
+  const [containers, networks, volumes] = await Promise.all([
+    engine.listContainers({ all: true, filters }),
+    engine.listNetworks({ filters }),
+    engine.listVolumes({ filters }),
+  ]);
+  return { containers, networks, volumes: volumes.Volumes ?? [] };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI in a fresh process, as a user runs it. */
+export function cli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, "orchestrator/src/cli/main.ts"), ...args],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
