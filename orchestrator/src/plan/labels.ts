@@ -43,7 +43,7 @@ export function networkLabels(
   network: string,
   hash: string,
 ): Record<string, string> {
-  return { ...commonLabels(context), [LABELS.network]: network, [LABELS.hash]: hash };
+  return { ...labLabels(context), [LABELS.network]: network, [LABELS.hash]: hash };
 }
 
 export function nodeLabels(
@@ -51,10 +51,11 @@ export function nodeLabels(
   node: string,
   hash: string,
 ): Record<string, string> {
-  return { ...commonLabels(context), [LABELS.node]: node, [LABELS.hash]: hash };
+  return { ...labLabels(context), [LABELS.node]: node, [LABELS.hash]: hash };
 }
 
-function commonLabels(context: LabelContext): Record<string, string> {
+/** The labels every object of a lab carries. */
+export function labLabels(context: LabelContext): Record<string, string> {
   return {
     [LABELS.managed]: PLAN_FORMAT,
     [LABELS.lab]: context.lab,

@@ -2,8 +2,10 @@
 // Docker volume. Networks and containers carry only their own hash; the record is what lets a
 // fresh process show, reset or rebuild a lab whose containers were removed from outside.
 // Docker labels cannot be changed, so a changed plan replaces the volume (it is never mounted).
+
+import { labLabels } from "../plan/labels.ts";
 import type { LabPlan } from "../plan/types.ts";
-import { LABELS, PLAN_FORMAT } from "../plan/types.ts";
+import { LABELS } from "../plan/types.ts";
 import { type Engine, isNotFound } from "./engine.ts";
 
 const PLAN_LABEL = "io.socketlab.plan";
@@ -13,13 +15,7 @@ export function recordName(lab: string): string {
 }
 
 function recordLabels(plan: LabPlan): Record<string, string> {
-  return {
-    [LABELS.managed]: PLAN_FORMAT,
-    [LABELS.lab]: plan.lab,
-    [LABELS.owner]: plan.owner,
-    [LABELS.topology]: plan.topology,
-    [PLAN_LABEL]: JSON.stringify(plan),
-  };
+  return { ...labLabels(plan), [PLAN_LABEL]: JSON.stringify(plan) };
 }
 
 export async function writeLabRecord(engine: Engine, plan: LabPlan): Promise<void> {
