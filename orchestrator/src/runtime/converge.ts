@@ -82,7 +82,7 @@ export async function prepareNetworks(engine: Engine, plan: LabPlan): Promise<Pr
   };
 }
 
-/** The second half: host rules, then containers created in parallel and started in waves. */
+/** The second half: host rules and containers created in parallel, then started in waves. */
 export async function startNodes(engine: Engine, prepared: PreparedLab): Promise<ConvergeReport> {
   const { plan, kept } = prepared;
   const report: ConvergeReport = {
@@ -92,12 +92,13 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
     unchanged: [],
     removed: prepared.removed,
   };
-  // Host rules before any node runs: no moment in which a node can reach the host.
-  await guardBridges(engine, plan.networks);
-
+  // Host rules before any node runs: no moment in which a node can reach the host. Containers
+  // are created meanwhile (a created container does not run): the rules' execs in the guard
+  // take about as long as the creations, and nothing starts until both are done.
   const ids = new Map<string, string>();
-  await Promise.all(
-    plan.nodes.map(async (node) => {
+  await Promise.all([
+    guardBridges(engine, plan.networks),
+    ...plan.nodes.map(async (node) => {
       const existing = kept.get(node.name);
       if (existing) {
         ids.set(node.name, existing.id);
@@ -106,7 +107,7 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
       ids.set(node.name, await createNodeContainer(engine, node));
       (prepared.hadContainer.has(node.name) ? report.recreated : report.created).push(node.name);
     }),
-  );
+  ]);
 
   for (const wave of plan.startWaves) {
     await Promise.all(

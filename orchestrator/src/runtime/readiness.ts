@@ -8,12 +8,16 @@ import { execCapture } from "./exec.ts";
 
 export class NotReadyError extends Error {}
 
-const POLL_MS = 250;
+// Pauses between checks double from 25 ms up to 250 ms: most nodes are ready within tens of
+// milliseconds of their start (a shell, then a daemon binding its port), which a fixed 250 ms
+// pause overshot, while a slow node is still checked at most four times a second.
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 250;
 
 export async function waitReady(engine: Engine, id: string, node: NodePlan): Promise<void> {
   const timeoutSeconds = node.ready?.timeoutSeconds ?? 10;
   const deadline = Date.now() + timeoutSeconds * 1000;
-  for (;;) {
+  for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
     const { State } = await engine.getContainer(id).inspect();
     if (!State.Running) {
       const logs = await containerLogsTail(engine, id);
@@ -33,6 +37,6 @@ export async function waitReady(engine: Engine, id: string, node: NodePlan): Pro
         `node ${node.name} not ready after ${timeoutSeconds} s: ${node.ready ? `'${node.ready.command}' exited ${result.exitCode}${lastOutput ? `: ${lastOutput}` : ""}` : "its start commands have not finished"}${logs ? `\n${logs}` : ""}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
