@@ -54,18 +54,14 @@ async function inspectGuard(engine: Engine) {
 }
 
 export async function guardBridges(engine: Engine, networks: NetworkPlan[]): Promise<void> {
-  const guard = await ensureGuard(engine);
-  await Promise.all(
-    networks.map((n) =>
-      runGuard(engine, guard, ["add", n.bridgeName, ...(n.sniffable ? ["hub"] : [])]),
-    ),
-  );
+  if (networks.length === 0) return;
+  const specs = networks.map((n) => (n.sniffable ? `${n.bridgeName}:hub` : n.bridgeName));
+  await runGuard(engine, await ensureGuard(engine), ["add", ...specs]);
 }
 
 export async function unguardBridges(engine: Engine, bridgeNames: string[]): Promise<void> {
   if (bridgeNames.length === 0) return;
-  const guard = await ensureGuard(engine);
-  await Promise.all(bridgeNames.map((bridge) => runGuard(engine, guard, ["del", bridge])));
+  await runGuard(engine, await ensureGuard(engine), ["del", ...bridgeNames]);
 }
 
 async function runGuard(engine: Engine, guard: string, args: string[]): Promise<void> {
