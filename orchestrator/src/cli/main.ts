@@ -1,33 +1,8 @@
 #!/usr/bin/env node
 // socketlab: the command-line front of the orchestrator.
-import { LabRequestError } from "../labs/lifecycle.ts";
-import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
-import { UsageError } from "./args.ts";
-import { COMMANDS, usage } from "./commands/index.ts";
+import { enableCompileCache } from "node:module";
 
-async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
-  if (!name || name === "help" || name === "--help" || name === "-h") {
-    process.stdout.write(usage());
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command '${name}'`);
-  return command.run(args);
-}
-
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`socketlab: ${error.message}\n\n${usage()}`);
-    process.exitCode = 2;
-  } else if (error instanceof LabRequestError || error instanceof EngineUnavailableError) {
-    process.stderr.write(`socketlab: ${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(`socketlab: ${errorMessage(error)}\n`);
-    if (process.env.SOCKETLAB_DEBUG) console.error(error);
-    process.exitCode = 1;
-  }
-}
+// Every command starts a fresh process. Caching compiled code saves about 150 ms of each start;
+// the cache must be on before the rest is imported, hence the dynamic import.
+enableCompileCache();
+await import("./run.ts");
