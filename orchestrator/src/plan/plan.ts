@@ -92,6 +92,7 @@ function planNode(
     env: envList(node.env),
     extraHosts: extraHosts(node.name, endpoints),
     files: node.files.map((file) => ({ ...file })),
+    start: [...node.start],
     command: startCommand(node.start),
     capabilities: [...node.capabilities],
     sysctls: { ...node.sysctls },

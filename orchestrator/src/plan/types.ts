@@ -53,6 +53,8 @@ export interface NodePlan {
   /** `name:address` for every other node of the lab, as Docker's ExtraHosts. */
   extraHosts: string[];
   files: FileDef[];
+  /** The topology's start commands, in order. */
+  start: string[];
   /** The container's command: runs the start commands, then waits. */
   command: string[];
   capabilities: string[];

@@ -15,6 +15,8 @@ const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 250;
 
 export async function waitReady(engine: Engine, id: string, node: NodePlan): Promise<void> {
+  // With nothing to run and nothing to check, a node is ready once Docker has started it.
+  if (node.start.length === 0 && !node.ready) return;
   const timeoutSeconds = node.ready?.timeoutSeconds ?? 10;
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {

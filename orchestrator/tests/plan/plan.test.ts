@@ -83,6 +83,7 @@ describe("planLab", () => {
           env: [],
           extraHosts: ["web:10.200.1.80"],
           files: [],
+          start: ["ip route add 10.0.0.0/8 via 172.16.0.1", "dnsmasq"],
           command: [
             "/bin/sh",
             "-c",
@@ -105,6 +106,7 @@ describe("planLab", () => {
           env: ["A_FIRST=x=y", "PORT=80"],
           extraHosts: ["router:10.200.1.254"],
           files: [{ path: "/srv/index.html", contentBase64: "aGk=", mode: 0o644 }],
+          start: [],
           command: [
             "/bin/sh",
             "-c",
