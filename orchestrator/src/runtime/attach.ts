@@ -24,6 +24,12 @@ export async function execAttached(
     Tty: io.tty,
   });
   const stream = await exec.start({ hijack: true, stdin: true, Tty: io.tty });
+  // Listen at once: a quick command can end before the resize below has returned.
+  const finished = new Promise<void>((resolve, reject) => {
+    stream.on("end", resolve);
+    stream.on("close", resolve);
+    stream.on("error", reject);
+  });
   const resize = () =>
     exec.resize({ h: io.stdout.rows ?? 24, w: io.stdout.columns ?? 80 }).catch(() => {});
   if (io.tty) {
@@ -37,11 +43,7 @@ export async function execAttached(
   }
   io.stdin.pipe(stream);
   try {
-    await new Promise<void>((resolve, reject) => {
-      stream.on("end", resolve);
-      stream.on("close", resolve);
-      stream.on("error", reject);
-    });
+    await finished;
   } finally {
     io.stdin.unpipe(stream);
     if (io.tty) {
