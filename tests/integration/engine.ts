@@ -57,16 +57,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI in a fresh process, as a user runs it. */
-export function cli(args: string[]): Promise<CliResult> {
+/**
+ * The CLI in a fresh process, as a user runs it; `underTerminal` runs it under script(1), which
+ * gives it a pseudo-terminal as a user's shell would.
+ */
+export function cli(args: string[], { underTerminal = false } = {}): Promise<CliResult> {
+  const command = [process.execPath, join(REPO_ROOT, "orchestrator/src/cli/main.ts"), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(REPO_ROOT, "orchestrator/src/cli/main.ts"), ...args],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const [file, ...rest] = underTerminal
+      ? ["script", "-qec", command.map(shellQuote).join(" "), "/dev/null"]
+      : command;
+    const child = spawn(file as string, rest, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -78,4 +79,8 @@ export function cli(args: string[]): Promise<CliResult> {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
 }

@@ -119,6 +119,14 @@ describe("a three-node, two-network lab", () => {
     expect((await sh(engine, lab, "beta", "ping -c 1 -W 2 gamma")).exitCode).toBe(0);
   });
 
+  it("resets the whole lab when no node is named", async () => {
+    await sh(engine, lab, "alpha", "touch /root/scribble");
+    const report = await resetNodes(engine, lab, []);
+    expect(report.created.sort()).toEqual(["alpha", "beta", "gamma"]);
+    expect((await sh(engine, lab, "alpha", "test -e /root/scribble")).exitCode).toBe(1);
+    expect((await sh(engine, lab, "alpha", "ping -c 1 -W 2 beta")).exitCode).toBe(0);
+  });
+
   it("is seen whole by a fresh process", async () => {
     const ls = await cli(["ls", "--json"]);
     expect(ls.code).toBe(0);
@@ -148,6 +156,9 @@ describe("a three-node, two-network lab", () => {
       "echo out; echo err >&2; exit 7",
     ]);
     expect(result).toEqual({ code: 7, stdout: "out\n", stderr: "err\n" });
+    // Under a terminal (script(1) provides one) the command gets a TTY of its own.
+    const tty = await cli(["exec", lab, "gamma", "--", "tty"], { underTerminal: true });
+    expect(tty.stdout).toMatch(/^\/dev\/pts\/\d+\r*\n$/);
     const unknown = await cli(["exec", lab, "delta", "--", "true"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("has no node 'delta'");
