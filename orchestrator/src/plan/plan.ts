@@ -1,6 +1,7 @@
 // The planner: from a resolved topology and a request, everything the runtime needs to build
 // one lab instance. Pure: no I/O, the same input always gives the same plan.
 import { formatAddress, formatCidr } from "../net/ipv4.ts";
+import type { InstanceView } from "../roles/types.ts";
 import type { Cidr, NetworkDef, NodeDef, Topology } from "../topology/model.ts";
 import { envList, extraHosts, startCommand } from "./container.ts";
 import {
@@ -13,6 +14,7 @@ import {
 } from "./labels.ts";
 import { bridgeName, containerName, networkName, validateLabId, validateOwner } from "./naming.ts";
 import { startWaves } from "./order.ts";
+import { applyRoles } from "./roles.ts";
 import { allocateSubnets } from "./subnets.ts";
 import type { EndpointPlan, LabPlan, NetworkPlan, NodePlan, PlanRequest } from "./types.ts";
 
@@ -37,7 +39,11 @@ export function planLab(topology: Topology, request: PlanRequest): PlanResult {
   const endpoints = new Map(
     topology.nodes.map((node) => [node.name, planEndpoints(request.lab, node, subnets)]),
   );
-  const nodes = topology.nodes.map((node) => planNode(context, node, endpoints));
+  const withRoles = applyRoles(
+    topology.nodes,
+    instanceView(request.lab, topology, endpoints, networks),
+  );
+  const nodes = withRoles.map((node) => planNode(context, node, endpoints));
   return {
     ok: true,
     plan: {
@@ -46,7 +52,7 @@ export function planLab(topology: Topology, request: PlanRequest): PlanResult {
       topology: topology.name,
       networks,
       nodes,
-      startWaves: startWaves(topology.nodes),
+      startWaves: startWaves(withRoles),
     },
   };
 }
@@ -102,6 +108,27 @@ function planNode(
   };
   const hash = nodeHash(spec);
   return { ...spec, labels: nodeLabels(context, node.name, hash), hash };
+}
+
+/** The instance as roles see it: its nodes' addresses and its networks. */
+function instanceView(
+  lab: string,
+  topology: Topology,
+  endpoints: ReadonlyMap<string, EndpointPlan[]>,
+  networks: readonly NetworkPlan[],
+): InstanceView {
+  return {
+    lab,
+    nodes: topology.nodes,
+    addressOf(node, network) {
+      const own = endpoints.get(node) ?? [];
+      return (network === undefined ? own[0] : own.find((e) => e.network === network))?.address;
+    },
+    network(name) {
+      const network = networks.find((n) => n.name === name);
+      return network && { subnet: network.subnet, gateway: network.gateway };
+    },
+  };
 }
 
 function subnetOf(subnets: ReadonlyMap<string, Cidr>, network: string): Cidr {

@@ -1,15 +1,12 @@
-// Node roles. Each role is one folder under images/ (its image) and, as roles grow config
-// generation, one module here. A topology may name only these roles.
+// The roles a topology may name. Each is one module here and one folder under images/.
+import { client } from "./client.ts";
+import type { Role } from "./types.ts";
 
-export interface Role {
-  name: string;
-  /** The images/ folder that builds this role's image. */
-  imageFolder: string;
-}
+export type { Role } from "./types.ts";
 
-export const ROLES: readonly Role[] = [{ name: "host", imageFolder: "host" }];
+export const ROLES: readonly Role[] = [client];
 
-export const DEFAULT_ROLE = "host";
+export const DEFAULT_ROLE = "client";
 
 export function findRole(name: string): Role | undefined {
   return ROLES.find((r) => r.name === name);

@@ -54,6 +54,8 @@ export interface NodeDef {
   ready: ReadyCheck | null;
   /** Nodes that must be started and ready before this one. */
   after: string[];
+  /** The role's settings, as its schema parsed them; null when the role takes none. */
+  config: unknown;
 }
 
 export interface Topology {

@@ -76,6 +76,8 @@ const node = z.strictObject({
   limits: limits.optional(),
   ready: ready.optional(),
   after: z.array(name("node name")).optional(),
+  /** The role's own settings; each role checks them against its schema (see roles/). */
+  config: z.unknown().optional(),
 });
 
 const network = z.strictObject({

@@ -17,6 +17,7 @@ import {
 } from "./model.ts";
 import { resolveOrder, type WrittenAfter } from "./order.ts";
 import { type NodeDocument, topologySchema } from "./schema.ts";
+import { checkAgainst } from "./shape.ts";
 import type { SourceReader } from "./sources.ts";
 import { entries, fields, items, member, valid } from "./wellformed.ts";
 
@@ -93,6 +94,16 @@ export async function resolveTopology(
     if (node) node.after = after;
   }
 
+  // Roles check what relates their config to the rest of the topology once every node is known.
+  const view = { nodes, networks: networks.map((n) => n.name) };
+  for (const node of nodes) {
+    const role = findRole(node.role);
+    if (!role?.check || node.config === null) continue;
+    for (const problem of role.check(node.config, node, view)) {
+      report(["nodes", node.name, "config", ...problem.path], problem.message);
+    }
+  }
+
   return {
     name: valid(shape.name, data.name) ?? "",
     description: valid(shape.description, data.description) ?? "",
@@ -159,8 +170,18 @@ async function resolveNode(
         }
       : null,
     after: [],
+    config: role ? checkConfig(role, member(value, "config"), [...path, "config"], report) : null,
   };
   return { def, requests, after: node.after };
+}
+
+/** A role's config, parsed by the role's schema; problems are reported where they stand. */
+function checkConfig(role: Role, written: unknown, path: Path, report: Report): unknown {
+  if (!role.config) {
+    if (written !== undefined) report(path, `role '${role.name}' takes no config`, "key");
+    return null;
+  }
+  return checkAgainst(role.config, written ?? {}, report, path) ?? null;
 }
 
 function checkRole(name: string, path: Path, report: Report): Role | undefined {

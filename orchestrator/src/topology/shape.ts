@@ -5,10 +5,26 @@ import type { Path, Report } from "./diagnostics.ts";
 import { topologySchema } from "./schema.ts";
 
 export function checkShape(data: unknown, report: Report): void {
-  const result = topologySchema.safeParse(data, { error: message });
-  if (result.success) return;
+  checkAgainst(topologySchema, data, report);
+}
+
+/**
+ * Checks `data`, found at `base` in the document, against any schema (a role's `config`, say),
+ * reporting each problem at its own place; returns the parsed value when there was none.
+ */
+export function checkAgainst<T>(
+  schema: z.ZodType<T>,
+  data: unknown,
+  report: Report,
+  base: Path = [],
+): T | undefined {
+  const result = schema.safeParse(data, { error: message });
+  if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    const path: Path = issue.path.map((step) => (typeof step === "symbol" ? String(step) : step));
+    const path: Path = [
+      ...base,
+      ...issue.path.map((step) => (typeof step === "symbol" ? String(step) : step)),
+    ];
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) report([...path, key], `unknown field '${key}'`, "key");
     } else if (issue.code === "invalid_key") {
@@ -18,6 +34,7 @@ export function checkShape(data: unknown, report: Report): void {
       report(path, issue.message);
     }
   }
+  return undefined;
 }
 
 const TYPE_NAMES: Record<string, string> = {

@@ -27,8 +27,8 @@ export function node(
 ): NodeDef {
   return {
     name,
-    role: "host",
-    image: "socketlab/host:latest",
+    role: "client",
+    image: "socketlab/client:latest",
     attachments: Object.entries(networks).map(([net, hostIndex]) => ({ network: net, hostIndex })),
     env: {},
     files: [],
@@ -38,6 +38,7 @@ export function node(
     limits: { ...DEFAULT_LIMITS },
     ready: null,
     after: [],
+    config: null,
     ...rest,
   };
 }

@@ -75,7 +75,7 @@ describe("planLab", () => {
           name: "router",
           containerName: "sl_alice_router",
           hostname: "router",
-          image: "socketlab/host:latest",
+          image: "socketlab/client:latest",
           endpoints: [
             { network: "lan", dockerNetwork: "sl_alice_lan", address: "10.200.0.254" },
             { network: "dmz", dockerNetwork: "sl_alice_dmz", address: "10.200.1.254" },
@@ -101,7 +101,7 @@ describe("planLab", () => {
           name: "web",
           containerName: "sl_alice_web",
           hostname: "web",
-          image: "socketlab/host:latest",
+          image: "socketlab/client:latest",
           endpoints: [{ network: "dmz", dockerNetwork: "sl_alice_dmz", address: "10.200.1.80" }],
           env: ["A_FIRST=x=y", "PORT=80"],
           extraHosts: ["router:10.200.1.254"],
@@ -299,7 +299,7 @@ describe("hashes", () => {
   it("are the same across runs (pinned values)", () => {
     const lab = plan(base);
     expect(lab.networks.map((n) => n.hash)).toEqual(["5376702becf58477", "404666b955a14f4c"]);
-    expect(lab.nodes.map((n) => n.hash)).toEqual(["7cdaa85216404ae5", "a02115531c2ba6f5"]);
+    expect(lab.nodes.map((n) => n.hash)).toEqual(["db58c2098af7daf4", "14ca59bb5499882f"]);
   });
 
   it("ignore the order in which maps were written", () => {
@@ -319,7 +319,7 @@ describe("hashes", () => {
   });
 
   it.each<[string, Partial<NodeDef>]>([
-    ["image", { image: "socketlab/host:2" }],
+    ["image", { image: "socketlab/client:2" }],
     [
       "address",
       {

@@ -1,7 +1,10 @@
 // The YAML layer: syntax, duplicate keys, aliases, size, and what the document must be.
 import { describe, expect, it } from "vitest";
+import { ROLES } from "../../src/roles/index.ts";
 import { MAX_ALIAS_COUNT, MAX_DOCUMENT_BYTES } from "../../src/topology/document.ts";
 import { load, problems, yaml } from "./helpers.ts";
+
+const KNOWN_ROLES = ROLES.map((role) => role.name).join(", ");
 
 describe("YAML syntax", () => {
   it("reports a syntax error with its position, and nothing else", async () => {
@@ -38,9 +41,9 @@ describe("duplicate keys", () => {
           lan: { subnet: 10.0.0.0/24 }
         nodes:
           a:
-            role: host
+            role: client
             networks: { lan: .2 }
-            role: host
+            role: client
             capabilities: [NET_ADMIN, FLY]
         name: lab2
       `),
@@ -65,7 +68,7 @@ describe("duplicate keys", () => {
       `),
     ).toEqual([
       "lab.yaml:8:5: nodes.a.role: duplicate field 'role'",
-      "lab.yaml:8:11: nodes.a.role: unknown role 'phantom' (known roles: host)",
+      `lab.yaml:8:11: nodes.a.role: unknown role 'phantom' (known roles: ${KNOWN_ROLES})`,
     ]);
   });
 

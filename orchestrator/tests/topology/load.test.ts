@@ -11,7 +11,7 @@ describe("loadTopologyText on a valid topology", () => {
       name: web-lab
       description: A client, a server and a sniffer
       defaults:
-        role: host
+        role: client
         limits:
           memory: 128m
           cpus: 0.25
@@ -53,7 +53,7 @@ describe("loadTopologyText on a valid topology", () => {
             command: curl -fs http://localhost:8080/
             timeout: 60
         client:
-          role: host
+          role: client
           networks:
             lan:
           after: [server]
@@ -75,7 +75,7 @@ describe("loadTopologyText on a valid topology", () => {
       nodes: [
         {
           name: "server",
-          role: "host",
+          role: "client",
           image: "nginx:1.27",
           attachments: [
             { network: "dmz", hostIndex: 261 },
@@ -93,11 +93,12 @@ describe("loadTopologyText on a valid topology", () => {
           limits: { memoryBytes: 1024 ** 3, nanoCpus: 250_000_000, pids: 512 },
           ready: { command: "curl -fs http://localhost:8080/", timeoutSeconds: 60 },
           after: [],
+          config: null,
         },
         {
           name: "client",
-          role: "host",
-          image: "socketlab/host:latest",
+          role: "client",
+          image: "socketlab/client:latest",
           attachments: [{ network: "lan", hostIndex: 2 }],
           env: {},
           files: [],
@@ -107,11 +108,12 @@ describe("loadTopologyText on a valid topology", () => {
           limits: { memoryBytes: 128 * 1024 ** 2, nanoCpus: 250_000_000, pids: 256 },
           ready: null,
           after: ["server"],
+          config: null,
         },
         {
           name: "sniffer",
-          role: "host",
-          image: "socketlab/host:latest",
+          role: "client",
+          image: "socketlab/client:latest",
           attachments: [
             { network: "lan", hostIndex: 3 },
             { network: "dmz", hostIndex: 2 },
@@ -124,6 +126,7 @@ describe("loadTopologyText on a valid topology", () => {
           limits: { memoryBytes: 128 * 1024 ** 2, nanoCpus: 250_000_000, pids: 256 },
           ready: { command: "true", timeoutSeconds: 30 },
           after: ["server", "client"],
+          config: null,
         },
       ],
     };
@@ -150,8 +153,8 @@ describe("loadTopologyText on a valid topology", () => {
         nodes: [
           {
             name: "a",
-            role: "host",
-            image: "socketlab/host:latest",
+            role: "client",
+            image: "socketlab/client:latest",
             attachments: [{ network: "lan", hostIndex: 6 }],
             env: {},
             files: [],
@@ -161,6 +164,7 @@ describe("loadTopologyText on a valid topology", () => {
             limits: { memoryBytes: 256 * 1024 ** 2, nanoCpus: 500_000_000, pids: 256 },
             ready: null,
             after: [],
+            config: null,
           },
         ],
       },

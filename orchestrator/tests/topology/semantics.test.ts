@@ -1,6 +1,9 @@
 // Relations the schema cannot see, each reported at the offending value.
 import { describe, expect, it } from "vitest";
+import { ROLES } from "../../src/roles/index.ts";
 import { load, problems, withFiles, yaml } from "./helpers.ts";
+
+const KNOWN_ROLES = ROLES.map((role) => role.name).join(", ");
 
 describe("networks", () => {
   it("refuses subnets that do not parse, have host bits, or are too large or small", async () => {
@@ -137,18 +140,32 @@ describe("roles and images", () => {
       await problems(yaml`
         name: lab
         defaults:
-          role: server
+          role: mainframe
         networks:
           lan: { subnet: 10.0.0.0/24 }
         nodes:
           a: { networks: { lan: .2 } }
-          b: { networks: { lan: .3 }, role: router }
-          c: { networks: { lan: .4 }, role: host }
+          b: { networks: { lan: .3 }, role: toaster }
+          c: { networks: { lan: .4 }, role: client }
       `),
     ).toEqual([
-      "lab.yaml:3:9: defaults.role: unknown role 'server' (known roles: host)",
-      "lab.yaml:8:37: nodes.b.role: unknown role 'router' (known roles: host)",
+      `lab.yaml:3:9: defaults.role: unknown role 'mainframe' (known roles: ${KNOWN_ROLES})`,
+      `lab.yaml:8:37: nodes.b.role: unknown role 'toaster' (known roles: ${KNOWN_ROLES})`,
     ]);
+  });
+
+  it("refuses a config for a role that takes none, pointing at the key", async () => {
+    expect(
+      await problems(yaml`
+        name: lab
+        networks:
+          lan: { subnet: 10.0.0.0/24 }
+        nodes:
+          a:
+            networks: { lan: .2 }
+            config: { anything: 1 }
+      `),
+    ).toEqual(["lab.yaml:7:5: nodes.a.config: role 'client' takes no config"]);
   });
 
   it("uses the role's image unless the node names one", async () => {
@@ -161,8 +178,8 @@ describe("roles and images", () => {
         b: { networks: { lan: .3 }, image: "alpine:3.20" }
     `);
     expect(result.ok && result.topology.nodes.map((n) => [n.role, n.image])).toEqual([
-      ["host", "socketlab/host:latest"],
-      ["host", "alpine:3.20"],
+      ["client", "socketlab/client:latest"],
+      ["client", "alpine:3.20"],
     ]);
   });
 });
@@ -374,7 +391,7 @@ describe("everything at once", () => {
           wan: { subnet: 10.10.0.0/25 }
         nodes:
           client:
-            role: router
+            role: toaster
             networks:
               lan: 10.9.0.5
               dmz: auto
@@ -388,7 +405,7 @@ describe("everything at once", () => {
     ).toEqual([
       "lab.yaml:3:32: networks.lan.sniffabel: unknown field 'sniffabel'",
       "lab.yaml:4:18: networks.wan.subnet: subnet 10.10.0.0/25 overlaps network 'lan' (10.10.0.0/24)",
-      "lab.yaml:7:11: nodes.client.role: unknown role 'router' (known roles: host)",
+      `lab.yaml:7:11: nodes.client.role: unknown role 'toaster' (known roles: ${KNOWN_ROLES})`,
       "lab.yaml:9:12: nodes.client.networks.lan: address 10.9.0.5 is outside subnet 10.10.0.0/24",
       "lab.yaml:10:7: nodes.client.networks.dmz: network 'dmz' is not declared under networks",
       "lab.yaml:11:21: nodes.client.limits.pids: must be at least 16",

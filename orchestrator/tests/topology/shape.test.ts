@@ -46,7 +46,7 @@ describe("missing fields", () => {
           lan: {}
         nodes:
           a:
-            role: host
+            role: client
           b:
             networks: { lan: .2 }
             ready: {}
