@@ -4,6 +4,7 @@ import { exec } from "./exec.ts";
 import { images } from "./images.ts";
 import { ls } from "./ls.ts";
 import { reset } from "./reset.ts";
+import { serve } from "./serve.ts";
 import { status } from "./status.ts";
 import { up } from "./up.ts";
 import { validate } from "./validate.ts";
@@ -15,7 +16,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [validate, up, ls, status, exec, reset, down, images];
+export const COMMANDS: Command[] = [validate, up, ls, status, exec, reset, down, images, serve];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));

@@ -1,0 +1,53 @@
+// The socketlab service: a Fastify app built from its parts, so that tests build the same app
+// with a temporary data folder and library and talk to it through `app.inject`.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import { TOPOLOGIES_DIR } from "../paths.ts";
+import type { Engine } from "../runtime/engine.ts";
+import { installErrorHandler } from "./errors.ts";
+import auth from "./plugins/auth.ts";
+import db from "./plugins/db.ts";
+import docs from "./plugins/docs.ts";
+import services from "./plugins/services.ts";
+import auditRoutes from "./routes/audit.ts";
+import classRoutes from "./routes/classes.ts";
+import healthRoutes from "./routes/health.ts";
+import jobRoutes from "./routes/jobs.ts";
+import labRoutes from "./routes/labs.ts";
+import topologyRoutes from "./routes/topologies.ts";
+
+export interface AppOptions {
+  engine: Engine;
+  /** Folder of the SQLite database, or ":memory:". */
+  dataDir: string;
+  /** The topology library (default: the repository's topologies/). */
+  libraryDir?: string;
+  logger?: FastifyServerOptions["logger"];
+}
+
+export type App = FastifyInstance;
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({ logger: options.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  await app.register(docs);
+  await app.register(db, { dataDir: options.dataDir });
+  await app.register(auth);
+  await app.register(services, {
+    engine: options.engine,
+    libraryDir: options.libraryDir ?? TOPOLOGIES_DIR,
+  });
+  await app.register(healthRoutes);
+  await app.register(labRoutes);
+  await app.register(classRoutes);
+  await app.register(jobRoutes);
+  await app.register(topologyRoutes);
+  await app.register(auditRoutes);
+  return app;
+}

@@ -1,0 +1,49 @@
+// The engine and the services routes call: library, labs, bulk jobs.
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { Engine } from "../../runtime/engine.ts";
+import { userByLogin } from "../../store/users.ts";
+import { JobRunner } from "../services/bulk.ts";
+import { LabService } from "../services/labs.ts";
+import { Library } from "../services/library.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    engine: Engine;
+    library: Library;
+    labs: LabService;
+    jobs: JobRunner;
+  }
+}
+
+export interface ServicesOptions {
+  engine: Engine;
+  libraryDir: string;
+}
+
+export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
+  const library = new Library(options.libraryDir);
+  const labs = new LabService(options.engine, app.db, library);
+  const jobs = new JobRunner(
+    app.db,
+    async (job, student) => {
+      // A job acts with its creator's rights, also when resumed after a restart.
+      const creator = userByLogin(app.db, job.createdBy);
+      if (!creator) throw new Error(`the job's creator ${job.createdBy} no longer exists`);
+      return (await labs.create(creator, job.topology, student)).status.lab;
+    },
+    app.log,
+  );
+  app.decorate("engine", options.engine);
+  app.decorate("library", library);
+  app.decorate("labs", labs);
+  app.decorate("jobs", jobs);
+  // Jobs a previous process left unfinished are resumed once the app is ready.
+  app.addHook("onReady", async () => {
+    const resumed = jobs.resumeUnfinished();
+    if (resumed.length > 0) app.log.info({ jobs: resumed }, "resuming unfinished bulk jobs");
+  });
+  // Shutting down lets the labs being brought up finish (before the database closes, onClose);
+  // students still queued stay queued for the next start. Labs are left running.
+  app.addHook("preClose", async () => jobs.drain());
+});

@@ -1,0 +1,100 @@
+// Labs: create, list, status, reset, destroy. Ownership is checked by the lab service: a lab
+// the caller may not see is a 404, as if it did not exist.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { currentUser } from "../plugins/auth.ts";
+import { bearer } from "../schemas/common.ts";
+import {
+  createLabBody,
+  labErrors,
+  labParams,
+  labStatusSchema,
+  labSummarySchema,
+  resetBody,
+} from "../schemas/labs.ts";
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const signedIn = app.requireRole();
+  const tags = ["labs"];
+
+  app.post(
+    "/api/labs",
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Bring up a library topology for myself (students) or a student of my class",
+        body: createLabBody,
+        response: { 200: labStatusSchema, 201: labStatusSchema, ...labErrors },
+      },
+    },
+    async (request, reply) => {
+      const { topology, owner } = request.body;
+      const result = await app.labs.create(currentUser(request), topology, owner);
+      return reply.code(result.created ? 201 : 200).send(result.status);
+    },
+  );
+
+  app.get(
+    "/api/labs",
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        response: { 200: z.array(labSummarySchema), ...labErrors },
+      },
+    },
+    async (request) => app.labs.list(currentUser(request)),
+  );
+
+  app.get(
+    "/api/labs/:id",
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        params: labParams,
+        response: { 200: labStatusSchema, ...labErrors },
+      },
+    },
+    async (request) => app.labs.status(currentUser(request), request.params.id),
+  );
+
+  app.post(
+    "/api/labs/:id/reset",
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Recreate nodes pristine (same addresses); no nodes: the whole lab",
+        params: labParams,
+        body: resetBody,
+        response: { 200: labStatusSchema, ...labErrors },
+      },
+    },
+    async (request) => app.labs.reset(currentUser(request), request.params.id, request.body.nodes),
+  );
+
+  app.delete(
+    "/api/labs/:id",
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        params: labParams,
+        response: { 204: z.null(), ...labErrors },
+      },
+    },
+    async (request, reply) => {
+      await app.labs.destroy(currentUser(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default routes;

@@ -1,0 +1,94 @@
+// The topology library: list it, validate YAML, and (instructors) add to it.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { audit } from "../../store/audit.ts";
+import { ApiError } from "../errors.ts";
+import { currentUser } from "../plugins/auth.ts";
+import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
+import {
+  addTopologyBody,
+  libraryEntrySchema,
+  validateBody,
+  validationSchema,
+} from "../schemas/topologies.ts";
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ["topologies"];
+
+  app.get(
+    "/api/topologies",
+    {
+      preHandler: app.requireRole(),
+      schema: {
+        tags,
+        security: bearer,
+        response: { 200: z.array(libraryEntrySchema), ...authErrors },
+      },
+    },
+    async () => app.library.list(),
+  );
+
+  app.post(
+    "/api/topologies/validate",
+    {
+      preHandler: app.requireRole(),
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Check topology YAML; every problem with its line, column and field",
+        body: validateBody,
+        response: { 200: validationSchema, ...authErrors, 400: errorSchema },
+      },
+    },
+    async (request) => {
+      const loaded = await app.library.validate(request.body.yaml);
+      return loaded.ok
+        ? { ok: true, name: loaded.topology.name, diagnostics: [] }
+        : { ok: false, name: null, diagnostics: loaded.diagnostics };
+    },
+  );
+
+  app.post(
+    "/api/topologies",
+    {
+      preHandler: app.requireRole("instructor"),
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Add a topology to the library (refused over an existing one unless overwrite)",
+        body: addTopologyBody,
+        response: { 201: validationSchema, 400: validationSchema, 409: errorSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const { name, yaml, overwrite } = request.body;
+      const loaded = await app.library.validate(yaml, name);
+      if (!loaded.ok)
+        return reply.code(400).send({ ok: false, name: null, diagnostics: loaded.diagnostics });
+      if (loaded.topology.name !== name) {
+        throw new ApiError(
+          400,
+          "invalid_request",
+          `the topology is named '${loaded.topology.name}', not '${name}'`,
+          [
+            {
+              path: "body.name",
+              message: `must match the topology's name '${loaded.topology.name}'`,
+            },
+          ],
+        );
+      }
+      if (!(await app.library.add(name, yaml, overwrite))) {
+        throw new ApiError(
+          409,
+          "exists",
+          `topology ${name} exists; send overwrite: true to replace it`,
+        );
+      }
+      audit(app.db, currentUser(request).login, "topology.add", name, { overwrite });
+      return reply.code(201).send({ ok: true, name, diagnostics: [] });
+    },
+  );
+};
+
+export default routes;

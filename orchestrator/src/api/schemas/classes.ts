@@ -1,0 +1,45 @@
+// Classes and their rosters.
+import { z } from "zod";
+
+const rosterEntry = z.object({
+  name: z.string().min(1),
+  email: z.string().optional(),
+  id: z.string().optional().describe("the student's id at the school; becomes their login"),
+});
+
+export const createClassBody = z
+  .object({
+    name: z.string().min(1).max(200),
+    students: z.array(rosterEntry).optional().describe("the roster as a list"),
+    csv: z.string().optional().describe("the roster as CSV text: a header of name,email,id"),
+    tas: z.array(z.string().min(1)).default([]).describe("TAs' names; each gets a TA token"),
+  })
+  .refine((b) => (b.students === undefined) !== (b.csv === undefined), {
+    message: "give the roster either as students or as csv",
+    path: ["students"],
+  });
+
+const issuedUser = z.object({
+  login: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  token: z.string().describe("shown once; only its hash is kept"),
+});
+
+export const createdClassSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  students: z.array(issuedUser),
+  tas: z.array(issuedUser),
+});
+
+export const classSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  students: z.array(
+    z.object({ login: z.string(), name: z.string(), email: z.string().nullable() }),
+  ),
+});
+
+export const classParams = z.object({ id: z.string().min(1) });

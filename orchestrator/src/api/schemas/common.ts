@@ -1,0 +1,13 @@
+// Shapes shared by every route: errors and the bearer-token security requirement.
+import { z } from "zod";
+
+export const errorSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+/** The error answers a route with a token may give. */
+export const authErrors = { 401: errorSchema, 403: errorSchema } as const;
+
+export const bearer = [{ bearer: [] }];

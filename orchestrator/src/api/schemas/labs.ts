@@ -1,0 +1,56 @@
+// Labs: the same shapes as `socketlab status --json` and `socketlab ls --json` (README).
+import { z } from "zod";
+import { authErrors, errorSchema } from "./common.ts";
+
+const labState = z.enum(["running", "degraded", "stopped"]);
+
+export const labStatusSchema = z.object({
+  lab: z.string(),
+  owner: z.string(),
+  topology: z.string(),
+  state: labState,
+  networks: z.array(
+    z.object({
+      name: z.string(),
+      subnet: z.string(),
+      sniffable: z.boolean(),
+      present: z.boolean(),
+    }),
+  ),
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      state: z.string().describe("Docker's container state, or `missing`"),
+      image: z.string(),
+      addresses: z.record(z.string(), z.string()).describe("network name -> address"),
+    }),
+  ),
+});
+
+export const labSummarySchema = z.object({
+  lab: z.string(),
+  owner: z.string(),
+  topology: z.string(),
+  state: labState,
+  nodes: z.number().int(),
+  running: z.number().int(),
+});
+
+export const labParams = z.object({ id: z.string().min(1).max(64) });
+
+export const createLabBody = z.object({
+  topology: z.string().min(1).describe("a library topology's name"),
+  owner: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the student's login (TAs and instructors); students may only name themselves"),
+});
+
+export const resetBody = z
+  .object({
+    nodes: z.array(z.string().min(1)).default([]).describe("nodes to reset; none: the whole lab"),
+  })
+  .default({ nodes: [] });
+
+export const labErrors = { ...authErrors, 404: errorSchema, 409: errorSchema } as const;

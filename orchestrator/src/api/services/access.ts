@@ -1,0 +1,35 @@
+// Who may see which lab. A lab's `owner` label is its student's login. Students see their own
+// labs, TAs the labs of their class's students, instructors every lab. A lab one may not see is
+// answered exactly like a lab that does not exist (404), so that its existence does not leak.
+import type { Db } from "../../store/db.ts";
+import { type User, userByLogin, usersOfClass } from "../../store/users.ts";
+
+export function canSeeOwner(db: Db, user: User, owner: string): boolean {
+  switch (user.role) {
+    case "instructor":
+      return true;
+    case "student":
+      return owner === user.login;
+    case "ta": {
+      const student = userByLogin(db, owner);
+      return (
+        student?.role === "student" && student.classId !== null && student.classId === user.classId
+      );
+    }
+  }
+}
+
+/** A filter for lists: one database query, not one per lab. */
+export function ownerFilter(db: Db, user: User): (owner: string) => boolean {
+  if (user.role === "instructor") return () => true;
+  if (user.role === "student") return (owner) => owner === user.login;
+  const logins = new Set(
+    user.classId ? usersOfClass(db, user.classId, "student").map((s) => s.login) : [],
+  );
+  return (owner) => logins.has(owner);
+}
+
+/** Whether `user` may act for the class `classId` (TAs: only their own). */
+export function canManageClass(user: User, classId: string): boolean {
+  return user.role === "instructor" || (user.role === "ta" && user.classId === classId);
+}

@@ -1,0 +1,70 @@
+// Creating a class from its roster: one student account and token per roster entry, one TA
+// account and token per TA, all in one transaction (a bad roster creates nothing).
+import type { Db } from "../../store/db.ts";
+import { createClass, createUser, issueToken, loginTaken, type Role } from "../../store/users.ts";
+import { invalid } from "../errors.ts";
+import { assignLogins, checkRosterList, parseRosterCsv, type RosterEntry } from "./roster.ts";
+
+export interface IssuedUser {
+  login: string;
+  name: string;
+  email: string | null;
+  token: string;
+}
+
+export interface CreatedClass {
+  id: string;
+  name: string;
+  students: IssuedUser[];
+  tas: IssuedUser[];
+}
+
+export interface ClassRequest {
+  name: string;
+  students?: RosterEntry[] | undefined;
+  csv?: string | undefined;
+  tas: string[];
+}
+
+export function createClassFromRoster(db: Db, request: ClassRequest): CreatedClass {
+  const roster =
+    request.csv !== undefined
+      ? parseRosterCsv(request.csv)
+      : checkRosterList(request.students ?? []);
+  if (!roster.ok) throw invalid("the roster has errors", roster.errors);
+  if (roster.entries.length === 0)
+    throw invalid("the roster names no student", [{ path: "body.students", message: "empty" }]);
+  db.exec("BEGIN");
+  try {
+    const record = createClass(db, request.name);
+    const issue = (entries: RosterEntry[], role: Role, logins: string[]) =>
+      entries.map((entry, i) => {
+        const login = logins[i] as string;
+        const user = createUser(db, {
+          login,
+          name: entry.name,
+          email: entry.email ?? null,
+          role,
+          classId: record.id,
+        });
+        return { login, name: user.name, email: user.email, token: issueToken(db, user.id) };
+      });
+    const students = issue(
+      roster.entries,
+      "student",
+      assignLogins(roster.entries, (l) => loginTaken(db, l)),
+    );
+    const taEntries = request.tas.map((name) => ({ name }));
+    // TA logins are marked as such so that they never look like a student's.
+    const taLogins = assignLogins(
+      taEntries.map((e) => ({ name: `ta-${e.name}` })),
+      (l) => loginTaken(db, l),
+    );
+    const tas = issue(taEntries, "ta", taLogins);
+    db.exec("COMMIT");
+    return { id: record.id, name: record.name, students, tas };
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}

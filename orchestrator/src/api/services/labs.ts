@@ -1,0 +1,132 @@
+// Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
+// and lab ids chosen for the user.
+import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
+import { type LabStatus, type LabSummary, labStatus, listLabs } from "../../labs/status.ts";
+import type { LabPlan } from "../../plan/types.ts";
+import type { Engine } from "../../runtime/engine.ts";
+import { listLabRecords } from "../../runtime/lab-record.ts";
+import { audit } from "../../store/audit.ts";
+import type { Db } from "../../store/db.ts";
+import { type User, userByLogin } from "../../store/users.ts";
+import { ApiError, forbidden, notFound } from "../errors.ts";
+import { canSeeOwner, ownerFilter } from "./access.ts";
+import type { Library } from "./library.ts";
+import { slug } from "./roster.ts";
+
+const LAB_ID_MAX = 40;
+
+export interface CreatedLab {
+  status: LabStatus;
+  created: boolean;
+}
+
+export class LabService {
+  private readonly engine: Engine;
+  private readonly db: Db;
+  private readonly library: Library;
+  /** Labs being brought up by this process: their ids are taken even before their record exists. */
+  private readonly inflight = new Map<
+    string,
+    { owner: string; topology: string; done: Promise<unknown> }
+  >();
+
+  constructor(engine: Engine, db: Db, library: Library) {
+    this.engine = engine;
+    this.db = db;
+    this.library = library;
+  }
+
+  async list(user: User): Promise<LabSummary[]> {
+    const visible = ownerFilter(this.db, user);
+    return (await listLabs(this.engine)).filter((lab) => visible(lab.owner));
+  }
+
+  /** The lab's status, or 404 when it does not exist or `user` may not see it. */
+  async status(user: User, lab: string): Promise<LabStatus> {
+    const status = await labStatus(this.engine, lab);
+    if (!status || !canSeeOwner(this.db, user, status.owner)) throw notFound(`lab ${lab}`);
+    return status;
+  }
+
+  /**
+   * Brings up `topology` for `ownerLogin` (default: `user` themself). A student's existing lab of
+   * that topology is brought in line rather than duplicated.
+   */
+  async create(user: User, topology: string, ownerLogin?: string): Promise<CreatedLab> {
+    const owner = this.resolveOwner(user, ownerLogin ?? user.login);
+    const loaded = await this.library.load(topology);
+    if (!loaded) throw notFound(`topology ${topology}`);
+    if (!loaded.ok) {
+      throw new ApiError(409, "topology_invalid", `library topology ${topology} does not load`);
+    }
+    const records = await listLabRecords(this.engine);
+    // From here to `inflight.set` nothing is awaited, so two requests never pick the same id.
+    const choice = this.chooseLabId(records, owner, topology);
+    // One bring-up of a lab at a time: a second request for the same lab waits for the first.
+    const done = (choice.pending?.catch(() => {}) ?? Promise.resolve()).then(() =>
+      upLab(this.engine, loaded.topology, { lab: choice.lab, owner }),
+    );
+    this.inflight.set(choice.lab, { owner, topology, done });
+    const lab = choice.lab;
+    try {
+      const { report } = await done;
+      audit(this.db, user.login, "lab.create", lab, { owner, topology, changes: report });
+    } finally {
+      if (this.inflight.get(lab)?.done === done) this.inflight.delete(lab);
+    }
+    const status = await labStatus(this.engine, lab);
+    if (!status) throw new Error(`lab ${lab} has no record right after being brought up`);
+    return { status, created: !choice.reused };
+  }
+
+  async reset(user: User, lab: string, nodes: string[]): Promise<LabStatus> {
+    await this.status(user, lab);
+    const report = await resetNodes(this.engine, lab, nodes);
+    audit(this.db, user.login, "lab.reset", lab, { nodes, changes: report });
+    return this.status(user, lab);
+  }
+
+  async destroy(user: User, lab: string): Promise<void> {
+    await this.status(user, lab);
+    await downLab(this.engine, lab);
+    audit(this.db, user.login, "lab.destroy", lab);
+  }
+
+  private resolveOwner(user: User, owner: string): string {
+    if (user.role === "student") {
+      if (owner !== user.login) throw forbidden("students create labs for themselves only");
+      return owner;
+    }
+    if (owner === user.login) return owner;
+    // A student of another class is "not found" for a TA, as their labs are.
+    const student = userByLogin(this.db, owner);
+    if (!student || !canSeeOwner(this.db, user, owner)) throw notFound(`user ${owner}`);
+    return student.login;
+  }
+
+  /**
+   * `<topology>-<owner>`, shortened to fit, with `-2`, `-3`, ... when another owner or topology
+   * holds that id. An existing lab of the same owner and topology is reused (and, if this
+   * process is bringing it up, `pending` is that bring-up).
+   */
+  private chooseLabId(
+    records: LabPlan[],
+    owner: string,
+    topology: string,
+  ): { lab: string; reused: boolean; pending?: Promise<unknown> } {
+    const holders = new Map<string, { owner: string; topology: string; done?: Promise<unknown> }>();
+    for (const plan of records) holders.set(plan.lab, plan);
+    for (const [lab, pending] of this.inflight) holders.set(lab, pending);
+    for (const [lab, holder] of holders) {
+      if (holder.owner === owner && holder.topology === topology) {
+        return holder.done ? { lab, reused: true, pending: holder.done } : { lab, reused: true };
+      }
+    }
+    const base = `${topology}-${slug(owner) || "user"}`;
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? "" : `-${n}`;
+      const lab = `${base.slice(0, LAB_ID_MAX - suffix.length).replace(/-+$/, "")}${suffix}`;
+      if (!holders.has(lab)) return { lab, reused: false };
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// The topology library: one folder per topology, `<dir>/<name>/topology.yaml`.
+import { access, mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type Diagnostic,
+  type LoadResult,
+  loadTopologyFile,
+  loadTopologyText,
+} from "../../topology/load.ts";
+
+/** Names are folder names: the same rule as topology names, so no path can be smuggled in. */
+const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+export interface LibraryEntry {
+  name: string;
+  description: string | null;
+  nodes: number;
+  networks: number;
+  /** Problems when the file does not load (an instructor should see them, not lose the entry). */
+  diagnostics: Diagnostic[];
+}
+
+export class Library {
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  isName(name: string): boolean {
+    return NAME.test(name) && !name.endsWith("-");
+  }
+
+  private file(name: string): string {
+    return join(this.dir, name, "topology.yaml");
+  }
+
+  async list(): Promise<LibraryEntry[]> {
+    let folders: string[];
+    try {
+      folders = (await readdir(this.dir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory() && this.isName(d.name))
+        .map((d) => d.name)
+        .sort();
+    } catch {
+      return [];
+    }
+    const entries = await Promise.all(
+      folders.map(async (name) => [name, await this.load(name)] as const),
+    );
+    return entries
+      .filter(([, loaded]) => loaded !== null)
+      .map(([name, loaded]) =>
+        loaded?.ok
+          ? {
+              name,
+              description: loaded.topology.description || null,
+              nodes: loaded.topology.nodes.length,
+              networks: loaded.topology.networks.length,
+              diagnostics: [],
+            }
+          : {
+              name,
+              description: null,
+              nodes: 0,
+              networks: 0,
+              diagnostics: loaded?.diagnostics ?? [],
+            },
+      );
+  }
+
+  /** Loads a library topology; null when there is none by that name. */
+  async load(name: string): Promise<LoadResult | null> {
+    if (!this.isName(name)) return null;
+    try {
+      await access(this.file(name));
+    } catch {
+      return null;
+    }
+    return loadTopologyFile(this.file(name));
+  }
+
+  /**
+   * Checks YAML text as if it were `<name>/topology.yaml`. An uploaded topology has no folder of
+   * its own yet, so `source:` files cannot be read: they are reported.
+   */
+  validate(text: string, name = "upload"): Promise<LoadResult> {
+    return loadTopologyText(text, `${name}/topology.yaml`, async (source) => ({
+      ok: false,
+      reason: `source '${source}' cannot be read from an upload; use content: instead`,
+    }));
+  }
+
+  /** Writes a topology; refuses an existing one unless `overwrite`. Returns false if refused. */
+  async add(name: string, text: string, overwrite: boolean): Promise<boolean> {
+    await mkdir(join(this.dir, name), { recursive: true });
+    try {
+      await writeFile(this.file(name), text, { flag: overwrite ? "w" : "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw error;
+    }
+    return true;
+  }
+}

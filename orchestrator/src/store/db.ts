@@ -1,0 +1,79 @@
+// The service's embedded database: users, classes, tokens, audit records and bulk jobs. Lab state
+// is never stored here; it lives on the engine. node:sqlite (built into Node 24) needs no native
+// build, where better-sqlite3 would have to be compiled against headers this machine lacks.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+export type Db = DatabaseSync;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS classes (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  email TEXT,
+  role TEXT NOT NULL CHECK (role IN ('instructor', 'ta', 'student')),
+  class_id TEXT REFERENCES classes(id),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  class_id TEXT NOT NULL REFERENCES classes(id),
+  topology TEXT NOT NULL,
+  concurrency INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'finished')),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS job_items (
+  job_id TEXT NOT NULL REFERENCES jobs(id),
+  student TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'started', 'ready', 'failed')),
+  lab TEXT,
+  error TEXT,
+  PRIMARY KEY (job_id, student)
+);
+CREATE TABLE IF NOT EXISTS job_events (
+  job_id TEXT NOT NULL REFERENCES jobs(id),
+  seq INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  PRIMARY KEY (job_id, seq)
+);
+`;
+
+/** Opens (creating if need be) the database in `dataDir`, or an in-memory one for ":memory:". */
+export function openDb(dataDir: string): Db {
+  let file = ":memory:";
+  if (dataDir !== ":memory:") {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    file = join(dataDir, "socketlab.sqlite");
+  }
+  const db = new DatabaseSync(file);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;");
+  db.exec(SCHEMA);
+  return db;
+}
+
+export function now(): string {
+  return new Date().toISOString();
+}
