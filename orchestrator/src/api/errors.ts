@@ -34,13 +34,11 @@ export function installErrorHandler(app: FastifyInstance): void {
         path: [where, ...v.instancePath.split("/").filter(Boolean)].join("."),
         message: v.message ?? "invalid",
       }));
-      return reply
-        .code(400)
-        .send({
-          error: "invalid_request",
-          message: "the request does not match its schema",
-          fields,
-        });
+      return reply.code(400).send({
+        error: "invalid_request",
+        message: "the request does not match its schema",
+        fields,
+      });
     }
     if (error instanceof ApiError) {
       return reply.code(error.status).send({

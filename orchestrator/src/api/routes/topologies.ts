@@ -57,7 +57,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         security: bearer,
         summary: "Add a topology to the library (refused over an existing one unless overwrite)",
         body: addTopologyBody,
-        response: { 201: validationSchema, 400: validationSchema, 409: errorSchema, ...authErrors },
+        response: {
+          201: validationSchema,
+          // Diagnostics of the YAML, or an error in the request itself.
+          400: z.union([validationSchema, errorSchema]),
+          409: errorSchema,
+          ...authErrors,
+        },
       },
     },
     async (request, reply) => {

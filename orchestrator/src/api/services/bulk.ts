@@ -29,12 +29,12 @@ export interface StoredEvent {
 export class JobRunner {
   private readonly db: Db;
   private readonly spinUp: SpinUp;
-  private readonly log: FastifyBaseLogger;
+  private readonly log: Pick<FastifyBaseLogger, "error">;
   private readonly events = new EventEmitter();
   private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
 
-  constructor(db: Db, spinUp: SpinUp, log: FastifyBaseLogger) {
+  constructor(db: Db, spinUp: SpinUp, log: Pick<FastifyBaseLogger, "error">) {
     this.db = db;
     this.spinUp = spinUp;
     this.log = log;

@@ -1,0 +1,241 @@
+// The service without an engine: authentication, classes from rosters, the library, the audit
+// log, readiness and the shape of errors. Everything goes through app.inject.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { App } from "../../src/api/app.ts";
+import { REPO_ROOT } from "../../src/paths.ts";
+import { bearer, offlineApp } from "./helpers.ts";
+
+let app: App;
+let instructor: string;
+let libraryDir: string;
+
+beforeEach(async () => {
+  ({ app, instructor, libraryDir } = await offlineApp());
+});
+afterEach(async () => {
+  await app.close();
+});
+
+async function makeClass(name = "net-101") {
+  const response = await app.inject({
+    method: "POST",
+    url: "/api/classes",
+    headers: bearer(instructor),
+    payload: { name, csv: "name,email\nAda,ada@uni.edu\nBob,bob@uni.edu\n", tas: ["Tess"] },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json();
+}
+
+describe("authentication", () => {
+  it("answers 401 without a token and with a bad one, 403 for the wrong role", async () => {
+    const none = await app.inject({ method: "GET", url: "/api/audit" });
+    expect(none.statusCode).toBe(401);
+    expect(none.json()).toEqual({ error: "unauthorized", message: "sign in with a bearer token" });
+    const bad = await app.inject({
+      method: "GET",
+      url: "/api/audit",
+      headers: bearer(`${instructor.slice(0, -1)}x`),
+    });
+    expect(bad.statusCode).toBe(401);
+    const cls = await makeClass();
+    const student = await app.inject({
+      method: "GET",
+      url: "/api/audit",
+      headers: bearer(cls.students[0].token),
+    });
+    expect(student.statusCode).toBe(403);
+    const ta = await app.inject({
+      method: "POST",
+      url: "/api/classes",
+      headers: bearer(cls.tas[0].token),
+      payload: { name: "x", students: [{ name: "a" }] },
+    });
+    expect(ta.statusCode).toBe(403);
+  });
+
+  it("stores only hashes of tokens", async () => {
+    const cls = await makeClass();
+    const rows = app.db.prepare("SELECT id, hash FROM tokens").all() as {
+      id: string;
+      hash: string;
+    }[];
+    const secrets = [instructor, ...cls.students.map((s: { token: string }) => s.token)];
+    for (const secret of secrets) {
+      expect(rows.some((r) => secret.includes(r.hash))).toBe(false);
+    }
+    expect(rows).toHaveLength(4);
+  });
+
+  it("records a login the first time a token is used in this process", async () => {
+    for (let i = 0; i < 3; i++) {
+      await app.inject({ method: "GET", url: "/api/topologies", headers: bearer(instructor) });
+    }
+    const audit = await app.inject({
+      method: "GET",
+      url: "/api/audit",
+      headers: bearer(instructor),
+    });
+    expect(audit.json().filter((r: { action: string }) => r.action === "login")).toHaveLength(1);
+  });
+});
+
+describe("classes", () => {
+  it("gives every student and TA a token that signs them in with their role", async () => {
+    const cls = await makeClass();
+    expect(cls.students.map((s: { login: string }) => s.login)).toEqual(["ada", "bob"]);
+    expect(cls.tas.map((s: { login: string }) => s.login)).toEqual(["ta-tess"]);
+    const ta = await app.inject({
+      method: "GET",
+      url: `/api/classes/${cls.id}`,
+      headers: bearer(cls.tas[0].token),
+    });
+    expect(ta.statusCode).toBe(200);
+    expect(ta.json().students.map((s: { login: string }) => s.login)).toEqual(["ada", "bob"]);
+    // A TA of another class does not learn that this class exists.
+    const other = await makeClass("net-102");
+    const foreign = await app.inject({
+      method: "GET",
+      url: `/api/classes/${cls.id}`,
+      headers: bearer(other.tas[0].token),
+    });
+    expect(foreign.statusCode).toBe(404);
+    const list = await app.inject({
+      method: "GET",
+      url: "/api/classes",
+      headers: bearer(other.tas[0].token),
+    });
+    expect(list.json().map((c: { id: string }) => c.id)).toEqual([other.id]);
+  });
+
+  it("refuses a bad CSV roster with every line's error, and creates nothing", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/classes",
+      headers: bearer(instructor),
+      payload: { name: "bad", csv: "name,email\nAda,ada@uni.edu\nBob,bob-at-uni\n,c@uni.edu\n" },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      error: "invalid_request",
+      message: "the roster has errors",
+      fields: [
+        { path: "csv:3:email", message: "'bob-at-uni' is not an e-mail address" },
+        { path: "csv:4:name", message: "a name is needed" },
+      ],
+    });
+    expect(app.db.prepare("SELECT COUNT(*) AS n FROM users").get()).toEqual({ n: 1 });
+  });
+
+  it("answers schema violations with 400 and the failing field paths", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/classes",
+      headers: bearer(instructor),
+      payload: { name: "", students: [{ email: "a@b.c" }] },
+    });
+    expect(response.statusCode).toBe(400);
+    const paths = response.json().fields.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(["body.name", "body.students.0.name"]));
+  });
+});
+
+describe("the topology library", () => {
+  const fixture = () => readFile(join(REPO_ROOT, "tests/fixtures/three-nodes.yaml"), "utf8");
+
+  it("validates YAML with line, column and field", async () => {
+    const yaml = await readFile(join(REPO_ROOT, "tests/fixtures/broken.yaml"), "utf8");
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/topologies/validate",
+      headers: bearer(instructor),
+      payload: { yaml },
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.ok).toBe(false);
+    expect(body.diagnostics[0]).toMatchObject({
+      line: 5,
+      col: 5,
+      field: "networks.lan.sniffabel",
+    });
+  });
+
+  it("lets instructors add a topology, refusing to overwrite unless asked", async () => {
+    const yaml = await fixture();
+    const add = (overwrite: boolean, token = instructor) =>
+      app.inject({
+        method: "POST",
+        url: "/api/topologies",
+        headers: bearer(token),
+        payload: { name: "three-nodes", yaml, overwrite },
+      });
+    expect((await add(false)).statusCode).toBe(201);
+    expect(await readFile(join(libraryDir, "three-nodes/topology.yaml"), "utf8")).toBe(yaml);
+    expect((await add(false)).statusCode).toBe(409);
+    expect((await add(true)).statusCode).toBe(201);
+    const cls = await makeClass();
+    expect((await add(true, cls.students[0].token)).statusCode).toBe(403);
+    const list = await app.inject({
+      method: "GET",
+      url: "/api/topologies",
+      headers: bearer(cls.students[0].token),
+    });
+    expect(list.json()).toEqual([
+      { name: "three-nodes", description: null, nodes: 3, networks: 2, diagnostics: [] },
+    ]);
+  });
+
+  it("refuses names that could leave the library folder", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/topologies",
+      headers: bearer(instructor),
+      payload: { name: "../evil", yaml: await fixture() },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().fields[0].path).toBe("body.name");
+  });
+});
+
+describe("the service", () => {
+  it("is healthy but not ready without an engine, and says which part is missing", async () => {
+    expect((await app.inject({ method: "GET", url: "/api/health" })).json()).toEqual({
+      status: "ok",
+    });
+    const ready = await app.inject({ method: "GET", url: "/api/ready" });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ ready: false, engine: false, db: true });
+  });
+
+  it("hides internal errors behind a 500 without details", async () => {
+    // The engine is unreachable: listing labs fails inside dockerode.
+    const response = await app.inject({
+      method: "GET",
+      url: "/api/labs",
+      headers: bearer(instructor),
+    });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: "internal",
+      message: "internal error; see the service log",
+    });
+  });
+
+  it("publishes an OpenAPI document of its routes", async () => {
+    const doc = (await app.inject({ method: "GET", url: "/api/openapi.json" })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/labs",
+        "/api/labs/{id}/reset",
+        "/api/classes/{id}/labs",
+        "/api/jobs/{id}/events",
+      ]),
+    );
+    expect(
+      doc.paths["/api/labs"].post.requestBody.content["application/json"].schema.required,
+    ).toEqual(["topology"]);
+  });
+});
