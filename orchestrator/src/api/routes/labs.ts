@@ -76,7 +76,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: labStatusSchema, ...labErrors },
       },
     },
-    async (request) => app.labs.reset(currentUser(request), request.params.id, request.body.nodes),
+    async (request) =>
+      app.labs.reset(currentUser(request), request.params.id, request.body?.nodes ?? []),
   );
 
   app.delete(

@@ -51,6 +51,7 @@ export const resetBody = z
   .object({
     nodes: z.array(z.string().min(1)).default([]).describe("nodes to reset; none: the whole lab"),
   })
-  .default({ nodes: [] });
+  // A request without a body resets the whole lab; Fastify hands that over as null.
+  .nullish();
 
 export const labErrors = { ...authErrors, 404: errorSchema, 409: errorSchema } as const;

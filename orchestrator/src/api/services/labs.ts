@@ -61,12 +61,12 @@ export class LabService {
     }
     const records = await listLabRecords(this.engine);
     // From here to `inflight.set` nothing is awaited, so two requests never pick the same id.
-    const choice = this.chooseLabId(records, owner, topology);
+    const choice = this.chooseLabId(records, owner, loaded.topology.name);
     // One bring-up of a lab at a time: a second request for the same lab waits for the first.
     const done = (choice.pending?.catch(() => {}) ?? Promise.resolve()).then(() =>
       upLab(this.engine, loaded.topology, { lab: choice.lab, owner }),
     );
-    this.inflight.set(choice.lab, { owner, topology, done });
+    this.inflight.set(choice.lab, { owner, topology: loaded.topology.name, done });
     const lab = choice.lab;
     try {
       const { report } = await done;

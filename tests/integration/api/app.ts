@@ -1,0 +1,43 @@
+// The service on the real engine, with a temporary library holding the three-nodes fixture under
+// a name of its own (so that its labs' ids start with `it-`) and an in-memory database.
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type App, buildApp } from "../../../orchestrator/src/api/app.ts";
+import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
+import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
+import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
+import { FIXTURES, testEngine } from "../engine.ts";
+
+export interface ApiHarness {
+  app: App;
+  engine: Engine;
+  instructor: string;
+  /** The library topology's name. */
+  topology: string;
+}
+
+export async function apiHarness(topology: string): Promise<ApiHarness> {
+  const engine = await testEngine();
+  const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-library-"));
+  const yaml = await readFile(join(FIXTURES, "three-nodes.yaml"), "utf8");
+  await mkdir(join(libraryDir, topology));
+  await writeFile(
+    join(libraryDir, topology, "topology.yaml"),
+    yaml.replace(/^name: three-nodes$/m, `name: ${topology}`),
+  );
+  const app = await buildApp({ engine, dataDir: ":memory:", libraryDir });
+  const instructor = ensureInstructor(app.db) as string;
+  return { app, engine, instructor, topology };
+}
+
+/** Takes down every lab of the topology the harness created, whatever the tests left. */
+export async function cleanUp(h: ApiHarness): Promise<void> {
+  const rows = h.app.db.prepare("SELECT target FROM audit WHERE action = 'lab.create'").all() as {
+    target: string;
+  }[];
+  await Promise.all([...new Set(rows.map((r) => r.target))].map((lab) => downLab(h.engine, lab)));
+  await h.app.close();
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
