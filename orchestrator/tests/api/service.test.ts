@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseSse } from "../../../tests/integration/api/sse.ts";
 import type { App } from "../../src/api/app.ts";
 import { REPO_ROOT } from "../../src/paths.ts";
 import { bearer, offlineApp } from "./helpers.ts";
@@ -237,5 +238,62 @@ describe("the service", () => {
     expect(
       doc.paths["/api/labs"].post.requestBody.content["application/json"].schema.required,
     ).toEqual(["topology"]);
+  });
+});
+
+describe("bulk jobs over HTTP", () => {
+  it("stream every student's failure, and retry the failed ones as a new job", async () => {
+    const yaml = await readFile(join(REPO_ROOT, "tests/fixtures/three-nodes.yaml"), "utf8");
+    await app.inject({
+      method: "POST",
+      url: "/api/topologies",
+      headers: bearer(instructor),
+      payload: { name: "three-nodes", yaml },
+    });
+    const cls = await makeClass();
+    // No engine answers here, so every student fails, without stopping the others.
+    const job = await app.inject({
+      method: "POST",
+      url: `/api/classes/${cls.id}/labs`,
+      headers: bearer(cls.tas[0].token),
+      payload: { topology: "three-nodes" },
+    });
+    expect(job.statusCode).toBe(202);
+    const events = async (id: string, lastEventId?: number) =>
+      parseSse(
+        (
+          await app.inject({
+            method: "GET",
+            url: `/api/jobs/${id}/events`,
+            headers: {
+              ...bearer(instructor),
+              ...(lastEventId ? { "last-event-id": String(lastEventId) } : {}),
+            },
+          })
+        ).body,
+      );
+    const all = await events(job.json().id);
+    expect(all.filter((e) => e.event === "failed")).toHaveLength(2);
+    expect(all.at(-1)?.data).toEqual({ type: "summary", ready: 0, failed: 2, total: 2 });
+    // A client that reconnects gets only what it has not seen.
+    const rest = await events(job.json().id, (all.at(-1)?.id ?? 0) - 1);
+    expect(rest.map((e) => e.event)).toEqual(["summary"]);
+    // Another class's TA does not see the job.
+    const other = await makeClass("net-102");
+    const foreign = await app.inject({
+      method: "POST",
+      url: `/api/jobs/${job.json().id}/retry`,
+      headers: bearer(other.tas[0].token),
+    });
+    expect(foreign.statusCode).toBe(404);
+    const retry = await app.inject({
+      method: "POST",
+      url: `/api/jobs/${job.json().id}/retry`,
+      headers: bearer(cls.tas[0].token),
+    });
+    expect(retry.statusCode).toBe(202);
+    expect(retry.json().id).not.toBe(job.json().id);
+    expect(retry.json().items.map((i: { student: string }) => i.student)).toEqual(["ada", "bob"]);
+    expect((await events(retry.json().id)).at(-1)?.data).toMatchObject({ failed: 2, total: 2 });
   });
 });
