@@ -1,10 +1,13 @@
 // The roles a topology may name. Each is one module here and one folder under images/.
 import { client } from "./client.ts";
+import { ftp } from "./ftp.ts";
+import { memcached } from "./memcached.ts";
+import { ssh } from "./ssh.ts";
 import type { Role } from "./types.ts";
 
 export type { Role } from "./types.ts";
 
-export const ROLES: readonly Role[] = [client];
+export const ROLES: readonly Role[] = [client, ftp, ssh, memcached];
 
 export const DEFAULT_ROLE = "client";
 

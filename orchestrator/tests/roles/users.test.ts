@@ -23,6 +23,7 @@ function runWithStubs(commands: string[], existing: string[] = []): string {
 const AWKWARD_PASSWORDS = [
   `it's "quoted"`,
   "two  spaces and a trailing one ",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: sh's ${...}, which must stay literal
   "$HOME ${PATH} $(id) `id` $1",
   "back\\slash\\n and %s %d",
   "colon:in:it",

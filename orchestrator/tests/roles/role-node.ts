@@ -1,0 +1,46 @@
+// Shared by the role tests: a node loaded from YAML as the loader resolves it (its config parsed
+// by its role's schema), and what its role adds to it in one instance.
+import { findRole } from "../../src/roles/index.ts";
+import type { Contribution, InstanceView } from "../../src/roles/types.ts";
+import type { NodeDef } from "../../src/topology/model.ts";
+import { load } from "../topology/helpers.ts";
+
+/** The node named `name` of a topology that must load. */
+export async function loadNode(text: string, name: string): Promise<NodeDef> {
+  const result = await load(text);
+  if (!result.ok) throw new Error(`does not load: ${JSON.stringify(result.diagnostics)}`);
+  const node = result.topology.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`no node ${name}`);
+  return node;
+}
+
+/** What the node's own role adds to it (the roles tested here use nothing of the instance). */
+export function configureOwn(node: NodeDef): Contribution {
+  const role = findRole(node.role);
+  if (!role?.configure) throw new Error(`role ${node.role} configures nothing`);
+  const instance: InstanceView = {
+    lab: "alice",
+    nodes: [node],
+    addressOf: () => undefined,
+    network: () => undefined,
+  };
+  return role.configure(node.config, node, instance);
+}
+
+/** A file of the contribution, as text. */
+export function fileText(contribution: Contribution, path: string): string | undefined {
+  const file = contribution.files?.find((f) => f.path === path);
+  return file && Buffer.from(file.contentBase64, "base64").toString("utf8");
+}
+
+/** `key=value` or `Key value` lines of a config file (comments and blank lines left out). */
+export function settings(text: string, separator: "=" | " "): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    if (line.trim() === "" || line.startsWith("#")) continue;
+    const at = line.indexOf(separator);
+    const key = line.slice(0, at);
+    map.set(key, [...(map.get(key) ?? []), line.slice(at + 1)]);
+  }
+  return map;
+}
