@@ -2,8 +2,7 @@
 // memory size the topology gives.
 import { z } from "zod";
 import { parseMemory } from "../topology/limits.ts";
-import type { Contribution } from "./types.ts";
-import { defineRole } from "./types.ts";
+import { type Contribution, defineRole } from "./types.ts";
 
 const MEGABYTE = 1024 * 1024;
 

@@ -73,9 +73,14 @@ print(json.dumps({"pasv": pasv, "names": names, "got": got}))
     const port = Number(match?.[5]) * 256 + Number(match?.[6]);
     expect(port).toBeGreaterThanOrEqual(PASSIVE_PORTS.min);
     expect(port).toBeLessThanOrEqual(PASSIVE_PORTS.max);
-    // The upload is alice's, in her home.
-    const stat = await sh(engine, lab, "ftp", "stat -c '%U %n' /home/alice/upload.txt");
-    expect(stat.stdout).toBe("alice /home/alice/upload.txt\n");
+    // Both are alice's: her upload, and the file the topology put in her home before she existed.
+    const stat = await sh(
+      engine,
+      lab,
+      "ftp",
+      "cd /home/alice && stat -c '%U %n' upload.txt notes.txt",
+    );
+    expect(stat.stdout).toBe("alice upload.txt\nalice notes.txt\n");
   });
 
   it("refuses a wrong password", async () => {
