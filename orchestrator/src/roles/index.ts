@@ -1,4 +1,5 @@
 // The roles a topology may name. Each is one module here and one folder under images/.
+import { ca } from "./ca.ts";
 import { client } from "./client.ts";
 import { ftp } from "./ftp.ts";
 import { memcached } from "./memcached.ts";
@@ -7,7 +8,7 @@ import type { Role } from "./types.ts";
 
 export type { Role } from "./types.ts";
 
-export const ROLES: readonly Role[] = [client, ftp, ssh, memcached];
+export const ROLES: readonly Role[] = [client, ftp, ssh, memcached, ca];
 
 export const DEFAULT_ROLE = "client";
 

@@ -1,0 +1,228 @@
+// The lab's certificate authority. Its key is made by the CA node itself at its first start, so
+// every lab instance has its own CA and no key ever leaves the lab: nothing here (and so nothing
+// in a plan or a Docker label) holds one. The node serves its root and signs requests over HTTP
+// (images/ca/ca-service.py); every other node of the lab fetches the root at its start and
+// trusts it, and a server role gets its certificate with `labCertificate`.
+import { z } from "zod";
+import type { FileDef, NodeDef } from "../topology/model.ts";
+import { textFile } from "./files.ts";
+import { shellQuote } from "./shell.ts";
+import { type Contribution, defineRole, type InstanceView, type TopologyView } from "./types.ts";
+
+export const CA_ROLE = "ca";
+/** The CA node's signing service: GET /root.pem, POST /sign?name=... */
+export const CA_PORT = 8600;
+/** On every node that trusts the lab CA: its root, for tools that take a --cacert. */
+export const CA_CERT_PATH = "/etc/socketlab/ca.pem";
+/** Where a node's server key and certificate (signed by the lab CA) are kept. */
+export const TLS_KEY_PATH = "/etc/socketlab/tls/server.key";
+export const TLS_CERT_PATH = "/etc/socketlab/tls/server.crt";
+/** The root that signed it, fetched with it (a server that sends its chain needs it). */
+export const TLS_CHAIN_CA_PATH = "/etc/socketlab/tls/ca.pem";
+
+const TLS_REQUEST_PATH = "/etc/socketlab/tls/server.csr";
+const TRUST_SCRIPT = "/usr/local/sbin/socketlab-trust-ca";
+const REQUEST_SCRIPT = "/usr/local/sbin/socketlab-request-cert";
+const SYSTEM_TRUST_PATH = "/usr/local/share/ca-certificates/socketlab-lab-ca.crt";
+// Both need only sh, curl and openssl (and update-ca-certificates), as every socketlab image has.
+const CURL = "curl -sS --retry 10 --retry-connrefused --retry-delay 1 --max-time 10";
+
+const LABEL = "(?!-)[A-Za-z0-9-]{1,63}(?<!-)";
+const DNS_NAME_PATTERN = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
+
+/** A name a certificate can be issued for: a DNS name (`web`, `www.example.com`). */
+export const dnsName = z
+  .string()
+  .regex(
+    DNS_NAME_PATTERN,
+    "a DNS name: labels of letters, digits and '-' (63 at most each), joined by '.'",
+  );
+
+const configSchema = z
+  .strictObject({
+    /** The root certificate's subject; `<lab> lab CA` by default, so each instance's differs. */
+    commonName: z
+      .string()
+      // openssl's -subj gives / \ + = a meaning; anything else printable is taken as it is.
+      .regex(
+        /^[!-~][ -~]{0,63}$/,
+        "commonName is up to 64 printable ASCII characters, not starting with a space",
+      )
+      .refine((name) => !/[/\\+=]/.test(name), "commonName must not hold / \\ + or =")
+      .optional(),
+    /** How long the root certificate is valid. */
+    validDays: z.number().int().min(1).max(36500).default(3650),
+    /** How long the certificates it signs are valid. */
+    certificateDays: z.number().int().min(1).max(3650).default(365),
+  })
+  .refine((c) => c.certificateDays <= c.validDays, {
+    path: ["certificateDays"],
+    message: "certificateDays must not exceed validDays: a certificate cannot outlive its CA",
+  });
+
+export type CaConfig = z.infer<typeof configSchema>;
+
+export const ca = defineRole<CaConfig>({
+  name: CA_ROLE,
+  imageFolder: "ca",
+  summary: "the lab's certificate authority: signs server certificates, trusted by every node",
+  config: configSchema,
+  check(_config, node, topology) {
+    const first = topology.nodes.find((n) => n.role === CA_ROLE);
+    if (first && first.name !== node.name) {
+      return [
+        { path: [], message: `a lab has one CA, and node '${first.name}' already is its CA` },
+      ];
+    }
+    // Every node that reaches the CA waits for it: a CA waiting for another node would be a cycle.
+    if (node.after.length > 0) {
+      return [
+        {
+          path: [],
+          message: `a CA starts before the nodes that trust it, so it cannot wait for ${node.after.join(", ")} (after)`,
+        },
+      ];
+    }
+    return [];
+  },
+  configure(config, _node, instance) {
+    const commonName = config.commonName ?? `${instance.lab} lab CA`;
+    return {
+      files: [trustScript()],
+      start: [
+        `socketlab-ca-init ${shellQuote(commonName)} ${config.validDays}`,
+        `python3 /usr/local/lib/socketlab/ca-service.py ${CA_PORT} ${config.certificateDays} &`,
+        // The CA node trusts its own root like every other node, once its service answers.
+        `${TRUST_SCRIPT} 127.0.0.1`,
+      ],
+      ready: {
+        command: `curl -fsS -o /dev/null http://127.0.0.1:${CA_PORT}/root.pem`,
+        timeoutSeconds: 30,
+      },
+    };
+  },
+  configureOthers(_config, self, other, instance) {
+    const address = caAddress(other, self, instance);
+    if (address === undefined) return {};
+    return {
+      files: [trustScript()],
+      start: [`${TRUST_SCRIPT} ${address}`],
+      after: [self.name],
+    };
+  },
+});
+
+/** The network on which `node` reaches `caNode`: the first of `node`'s that the CA is on. */
+function sharedNetwork(node: NodeDef, caNode: NodeDef): string | undefined {
+  const theirs = new Set(caNode.attachments.map((a) => a.network));
+  return node.attachments.find((a) => theirs.has(a.network))?.network;
+}
+
+function caAddress(node: NodeDef, caNode: NodeDef, instance: InstanceView): string | undefined {
+  const network = sharedNetwork(node, caNode);
+  return network === undefined ? undefined : instance.addressOf(caNode.name, network);
+}
+
+/** The lab's CA node that `node` can reach, if any. */
+function reachableCa(node: NodeDef, nodes: readonly NodeDef[]): NodeDef | undefined {
+  return nodes.find(
+    (n) => n.role === CA_ROLE && n.name !== node.name && sharedNetwork(node, n) !== undefined,
+  );
+}
+
+/**
+ * Why `node` cannot get a certificate from its lab's CA, or undefined when it can: for the
+ * `check` of a role that needs one.
+ */
+export function unreachableCa(node: NodeDef, topology: TopologyView): string | undefined {
+  if (reachableCa(node, topology.nodes)) return undefined;
+  const anyCa = topology.nodes.find((n) => n.role === CA_ROLE);
+  return anyCa
+    ? `needs a certificate from the lab CA, but shares no network with its CA node '${anyCa.name}'`
+    : "needs a certificate from the lab CA: add a node with role 'ca'";
+}
+
+/**
+ * A server certificate for `node` from its lab's CA, valid for its name, the `names` given and
+ * its addresses in this instance; undefined when no CA is reachable (`unreachableCa` says why).
+ * The key is made on the node at its start and stays there (TLS_KEY_PATH, TLS_CERT_PATH).
+ */
+export function labCertificate(
+  node: NodeDef,
+  instance: InstanceView,
+  names: readonly string[],
+): Contribution | undefined {
+  const caNode = reachableCa(node, instance.nodes);
+  const address = caNode && caAddress(node, caNode, instance);
+  if (caNode === undefined || address === undefined) return undefined;
+  const addresses = node.attachments.flatMap((a) => instance.addressOf(node.name, a.network) ?? []);
+  const contribution = certificateRequest([node.name, ...names, ...addresses], address);
+  return { ...contribution, after: [caNode.name] };
+}
+
+/**
+ * Start steps that get a server certificate for `names` (DNS names or IP addresses, the first
+ * one its subject) from the CA at `address`. Runs at every start: a restarted node asks again.
+ */
+export function certificateRequest(names: readonly string[], address: string): Contribution {
+  const unique = [...new Set(names)];
+  return {
+    files: [requestScript()],
+    start: [`${REQUEST_SCRIPT} ${[address, ...unique].map(shellQuote).join(" ")}`],
+  };
+}
+
+function trustScript(): FileDef {
+  return textFile(
+    TRUST_SCRIPT,
+    `#!/bin/sh
+# Trusts this lab's CA: fetches its root certificate and installs it where TLS clients look (the
+# system store, and ${CA_CERT_PATH} for a --cacert). Run it again after the CA node was reset.
+# Usage: socketlab-trust-ca CA-ADDRESS-OR-NAME
+set -eu
+mkdir -p ${dirOf(CA_CERT_PATH)}
+${CURL} -f -o ${CA_CERT_PATH}.new "http://$1:${CA_PORT}/root.pem"
+openssl x509 -in ${CA_CERT_PATH}.new -noout
+mv ${CA_CERT_PATH}.new ${CA_CERT_PATH}
+cp ${CA_CERT_PATH} ${SYSTEM_TRUST_PATH}
+update-ca-certificates >/dev/null 2>&1
+`,
+    0o755,
+  );
+}
+
+function requestScript(): FileDef {
+  return textFile(
+    REQUEST_SCRIPT,
+    `#!/bin/sh
+# Gets this node a server certificate from the lab CA: a new key and request are made here (the
+# key never leaves the node), the CA signs the request for the names given (subjectAltName).
+# Usage: socketlab-request-cert CA-ADDRESS-OR-NAME NAME... (the first NAME is the subject)
+set -eu
+ca=$1
+shift
+query=""
+for name in "$@"; do query="$query\${query:+&}name=$name"; done
+mkdir -p ${dirOf(TLS_KEY_PATH)}
+(
+  umask 077
+  openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ${TLS_KEY_PATH}.new
+)
+openssl req -new -key ${TLS_KEY_PATH}.new -subj "/CN=$1" -out ${TLS_REQUEST_PATH}
+if ! ${CURL} --fail-with-body -H "Content-Type: application/pkcs10" \\
+    --data-binary @${TLS_REQUEST_PATH} -o ${TLS_CERT_PATH}.new "http://$ca:${CA_PORT}/sign?$query"; then
+  cat ${TLS_CERT_PATH}.new >&2 || true
+  exit 1
+fi
+${CURL} -f -o ${TLS_CHAIN_CA_PATH} "http://$ca:${CA_PORT}/root.pem"
+openssl verify -CAfile ${TLS_CHAIN_CA_PATH} ${TLS_CERT_PATH}.new >/dev/null
+mv ${TLS_KEY_PATH}.new ${TLS_KEY_PATH}
+mv ${TLS_CERT_PATH}.new ${TLS_CERT_PATH}
+`,
+    0o755,
+  );
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/"));
+}
