@@ -4,11 +4,12 @@ import { client } from "./client.ts";
 import { ftp } from "./ftp.ts";
 import { memcached } from "./memcached.ts";
 import { ssh } from "./ssh.ts";
+import { web } from "./web.ts";
 import type { Role } from "./types.ts";
 
 export type { Role } from "./types.ts";
 
-export const ROLES: readonly Role[] = [client, ftp, ssh, memcached, ca];
+export const ROLES: readonly Role[] = [client, ftp, ssh, memcached, ca, web];
 
 export const DEFAULT_ROLE = "client";
 
