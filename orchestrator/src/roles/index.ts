@@ -4,8 +4,8 @@ import { client } from "./client.ts";
 import { ftp } from "./ftp.ts";
 import { memcached } from "./memcached.ts";
 import { ssh } from "./ssh.ts";
-import { web } from "./web.ts";
 import type { Role } from "./types.ts";
+import { web } from "./web.ts";
 
 export type { Role } from "./types.ts";
 
