@@ -1,6 +1,8 @@
 // The ftp role: vsftpd with read-only anonymous access to /srv/ftp (its files come from the
-// node's `files`) and local users from the topology, each chrooted in a home they can write.
+// node's `files`) and local users from the topology, each chrooted in a home they can write;
+// with `tls: true`, explicit FTPS (AUTH TLS) too, with a certificate from the lab CA.
 import { z } from "zod";
+import { labCertificate, TLS_CERT_PATH, TLS_KEY_PATH, unreachableCa } from "./ca.ts";
 import { textFile } from "./files.ts";
 import { defineRole } from "./types.ts";
 import { createUsersCommands, passwordSchema, refineUniqueNames, usernameSchema } from "./users.ts";
@@ -14,6 +16,8 @@ export const ANONYMOUS_ROOT = "/srv/ftp";
 const configSchema = z
   .strictObject({
     anonymous: z.boolean().default(false),
+    /** Explicit FTPS, offered and not required: a lab can compare plain and TLS sessions. */
+    tls: z.boolean().default(false),
     users: z
       .array(z.strictObject({ name: usernameSchema, password: passwordSchema }))
       .default([])
@@ -28,21 +32,31 @@ export type FtpConfig = z.infer<typeof configSchema>;
 export const ftp = defineRole<FtpConfig>({
   name: "ftp",
   imageFolder: "ftp",
-  summary: "an FTP server (vsftpd): anonymous read-only access and local users",
+  summary: "an FTP server (vsftpd): anonymous read-only access, local users, FTPS from the lab CA",
   config: configSchema,
-  configure: (config) => ({
-    files: [textFile("/etc/vsftpd.conf", vsftpdConf(config))],
-    start: [
-      ...createUsersCommands(config.users),
-      // vsftpd's secure_chroot_dir: Debian creates it at boot, which a container does not do.
-      "mkdir -p /var/run/vsftpd/empty",
-      "vsftpd /etc/vsftpd.conf",
-    ],
-    ready: {
-      command: "printf 'QUIT\\r\\n' | nc -N -w 2 127.0.0.1 21 | grep -q '^220 '",
-      timeoutSeconds: 30,
-    },
-  }),
+  check(config, node, topology) {
+    const noCa = config.tls ? unreachableCa(node, topology) : undefined;
+    return noCa === undefined ? [] : [{ path: ["tls"], message: `tls ${noCa}` }];
+  },
+  configure(config, node, instance) {
+    // The check above made sure a CA is reachable when tls is on.
+    const certificate = config.tls ? labCertificate(node, instance, []) : undefined;
+    return {
+      files: [...(certificate?.files ?? []), textFile("/etc/vsftpd.conf", vsftpdConf(config))],
+      start: [
+        ...(certificate?.start ?? []),
+        ...createUsersCommands(config.users),
+        // vsftpd's secure_chroot_dir: Debian creates it at boot, which a container does not do.
+        "mkdir -p /var/run/vsftpd/empty",
+        "vsftpd /etc/vsftpd.conf",
+      ],
+      ready: {
+        command: "printf 'QUIT\\r\\n' | nc -N -w 2 127.0.0.1 21 | grep -q '^220 '",
+        timeoutSeconds: 30,
+      },
+      after: certificate?.after ?? [],
+    };
+  },
 });
 
 export function vsftpdConf(config: FtpConfig): string {
@@ -82,5 +96,18 @@ pam_service_name=vsftpd
 
 xferlog_enable=YES
 xferlog_file=/var/log/vsftpd.log
-`;
+${config.tls ? TLS_SETTINGS : ""}`;
 }
+
+const TLS_SETTINGS = `
+# Explicit FTPS (AUTH TLS), for anonymous and local users alike, never required.
+ssl_enable=YES
+rsa_cert_file=${TLS_CERT_PATH}
+rsa_private_key_file=${TLS_KEY_PATH}
+allow_anon_ssl=YES
+force_local_logins_ssl=NO
+force_local_data_ssl=NO
+# Clients that do not resume the control connection's TLS session on data connections
+# (Python's ftplib, say) would be refused their data connections.
+require_ssl_reuse=NO
+`;

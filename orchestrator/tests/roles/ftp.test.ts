@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { TLS_CERT_PATH, TLS_KEY_PATH } from "../../src/roles/ca.ts";
 import { ANONYMOUS_ROOT, PASSIVE_PORTS } from "../../src/roles/ftp.ts";
+import type { NodeDef } from "../../src/topology/model.ts";
 import { problems, yaml } from "../topology/helpers.ts";
-import { configureOwn, fileText, loadNode, settings } from "./role-node.ts";
+import { configureOwn, fileText, loadNode, loadNodes, settings } from "./role-node.ts";
 
 /** A lab with one ftp node whose config (flow mappings) starts on line 9. */
 function withConfig(lines: string[]): string {
@@ -61,6 +63,12 @@ describe("ftp config in the topology", () => {
     ).toEqual(["lab.yaml:11:19: nodes.ftp.config.users[1].name: user 'alice' is listed twice"]);
   });
 
+  it("refuses FTPS in a lab with no CA", async () => {
+    expect(await problems(withConfig(["anonymous: true", "tls: true"]))).toEqual([
+      "lab.yaml:10:12: nodes.ftp.config.tls: tls needs a certificate from the lab CA: add a node with role 'ca'",
+    ]);
+  });
+
   it("refuses a server nobody could log in to", async () => {
     expect(await problems(withConfig(["anonymous: false"]))).toEqual([
       "lab.yaml:8:5: nodes.ftp.config: nobody could log in: give users or set anonymous: true",
@@ -105,6 +113,46 @@ describe("vsftpd.conf", () => {
   it("sets every option once", async () => {
     const { conf } = await vsftpd(["anonymous: true", "users: [{ name: alice, password: pw }]"]);
     expect([...conf].filter(([, values]) => values.length > 1)).toEqual([]);
+  });
+});
+
+describe("FTPS", () => {
+  const lab = yaml`
+    name: lab
+    networks:
+      lan: { subnet: 10.0.0.0/24 }
+    nodes:
+      ca: { role: ca, networks: { lan: .5 } }
+      ftp:
+        role: ftp
+        networks: { lan: .21 }
+        config: { anonymous: true, tls: true }
+  `;
+
+  it("is offered to anonymous and local users, never required, with the lab CA's certificate", async () => {
+    const { conf } = await vsftpd(["anonymous: true", "tls: false"]);
+    expect(conf.has("ssl_enable")).toBe(false);
+    const nodes = await loadNodes(lab);
+    const tls = configureOwn(nodes[1] as NodeDef, nodes);
+    const on = settings(fileText(tls, "/etc/vsftpd.conf") ?? "", "=");
+    expect(on.get("ssl_enable")).toEqual(["YES"]);
+    expect(on.get("allow_anon_ssl")).toEqual(["YES"]);
+    expect(on.get("force_local_logins_ssl")).toEqual(["NO"]);
+    expect(on.get("force_local_data_ssl")).toEqual(["NO"]);
+    expect(on.get("rsa_cert_file")).toEqual([TLS_CERT_PATH]);
+    expect(on.get("rsa_private_key_file")).toEqual([TLS_KEY_PATH]);
+    // Python's ftplib does not resume the TLS session on data connections.
+    expect(on.get("require_ssl_reuse")).toEqual(["NO"]);
+  });
+
+  it("gets its certificate from the CA, for its name and address, before vsftpd starts", async () => {
+    const nodes = await loadNodes(lab);
+    const contribution = configureOwn(nodes[1] as NodeDef, nodes);
+    expect(contribution.after).toEqual(["ca"]);
+    expect(contribution.start?.[0]).toBe(
+      "/usr/local/sbin/socketlab-request-cert '10.9.0.2' 'ftp' '10.9.0.3'",
+    );
+    expect(contribution.start?.at(-1)).toBe("vsftpd /etc/vsftpd.conf");
   });
 });
 

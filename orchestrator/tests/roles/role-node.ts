@@ -5,24 +5,32 @@ import type { Contribution, InstanceView } from "../../src/roles/types.ts";
 import type { NodeDef } from "../../src/topology/model.ts";
 import { load } from "../topology/helpers.ts";
 
-/** The node named `name` of a topology that must load. */
-export async function loadNode(text: string, name: string): Promise<NodeDef> {
+/** The nodes of a topology that must load. */
+export async function loadNodes(text: string): Promise<NodeDef[]> {
   const result = await load(text);
   if (!result.ok) throw new Error(`does not load: ${JSON.stringify(result.diagnostics)}`);
-  const node = result.topology.nodes.find((n) => n.name === name);
+  return result.topology.nodes;
+}
+
+/** The node named `name` of a topology that must load. */
+export async function loadNode(text: string, name: string): Promise<NodeDef> {
+  const node = (await loadNodes(text)).find((n) => n.name === name);
   if (!node) throw new Error(`no node ${name}`);
   return node;
 }
 
-/** What the node's own role adds to it (the roles tested here use nothing of the instance). */
-export function configureOwn(node: NodeDef): Contribution {
+/** What the node's own role adds to it, in an instance where `nodes[i]` is at 10.9.0.(i+2). */
+export function configureOwn(node: NodeDef, nodes: readonly NodeDef[] = [node]): Contribution {
   const role = findRole(node.role);
   if (!role?.configure) throw new Error(`role ${node.role} configures nothing`);
   const instance: InstanceView = {
     lab: "alice",
-    nodes: [node],
-    addressOf: () => undefined,
-    network: () => undefined,
+    nodes,
+    addressOf: (name) => {
+      const index = nodes.findIndex((n) => n.name === name);
+      return index < 0 ? undefined : `10.9.0.${index + 2}`;
+    },
+    network: () => ({ subnet: "10.9.0.0/24", gateway: "10.9.0.1" }),
   };
   return role.configure(node.config, node, instance);
 }

@@ -97,6 +97,36 @@ except ftplib.error_perm as e:
     expect(out.refused).toMatch(/^530 /);
   });
 
+  it("speaks explicit FTPS with a certificate the client verifies against the lab CA", async () => {
+    const out = await python(`
+import ftplib, io, json, ssl
+# The default context: the system's trust store, where the client installed the lab CA.
+ftp = ftplib.FTP_TLS(context=ssl.create_default_context())
+ftp.connect("ftp", 21, timeout=10)
+ftp.auth()
+ftp.login("alice", ${JSON.stringify(alicePassword)})
+ftp.prot_p()
+data = io.BytesIO()
+ftp.retrbinary("RETR notes.txt", data.write)
+secured = {"control": ftp.sock.version(), "notes": data.getvalue().decode()}
+ftp.quit()
+# A context trusting no CA at all refuses the server's certificate: it is verified.
+bare = ftplib.FTP_TLS(context=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+bare.connect("ftp", 21, timeout=10)
+try:
+    bare.auth()
+    secured["unverified"] = None
+except ssl.SSLCertVerificationError as e:
+    secured["unverified"] = e.verify_message
+print(json.dumps(secured))
+`);
+    expect(out).toEqual({
+      control: expect.stringMatching(/^TLSv1\.[23]$/),
+      notes: "alice's notes\n",
+      unverified: "unable to get local issuer certificate",
+    });
+  });
+
   it("lets anonymous users read, never write", async () => {
     const out = await python(`
 import ftplib, io, json
