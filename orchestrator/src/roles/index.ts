@@ -2,6 +2,7 @@
 import { ca } from "./ca.ts";
 import { client } from "./client.ts";
 import { ftp } from "./ftp.ts";
+import { mail } from "./mail/index.ts";
 import { memcached } from "./memcached.ts";
 import { ssh } from "./ssh.ts";
 import type { Role } from "./types.ts";
@@ -9,7 +10,7 @@ import { web } from "./web.ts";
 
 export type { Role } from "./types.ts";
 
-export const ROLES: readonly Role[] = [client, ftp, ssh, memcached, ca, web];
+export const ROLES: readonly Role[] = [client, ftp, ssh, memcached, ca, web, mail];
 
 export const DEFAULT_ROLE = "client";
 
