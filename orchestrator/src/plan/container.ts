@@ -40,11 +40,18 @@ export function extraHosts(self: string, endpoints: ReadonlyMap<string, Endpoint
   const hosts: string[] = [];
   for (const [name, theirs] of endpoints) {
     if (name === self) continue;
-    const shared = own
-      .map((mine) => theirs.find((other) => other.network === mine.network))
-      .find((endpoint) => endpoint !== undefined);
-    const endpoint = shared ?? theirs[0];
+    const endpoint = sharedEndpoint(own, theirs) ?? theirs[0];
     if (endpoint !== undefined) hosts.push(`${name}:${endpoint.address}`);
   }
   return hosts;
+}
+
+/** Another node's endpoint on the first network this node shares with it, in this node's order. */
+export function sharedEndpoint(
+  own: readonly EndpointPlan[],
+  theirs: readonly EndpointPlan[],
+): EndpointPlan | undefined {
+  return own
+    .map((mine) => theirs.find((other) => other.network === mine.network))
+    .find((endpoint) => endpoint !== undefined);
 }

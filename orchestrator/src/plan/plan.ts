@@ -15,6 +15,7 @@ import {
 import { bridgeName, containerName, networkName, validateLabId, validateOwner } from "./naming.ts";
 import { startWaves } from "./order.ts";
 import { applyRoles } from "./roles.ts";
+import { addRoutes } from "./routes.ts";
 import { allocateSubnets } from "./subnets.ts";
 import type { EndpointPlan, LabPlan, NetworkPlan, NodePlan, PlanRequest } from "./types.ts";
 
@@ -39,10 +40,11 @@ export function planLab(topology: Topology, request: PlanRequest): PlanResult {
   const endpoints = new Map(
     topology.nodes.map((node) => [node.name, planEndpoints(request.lab, node, subnets)]),
   );
+  // Routes go in last, so that their commands come first: before the roles' start commands.
   const withRoles = applyRoles(
     topology.nodes,
     instanceView(request.lab, topology, endpoints, networks),
-  );
+  ).map((node) => addRoutes(node, endpoints, networks));
   const nodes = withRoles.map((node) => planNode(context, node, endpoints));
   return {
     ok: true,

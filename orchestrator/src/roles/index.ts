@@ -1,16 +1,30 @@
 // The roles a topology may name. Each is one module here and one folder under images/.
+import { attacker } from "./attacker.ts";
 import { ca } from "./ca.ts";
 import { client } from "./client.ts";
 import { ftp } from "./ftp.ts";
 import { mail } from "./mail/index.ts";
 import { memcached } from "./memcached.ts";
+import { router } from "./router.ts";
+import { sniffer } from "./sniffer.ts";
 import { ssh } from "./ssh.ts";
 import type { Role } from "./types.ts";
 import { web } from "./web.ts";
 
 export type { Role } from "./types.ts";
 
-export const ROLES: readonly Role[] = [client, ftp, ssh, memcached, ca, web, mail];
+export const ROLES: readonly Role[] = [
+  client,
+  router,
+  attacker,
+  sniffer,
+  ftp,
+  ssh,
+  memcached,
+  ca,
+  web,
+  mail,
+];
 
 export const DEFAULT_ROLE = "client";
 

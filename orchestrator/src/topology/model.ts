@@ -38,6 +38,15 @@ export interface ReadyCheck {
   timeoutSeconds: number;
 }
 
+/** Where a route leads: a network of the lab (its instance subnet) or a fixed subnet. */
+export type RouteTarget = { network: string } | { subnet: Cidr };
+
+export interface RouteDef {
+  to: RouteTarget;
+  /** The node packets are handed to; it shares a network with the node that has the route. */
+  via: string;
+}
+
 export interface NodeDef {
   name: string;
   role: string;
@@ -54,6 +63,8 @@ export interface NodeDef {
   ready: ReadyCheck | null;
   /** Nodes that must be started and ready before this one. */
   after: string[];
+  /** Routes through other nodes, added first thing at every start. */
+  routes: RouteDef[];
   /** The role's settings, as its schema parsed them; null when the role takes none. */
   config: unknown;
 }

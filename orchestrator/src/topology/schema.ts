@@ -51,6 +51,12 @@ const ready = z.strictObject({
   timeout: z.number().positive().max(600).optional(),
 });
 
+/** A route through another node of the lab: `to` a network's name or a CIDR, `via` a node. */
+const route = z.strictObject({
+  to: z.string().min(1),
+  via: name("node name"),
+});
+
 /** A node's attachment: `.53` (host part), `10.0.0.53` (full address), or `auto`/empty. */
 const attachment = z.union([z.string(), z.null()]);
 
@@ -76,6 +82,8 @@ const node = z.strictObject({
   limits: limits.optional(),
   ready: ready.optional(),
   after: z.array(name("node name")).optional(),
+  /** Routes added before anything else starts: `to` a network (its instance subnet) or a CIDR. */
+  routes: z.array(route).optional(),
   /** The role's own settings; each role checks them against its schema (see roles/). */
   config: z.unknown().optional(),
 });

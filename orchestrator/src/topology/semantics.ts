@@ -16,6 +16,7 @@ import {
   type Topology,
 } from "./model.ts";
 import { resolveOrder, type WrittenAfter } from "./order.ts";
+import { resolveRoutes, type WrittenRoute, writtenRoutes } from "./routes.ts";
 import { type NodeDocument, topologySchema } from "./schema.ts";
 import { checkAgainst } from "./shape.ts";
 import type { SourceReader } from "./sources.ts";
@@ -75,11 +76,13 @@ export async function resolveTopology(
   const nodes: NodeDef[] = [];
   const requests: AddressRequest[] = [];
   const afters: WrittenAfter[] = [];
+  const routes: WrittenRoute[] = [];
   for (const [name, value] of entries(data.nodes)) {
     const node = await resolveNode(name, value, context);
     nodes.push(node.def);
     requests.push(...node.requests);
     afters.push({ node: name, after: node.after });
+    routes.push(...writtenRoutes(name, value));
   }
 
   // Addresses and start order depend on all nodes: they are filled in once all are known.
@@ -92,6 +95,13 @@ export async function resolveTopology(
   for (const [name, after] of resolveOrder(afters, new Set(byName.keys()), report)) {
     const node = byName.get(name);
     if (node) node.after = after;
+  }
+  const networksOf = new Map(nodes.map((node) => [node.name, new Set<string>()]));
+  for (const { node, network } of requests) networksOf.get(node)?.add(network);
+  const routeContext = { networks: context.declaredNetworks, subnets, networksOf };
+  for (const [name, resolved] of resolveRoutes(routes, routeContext, report)) {
+    const node = byName.get(name);
+    if (node) node.routes = resolved;
   }
 
   // Roles check what relates their config to the rest of the topology once every node is known.
@@ -170,6 +180,7 @@ async function resolveNode(
         }
       : null,
     after: [],
+    routes: [],
     config: role ? checkConfig(role, member(value, "config"), [...path, "config"], report) : null,
   };
   return { def, requests, after: node.after };

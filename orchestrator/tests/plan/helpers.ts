@@ -38,6 +38,7 @@ export function node(
     limits: { ...DEFAULT_LIMITS },
     ready: null,
     after: [],
+    routes: [],
     config: null,
     ...rest,
   };

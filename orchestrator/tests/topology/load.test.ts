@@ -57,6 +57,9 @@ describe("loadTopologyText on a valid topology", () => {
           networks:
             lan:
           after: [server]
+          routes:
+            - { to: dmz, via: sniffer }
+            - { to: 192.168.0.0/16, via: server }
         sniffer:
           networks:
             lan: auto
@@ -93,6 +96,7 @@ describe("loadTopologyText on a valid topology", () => {
           limits: { memoryBytes: 1024 ** 3, nanoCpus: 250_000_000, pids: 512 },
           ready: { command: "curl -fs http://localhost:8080/", timeoutSeconds: 60 },
           after: [],
+          routes: [],
           config: null,
         },
         {
@@ -108,6 +112,10 @@ describe("loadTopologyText on a valid topology", () => {
           limits: { memoryBytes: 128 * 1024 ** 2, nanoCpus: 250_000_000, pids: 256 },
           ready: null,
           after: ["server"],
+          routes: [
+            { to: { network: "dmz" }, via: "sniffer" },
+            { to: { subnet: { base: 0xc0a80000, prefix: 16 } }, via: "server" },
+          ],
           config: null,
         },
         {
@@ -126,6 +134,7 @@ describe("loadTopologyText on a valid topology", () => {
           limits: { memoryBytes: 128 * 1024 ** 2, nanoCpus: 250_000_000, pids: 256 },
           ready: { command: "true", timeoutSeconds: 30 },
           after: ["server", "client"],
+          routes: [],
           config: null,
         },
       ],
@@ -164,6 +173,7 @@ describe("loadTopologyText on a valid topology", () => {
             limits: { memoryBytes: 256 * 1024 ** 2, nanoCpus: 500_000_000, pids: 256 },
             ready: null,
             after: [],
+            routes: [],
             config: null,
           },
         ],

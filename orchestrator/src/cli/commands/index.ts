@@ -1,4 +1,5 @@
 // Every socketlab command, in the order `socketlab help` lists them.
+import { capture } from "./capture.ts";
 import { down } from "./down.ts";
 import { exec } from "./exec.ts";
 import { images } from "./images.ts";
@@ -16,7 +17,18 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [validate, up, ls, status, exec, reset, down, images, serve];
+export const COMMANDS: Command[] = [
+  validate,
+  up,
+  ls,
+  status,
+  exec,
+  capture,
+  reset,
+  down,
+  images,
+  serve,
+];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));

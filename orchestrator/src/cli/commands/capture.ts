@@ -1,0 +1,50 @@
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { finished } from "node:stream/promises";
+import { networkBridge } from "../../labs/capture.ts";
+import { captureBridge } from "../../runtime/capture.ts";
+import { connectEngine } from "../../runtime/engine.ts";
+import { parse, UsageError } from "../args.ts";
+import type { Command } from "./index.ts";
+
+const MAX_SECONDS = 3600;
+
+export const capture: Command = {
+  name: "capture",
+  synopsis: "capture ID NETWORK [--seconds N] -o FILE.pcap",
+  summary: "record N seconds (default 10) of a lab network's traffic as pcap ('-o -': stdout)",
+  async run(args) {
+    const { positionals, values } = parse(
+      args,
+      { seconds: { type: "string", default: "10" }, output: { type: "string", short: "o" } },
+      ["ID", "NETWORK"],
+    );
+    const [lab, network] = positionals as [string, string];
+    const seconds = Number(values.seconds);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_SECONDS) {
+      throw new UsageError(`--seconds must be a whole number from 1 to ${MAX_SECONDS}`);
+    }
+    const output = values.output;
+    if (output === undefined) throw new UsageError("missing -o FILE.pcap");
+    const engine = await connectEngine();
+    const bridge = await networkBridge(engine, lab, network);
+    if (output === "-") {
+      const { summary } = await captureBridge(engine, bridge, seconds, process.stdout);
+      process.stderr.write(`${lab}/${network}: ${summary}\n`);
+      return 0;
+    }
+    const file = createWriteStream(output);
+    try {
+      const { summary } = await captureBridge(engine, bridge, seconds, file);
+      file.end();
+      await finished(file);
+      process.stderr.write(`${lab}/${network}: ${summary}, written to ${output}\n`);
+      return 0;
+    } catch (error) {
+      // No half-written capture left behind to be mistaken for a good one.
+      file.destroy();
+      await rm(output, { force: true });
+      throw error;
+    }
+  },
+};
