@@ -110,6 +110,16 @@ describe("a router with routes on both sides", () => {
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(40);
   });
+
+  it("masquerades what it sends toward c: the peer sees the router's address, not the client's", async () => {
+    const seen = run("peer", "timeout 15 tcpdump -n -l -c 1 -i eth0 'icmp[icmptype] = icmp-echo'");
+    await pause(1500);
+    await run("client", "ping -c 20 -i 0.1 peer"); // half are lost on the way: some get there
+    const { stdout } = await seen;
+    expect(stdout).toContain(
+      `${address("router", "c")} > ${address("peer", "c")}: ICMP echo request`,
+    );
+  });
 });
 
 describe("a sniffer", () => {
