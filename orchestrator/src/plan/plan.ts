@@ -14,6 +14,7 @@ import {
 } from "./labels.ts";
 import { bridgeName, containerName, networkName, validateLabId, validateOwner } from "./naming.ts";
 import { startWaves } from "./order.ts";
+import { addResolver } from "./resolver.ts";
 import { applyRoles } from "./roles.ts";
 import { addRoutes } from "./routes.ts";
 import { allocateSubnets } from "./subnets.ts";
@@ -44,7 +45,10 @@ export function planLab(topology: Topology, request: PlanRequest): PlanResult {
   const withRoles = applyRoles(
     topology.nodes,
     instanceView(request.lab, topology, endpoints, networks),
-  ).map((node) => addRoutes(node, endpoints, networks));
+  )
+    .map((node) => addRoutes(node, endpoints, networks))
+    // The resolver's file is written before anything else, routes included: it needs nothing.
+    .map((node) => addResolver(node, endpoints));
   const nodes = withRoles.map((node) => planNode(context, node, endpoints));
   return {
     ok: true,

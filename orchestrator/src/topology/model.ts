@@ -65,6 +65,8 @@ export interface NodeDef {
   after: string[];
   /** Routes through other nodes, added first thing at every start. */
   routes: RouteDef[];
+  /** The node's DNS resolver, written to /etc/resolv.conf at start: a node's name or an IPv4. */
+  resolver: string | null;
   /** The role's settings, as its schema parsed them; null when the role takes none. */
   config: unknown;
 }

@@ -57,6 +57,9 @@ const route = z.strictObject({
   via: name("node name"),
 });
 
+/** A resolver: a node's name or an IPv4 address; empty keeps Docker's own (no default). */
+const resolver = z.union([z.string().min(1), z.null()]);
+
 /** A node's attachment: `.53` (host part), `10.0.0.53` (full address), or `auto`/empty. */
 const attachment = z.union([z.string(), z.null()]);
 
@@ -84,6 +87,8 @@ const node = z.strictObject({
   after: z.array(name("node name")).optional(),
   /** Routes added before anything else starts: `to` a network (its instance subnet) or a CIDR. */
   routes: z.array(route).optional(),
+  /** The DNS resolver the node uses (/etc/resolv.conf): a node's name or an IPv4 address. */
+  resolver: resolver.optional(),
   /** The role's own settings; each role checks them against its schema (see roles/). */
   config: z.unknown().optional(),
 });
@@ -100,6 +105,7 @@ export const topologySchema = z.strictObject({
     .strictObject({
       role: name("role").optional(),
       limits: limits.optional(),
+      resolver: resolver.optional(),
     })
     .optional(),
   networks: z.record(name("network name"), network),

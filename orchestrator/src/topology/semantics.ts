@@ -16,6 +16,7 @@ import {
   type Topology,
 } from "./model.ts";
 import { resolveOrder, type WrittenAfter } from "./order.ts";
+import { resolveResolvers, writtenResolver } from "./resolver.ts";
 import { resolveRoutes, type WrittenRoute, writtenRoutes } from "./routes.ts";
 import { type NodeDocument, topologySchema } from "./schema.ts";
 import { checkAgainst } from "./shape.ts";
@@ -77,12 +78,14 @@ export async function resolveTopology(
   const requests: AddressRequest[] = [];
   const afters: WrittenAfter[] = [];
   const routes: WrittenRoute[] = [];
+  const resolvers: { node: string; resolver: string | null | undefined }[] = [];
   for (const [name, value] of entries(data.nodes)) {
     const node = await resolveNode(name, value, context);
     nodes.push(node.def);
     requests.push(...node.requests);
     afters.push({ node: name, after: node.after });
     routes.push(...writtenRoutes(name, value));
+    resolvers.push({ node: name, resolver: writtenResolver(value) });
   }
 
   // Addresses and start order depend on all nodes: they are filled in once all are known.
@@ -102,6 +105,12 @@ export async function resolveTopology(
   for (const [name, resolved] of resolveRoutes(routes, routeContext, report)) {
     const node = byName.get(name);
     if (node) node.routes = resolved;
+  }
+
+  const known = new Set(byName.keys());
+  for (const [name, resolver] of resolveResolvers(resolvers, defaults.resolver, known, report)) {
+    const node = byName.get(name);
+    if (node) node.resolver = resolver;
   }
 
   // Roles check what relates their config to the rest of the topology once every node is known.
@@ -181,6 +190,7 @@ async function resolveNode(
       : null,
     after: [],
     routes: [],
+    resolver: null,
     config: role ? checkConfig(role, member(value, "config"), [...path, "config"], report) : null,
   };
   return { def, requests, after: node.after };

@@ -39,6 +39,7 @@ export function node(
     ready: null,
     after: [],
     routes: [],
+    resolver: null,
     config: null,
     ...rest,
   };

@@ -97,6 +97,7 @@ describe("loadTopologyText on a valid topology", () => {
           ready: { command: "curl -fs http://localhost:8080/", timeoutSeconds: 60 },
           after: [],
           routes: [],
+          resolver: null,
           config: null,
         },
         {
@@ -116,6 +117,7 @@ describe("loadTopologyText on a valid topology", () => {
             { to: { network: "dmz" }, via: "sniffer" },
             { to: { subnet: { base: 0xc0a80000, prefix: 16 } }, via: "server" },
           ],
+          resolver: null,
           config: null,
         },
         {
@@ -135,6 +137,7 @@ describe("loadTopologyText on a valid topology", () => {
           ready: { command: "true", timeoutSeconds: 30 },
           after: ["server", "client"],
           routes: [],
+          resolver: null,
           config: null,
         },
       ],
@@ -174,6 +177,7 @@ describe("loadTopologyText on a valid topology", () => {
             ready: null,
             after: [],
             routes: [],
+            resolver: null,
             config: null,
           },
         ],

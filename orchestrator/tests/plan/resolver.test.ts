@@ -1,0 +1,81 @@
+// A node's resolver in its plan: /etc/resolv.conf written by its first start command.
+import { describe, expect, it } from "vitest";
+import { planLab } from "../../src/plan/plan.ts";
+import type { LabPlan } from "../../src/plan/types.ts";
+import type { Topology } from "../../src/topology/model.ts";
+import { network, node, request, topology } from "./helpers.ts";
+
+function plan(topo: Topology): LabPlan {
+  const result = planLab(topo, request());
+  if (!result.ok) throw new Error(result.error);
+  return result.plan;
+}
+
+function startOf(lab: LabPlan, name: string): string[] | undefined {
+  return lab.nodes.find((n) => n.name === name)?.start;
+}
+
+const write = (address: string) => `printf 'nameserver %s\\n' ${address} > /etc/resolv.conf`;
+
+// lan is 10.200.0.0/24, dmz 10.200.1.0/24, far 10.200.2.0/24 in this instance.
+const networks = [
+  network("lan", "192.168.1.0/24"),
+  network("dmz", "172.16.0.0/24"),
+  network("far", "172.17.0.0/24"),
+];
+
+describe("a node's resolver", () => {
+  it("is written first, at the resolver's address on the first network they share", () => {
+    const lab = plan(
+      topology(networks, [
+        node("dns", { dmz: 53, lan: 53 }),
+        node("client", { far: 10, lan: 10, dmz: 10 }, { resolver: "dns", start: ["echo hi"] }),
+      ]),
+    );
+    // client's own order: far (not shared), then lan.
+    expect(startOf(lab, "client")).toEqual([write("10.200.0.53"), "echo hi"]);
+    expect(lab.nodes.find((n) => n.name === "client")?.command[2]).toContain(
+      `set -e\n${write("10.200.0.53")}\necho hi\n`,
+    );
+  });
+
+  it("is the resolver's first address when they share no network, or a literal address", () => {
+    const lab = plan(
+      topology(networks, [
+        node("dns", { dmz: 53, lan: 53 }),
+        node("far", { far: 10 }, { resolver: "dns" }),
+        node("fixed", { far: 11 }, { resolver: "192.0.2.53" }),
+      ]),
+    );
+    expect(startOf(lab, "far")).toEqual([write("10.200.1.53")]);
+    expect(startOf(lab, "fixed")).toEqual([write("192.0.2.53")]);
+  });
+
+  it("comes before the node's routes and its role's start commands", () => {
+    const lab = plan(
+      topology(networks, [
+        node("dns", { lan: 53 }),
+        node("router", { lan: 254, far: 254 }),
+        node(
+          "client",
+          { far: 10 },
+          {
+            resolver: "dns",
+            routes: [{ to: { network: "lan" }, via: "router" }],
+            start: ["echo own"],
+          },
+        ),
+      ]),
+    );
+    expect(startOf(lab, "client")).toEqual([
+      write("10.200.0.53"),
+      "ip route replace 10.200.0.0/24 via 10.200.2.254",
+      "echo own",
+    ]);
+  });
+
+  it("changes nothing for a node without one", () => {
+    const nodes = [node("dns", { lan: 53 }), node("client", { lan: 10 }, { start: ["echo hi"] })];
+    expect(startOf(plan(topology(networks, nodes)), "client")).toEqual(["echo hi"]);
+  });
+});
