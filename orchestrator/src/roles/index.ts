@@ -2,6 +2,7 @@
 import { attacker } from "./attacker.ts";
 import { ca } from "./ca.ts";
 import { client } from "./client.ts";
+import { dns } from "./dns/index.ts";
 import { ftp } from "./ftp.ts";
 import { mail } from "./mail/index.ts";
 import { memcached } from "./memcached.ts";
@@ -15,6 +16,7 @@ export type { Role } from "./types.ts";
 
 export const ROLES: readonly Role[] = [
   client,
+  dns,
   router,
   attacker,
   sniffer,
