@@ -14,6 +14,7 @@ import db from "./plugins/db.ts";
 import docs from "./plugins/docs.ts";
 import services from "./plugins/services.ts";
 import auditRoutes from "./routes/audit.ts";
+import captureRoutes from "./routes/captures.ts";
 import classRoutes from "./routes/classes.ts";
 import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
@@ -45,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(healthRoutes);
   await app.register(labRoutes);
+  await app.register(captureRoutes);
   await app.register(classRoutes);
   await app.register(jobRoutes);
   await app.register(topologyRoutes);

@@ -5,6 +5,7 @@
 // whether or not the network is in hub mode.
 import { PassThrough, type Writable } from "node:stream";
 import type { Engine } from "./engine.ts";
+import { execCapture } from "./exec.ts";
 import { ensureGuard } from "./host-guard.ts";
 
 export interface CaptureResult {
@@ -15,35 +16,60 @@ export interface CaptureResult {
 /** `timeout` exits 124 when it stopped the command, which is how every capture ends. */
 const TIMED_OUT = 124;
 
+// The shell reports its pid, then becomes `timeout`: closing the exec's stream does not stop a
+// command in Docker, so a capture nobody reads any more is stopped by signalling that pid.
+// -U: each packet is written out as it comes (the pcap header too, as soon as tcpdump listens),
+// not when a buffer fills; SIGINT lets tcpdump finish the file and report its counts.
+const SCRIPT = 'echo "pid $$" >&2; exec timeout -s INT "$0" tcpdump -i "$1" -U -w -';
+
 /**
  * Writes `seconds` of the bridge's traffic to `sink` as a pcap file (the format Wireshark and
- * tcpdump read); `sink` is left open for the caller to close.
+ * tcpdump read); `sink` is left open for the caller to close. Aborting `signal` ends the
+ * capture early, as its time running out would.
  */
 export async function captureBridge(
   engine: Engine,
   bridge: string,
   seconds: number,
   sink: Writable,
+  signal?: AbortSignal,
 ): Promise<CaptureResult> {
   const guard = await ensureGuard(engine);
   const exec = await engine.getContainer(guard).exec({
-    // -U: each packet is written out as it comes, not when a buffer fills; SIGINT lets tcpdump
-    // finish the file and report its counts.
-    Cmd: ["timeout", "-s", "INT", String(seconds), "tcpdump", "-i", bridge, "-U", "-w", "-"],
+    Cmd: ["sh", "-c", SCRIPT, String(seconds), bridge],
     AttachStdout: true,
     AttachStderr: true,
   });
   const stream = await exec.start({ hijack: true, stdin: false });
-  const stderr: Buffer[] = [];
-  const errSink = new PassThrough().on("data", (chunk: Buffer) => stderr.push(chunk));
+  let stderr = "";
+  const pid = Promise.withResolvers<string>();
+  const errSink = new PassThrough().on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+    const found = /^pid (\d+)$/m.exec(stderr);
+    if (found) pid.resolve(found[1] as string);
+  });
   engine.modem.demuxStream(stream, sink, errSink);
-  await new Promise<void>((resolve, reject) => {
+  const ended = new Promise<void>((resolve, reject) => {
     stream.on("end", resolve);
     stream.on("error", reject);
   });
+  const stop = () => {
+    pid.promise
+      .then(async (p) => {
+        if (p) await execCapture(engine, guard, ["kill", "-INT", p]);
+      })
+      .catch(() => {}); // already gone: nothing to stop
+  };
+  signal?.addEventListener("abort", stop, { once: true });
+  try {
+    await ended;
+  } finally {
+    signal?.removeEventListener("abort", stop);
+    pid.resolve(""); // never left waiting when the shell died before saying its pid
+  }
   const { ExitCode } = await exec.inspect();
-  const report = Buffer.concat(stderr).toString("utf8").trim();
-  if (ExitCode !== TIMED_OUT && ExitCode !== 0) {
+  const report = stderr.replace(/^pid \d+\n/m, "").trim();
+  if (ExitCode !== TIMED_OUT && ExitCode !== 0 && !signal?.aborted) {
     throw new Error(`capture on ${bridge} failed: ${report || `exit status ${ExitCode}`}`);
   }
   const summary = /^\d+ packets? captured$/m.exec(report)?.[0] ?? "capture finished";

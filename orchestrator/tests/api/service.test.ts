@@ -238,6 +238,15 @@ describe("the service", () => {
     expect(
       doc.paths["/api/labs"].post.requestBody.content["application/json"].schema.required,
     ).toEqual(["topology"]);
+    const capture = doc.paths["/api/labs/{id}/networks/{network}/capture"].get;
+    expect(Object.keys(capture.responses["200"].content)).toEqual(["application/vnd.tcpdump.pcap"]);
+    expect(Object.keys(capture.responses["404"].content)).toEqual(["application/json"]);
+    expect(capture.parameters.find((p: { name: string }) => p.name === "seconds").schema).toEqual({
+      type: "integer",
+      minimum: 1,
+      maximum: 120,
+      default: 10,
+    });
   });
 });
 

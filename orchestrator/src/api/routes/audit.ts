@@ -13,7 +13,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ["audit"],
         security: bearer,
         summary:
-          "Logins (a token's first use in a service process), resets and destroys, newest first",
+          "Logins (a token's first use in a service process), resets, captures and destroys, newest first",
         querystring: auditQuery,
         response: { 200: auditSchema, ...authErrors },
       },

@@ -1,8 +1,11 @@
 // Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
 // and lab ids chosen for the user.
+import { PassThrough, type Readable } from "node:stream";
+import { networkBridge } from "../../labs/capture.ts";
 import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
 import { type LabStatus, type LabSummary, labStatus, listLabs } from "../../labs/status.ts";
 import type { LabPlan } from "../../plan/types.ts";
+import { captureBridge } from "../../runtime/capture.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import { listLabRecords } from "../../runtime/lab-record.ts";
 import { audit } from "../../store/audit.ts";
@@ -90,6 +93,25 @@ export class LabService {
     await this.status(user, lab);
     await downLab(this.engine, lab);
     audit(this.db, user.login, "lab.destroy", lab);
+  }
+
+  /**
+   * Starts recording `seconds` of the lab's network `network`: the pcap streams out of the
+   * returned stream, which ends with the capture (or errs with it). Destroying the stream, as
+   * the service does when the client goes away, stops the capture.
+   */
+  async capture(user: User, lab: string, network: string, seconds: number): Promise<Readable> {
+    await this.status(user, lab);
+    const bridge = await networkBridge(this.engine, lab, network);
+    audit(this.db, user.login, "lab.capture", lab, { network, seconds });
+    const pcap = new PassThrough();
+    const abandoned = new AbortController();
+    pcap.once("close", () => abandoned.abort());
+    captureBridge(this.engine, bridge, seconds, pcap, abandoned.signal).then(
+      () => pcap.end(),
+      (error: unknown) => pcap.destroy(error as Error),
+    );
+    return pcap;
   }
 
   private resolveOwner(user: User, owner: string): string {
