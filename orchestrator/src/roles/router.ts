@@ -17,7 +17,7 @@
 // when they are let go (their own entries clash with it): a ping every 20 ms lost 4 packets.
 // The script tries netem first and takes the fallback only on "Specified qdisc kind is unknown".
 import { z } from "zod";
-import type { FileDef } from "../topology/model.ts";
+import { textFile } from "./files.ts";
 import { type ConfigProblem, defineRole, type InstanceView } from "./types.ts";
 
 const DURATION = /^([0-9]+(?:\.[0-9]+)?)(us|ms|s)$/;
@@ -216,10 +216,6 @@ export function routerScript(
 
 export const SCRIPT_PATH = "/etc/socketlab/router.sh";
 
-function scriptFile(text: string): FileDef {
-  return { path: SCRIPT_PATH, contentBase64: Buffer.from(text).toString("base64"), mode: 0o755 };
-}
-
 export const router = defineRole<RouterConfig>({
   name: "router",
   imageFolder: "router",
@@ -241,7 +237,7 @@ export const router = defineRole<RouterConfig>({
   },
   configure(config, node, instance) {
     return {
-      files: [scriptFile(routerScript(config, node.name, instance))],
+      files: [textFile(SCRIPT_PATH, routerScript(config, node.name, instance), 0o755)],
       start: [SCRIPT_PATH],
       // NET_ADMIN for tc, iptables and nft: they act on the router's own network namespace only.
       capabilities: ["NET_ADMIN", "NET_RAW"],
