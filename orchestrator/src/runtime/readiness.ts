@@ -2,6 +2,7 @@
 // returned (the started marker exists), and its ready command, if the topology gives one, exits 0.
 import { STARTED_MARKER } from "../plan/container.ts";
 import type { NodePlan } from "../plan/types.ts";
+import { DEFAULT_READY_TIMEOUT_SECONDS } from "../topology/model.ts";
 import { containerLogsTail } from "./containers.ts";
 import type { Engine } from "./engine.ts";
 import { execCapture } from "./exec.ts";
@@ -17,7 +18,8 @@ const MAX_POLL_MS = 250;
 export async function waitReady(engine: Engine, id: string, node: NodePlan): Promise<void> {
   // With nothing to run and nothing to check, a node is ready once Docker has started it.
   if (node.start.length === 0 && !node.ready) return;
-  const timeoutSeconds = node.ready?.timeoutSeconds ?? 10;
+  // Start commands alone get the same time as a topology's ready check would by default.
+  const timeoutSeconds = node.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
     const { State } = await engine.getContainer(id).inspect();

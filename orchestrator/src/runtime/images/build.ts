@@ -14,7 +14,7 @@ export interface ImageResult {
 
 export interface BuildOptions {
   log: Log;
-  /** Rebuild even when the content hash matches. */
+  /** Rebuild even when the content hash matches, without Docker's layer cache: from scratch. */
   force?: boolean;
   /** Say nothing of images that are up to date. */
   quiet?: boolean;
@@ -47,14 +47,23 @@ async function ensureImage(
     return { tag: source.tag, built: false };
   }
   options.log(`building ${source.tag}`);
+  const started = Date.now();
   const stream = await engine.buildImage(
     { context: source.dir, src: readdirSync(source.dir, { recursive: true, encoding: "utf8" }) },
-    { t: source.tag, buildargs, labels: { [IMAGE_HASH_LABEL]: hash }, rm: true, forcerm: true },
+    {
+      t: source.tag,
+      buildargs,
+      labels: { [IMAGE_HASH_LABEL]: hash },
+      rm: true,
+      forcerm: true,
+      nocache: options.force ?? false,
+    },
   );
   await consumeProgress(stream, (line) => {
     // Steps and errors are worth showing; package managers' chatter is not.
     if (/^Step \d+\/\d+/.test(line)) options.log(`  [${source.folder}] ${line}`);
   });
+  options.log(`${source.tag} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { tag: source.tag, built: true };
 }
 
