@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { buildApp } from "../../api/app.ts";
 import { ensureInstructor } from "../../api/services/bootstrap.ts";
-import { REPO_ROOT } from "../../paths.ts";
+import { REPO_ROOT, TOPOLOGIES_DIR } from "../../paths.ts";
 import { connectEngine } from "../../runtime/engine.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
 import { parse, UsageError } from "../args.ts";
@@ -9,7 +9,7 @@ import type { Command } from "./index.ts";
 
 export const serve: Command = {
   name: "serve",
-  synopsis: "serve [--port 8080] [--host 127.0.0.1] [--data DIR]",
+  synopsis: "serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--library DIR]",
   summary: "run the socketlab service (API under /api, reference at /api/docs)",
   async run(args) {
     const { values } = parse(
@@ -18,6 +18,7 @@ export const serve: Command = {
         port: { type: "string", default: "8080" },
         host: { type: "string", default: "127.0.0.1" },
         data: { type: "string", default: join(REPO_ROOT, ".data") },
+        library: { type: "string", default: TOPOLOGIES_DIR },
       },
       [],
     );
@@ -31,6 +32,7 @@ export const serve: Command = {
     const app = await buildApp({
       engine,
       dataDir: values.data,
+      libraryDir: values.library,
       // JSON lines for log collectors; readable lines when a person watches the terminal.
       logger: process.stdout.isTTY
         ? { level: "info", transport: { target: "pino-pretty" } }

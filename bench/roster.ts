@@ -1,0 +1,272 @@
+// Benchmark: a class's labs brought up through the service, next to the same labs brought up one
+// after the other with docker-compose (v1), in the same run. It prints figures, never pass or
+// fail.
+//
+//   node bench/roster.ts [--students 20] [--concurrency 4]      (npm run bench:roster)
+//
+// The service runs as a child process (`socketlab serve` on loopback, a fresh database, a library
+// holding only the benchmark's topology), as it runs for a class. Through its API: a class of N
+// students, then one bulk job; timed from the job's request to its `summary` event. Its peak
+// memory is the kernel's high-water mark of its resident set (VmHWM), start-up included.
+// Then the same N labs as compose projects generated from socketlab's plans (compose.ts), `up -d`
+// one after the other, timed from the first plan to the last `up`. The API's labs are taken down
+// before compose starts, so that each side finds the engine as empty. Tear-downs are not timed.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
+import { listLabs } from "../orchestrator/src/labs/status.ts";
+import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
+import { newToken } from "../orchestrator/src/store/users.ts";
+import { loadTopologyFile } from "../orchestrator/src/topology/load.ts";
+import {
+  COMPOSE_NOTE,
+  composeProject,
+  composeYaml,
+  planAroundEngine,
+  requireCompose,
+} from "./compose.ts";
+import { interruptible, machine, ROOT, run, writeResult } from "./run.ts";
+
+const SOURCE = "tests/fixtures/three-nodes.yaml";
+/** The topology's name in the benchmark's library: its labs are `bench-roster-<login>`. */
+const TOPOLOGY = "bench-roster";
+const COMPOSE_PREFIX = "bench-rc";
+
+const { values } = parseArgs({
+  options: {
+    students: { type: "string", default: "20" },
+    concurrency: { type: "string", default: "4" },
+  },
+});
+const students = Number(values.students);
+const concurrency = Number(values.concurrency);
+if (![students, concurrency].every((n) => Number.isInteger(n) && n >= 1) || concurrency > 32) {
+  process.stderr.write(
+    "usage: node bench/roster.ts [--students N] [--concurrency C], N >= 1, 1 <= C <= 32\n",
+  );
+  process.exit(2);
+}
+
+const stop = interruptible();
+const composeVersion = await requireCompose();
+const yaml = await readFile(join(ROOT, SOURCE), "utf8");
+const engine = await connectEngine();
+const workDir = await mkdtemp(join(tmpdir(), "socketlab-roster-"));
+const libraryDir = join(workDir, "library");
+await mkdir(join(libraryDir, TOPOLOGY), { recursive: true });
+const topologyPath = join(libraryDir, TOPOLOGY, "topology.yaml");
+await writeFile(topologyPath, yaml.replace(/^name: .*$/m, `name: ${TOPOLOGY}`));
+const loaded = await loadTopologyFile(topologyPath);
+if (!loaded.ok) throw new Error(`${SOURCE} does not load; try 'socketlab validate ${SOURCE}'`);
+const topology = loaded.topology;
+const composePath = (lab: string) => join(workDir, `${lab}.yaml`);
+
+/** A port free on loopback at this moment, for the service to listen on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
+
+/** The service's resident set now (VmRSS) and its high-water mark since it started (VmHWM). */
+function memory(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+  return { rss: kb("VmRSS") * 1024, hwm: kb("VmHWM") * 1024 };
+}
+
+class Service {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly token = newToken();
+  private readonly exited: Promise<void>;
+
+  constructor(port: number) {
+    this.url = `http://127.0.0.1:${port}`;
+    const main = join(ROOT, "orchestrator/src/cli/main.ts");
+    const args = ["serve", "--port", String(port), "--data", join(workDir, "data")];
+    this.child = spawn(process.execPath, [main, ...args, "--library", libraryDir], {
+      env: { ...process.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  async call(method: string, path: string, body?: object): Promise<Response> {
+    return fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body ? { "content-type": "application/json" } : {}),
+      },
+      body: body ? JSON.stringify(body) : null,
+      signal: stop,
+    });
+  }
+
+  async json<T>(method: string, path: string, body?: object): Promise<T> {
+    const response = await this.call(method, path, body);
+    if (!response.ok)
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** Until /api/ready answers 200 (the engine and the database answer). */
+  async ready(): Promise<void> {
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error("the service exited while starting");
+      const ok = await fetch(`${this.url}/api/ready`, { signal: stop }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return;
+      stop.throwIfAborted();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** SIGTERM (the service lets labs under way finish), then SIGKILL if it lingers. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 120_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+interface Summary {
+  ready: number;
+  failed: number;
+  total: number;
+}
+
+/** The bulk job through the API: the class, then the job, timed from its request to `summary`. */
+async function throughApi(service: Service) {
+  const roster = Array.from({ length: students }, (_, i) => ({
+    name: `Student ${i + 1}`,
+    id: `r${i + 1}`,
+  }));
+  const cls = await service.json<{ id: string }>("POST", "/api/classes", {
+    name: "roster benchmark",
+    students: roster,
+  });
+  const rssBefore = memory(service.pid).rss;
+  const start = performance.now();
+  const job = await service.json<{ id: string }>("POST", `/api/classes/${cls.id}/labs`, {
+    topology: TOPOLOGY,
+    concurrency,
+  });
+  // The stream replays the job's events from its start and ends after the summary.
+  const events = await (await service.call("GET", `/api/jobs/${job.id}/events`)).text();
+  const seconds = (performance.now() - start) / 1000;
+  const summary = /^event: summary\ndata: (.*)$/m.exec(events)?.[1];
+  if (!summary) throw new Error("the job's events ended without a summary");
+  const { ready, failed, total } = JSON.parse(summary) as Summary;
+  return { seconds, ready, failed, total, rssBefore, peakRss: memory(service.pid).hwm };
+}
+
+/** Compose projects with a file written, hence maybe something on the engine to take down. */
+const composed: string[] = [];
+
+/** The same labs as compose projects, `up -d` one after the other. */
+async function throughCompose() {
+  const start = performance.now();
+  for (let i = 1; i <= students; i++) {
+    const lab = `${COMPOSE_PREFIX}-${i}`;
+    // Planned just before its `up`: the labs before it hold their subnets by then.
+    await writeFile(composePath(lab), composeYaml(await planAroundEngine(engine, topology, lab)));
+    composed.push(lab);
+    await run("docker-compose", [...composeProject(lab, composePath(lab)), "up", "-d"], stop);
+  }
+  return { seconds: (performance.now() - start) / 1000 };
+}
+
+async function inBatches<T>(items: T[], size: number, act: (item: T) => Promise<unknown>) {
+  const results: PromiseSettledResult<unknown>[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    results.push(...(await Promise.allSettled(items.slice(i, i + size).map(act))));
+  }
+  for (const r of results) {
+    if (r.status === "rejected") process.stderr.write(`clean-up failed: ${r.reason}\n`);
+  }
+}
+
+/** Every lab of the benchmark's topology on the engine, whoever made it. */
+async function downApiLabs(): Promise<void> {
+  const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY);
+  await inBatches(labs, 4, (l) => downLab(engine, l.lab));
+}
+
+async function downComposeLabs(): Promise<void> {
+  await inBatches(composed, 4, (lab) =>
+    run("docker-compose", [...composeProject(lab, composePath(lab)), "down", "-t", "0"]),
+  );
+}
+
+let service: Service | undefined;
+let api: Awaited<ReturnType<typeof throughApi>> | undefined;
+let compose: Awaited<ReturnType<typeof throughCompose>> | undefined;
+try {
+  await downApiLabs(); // what an interrupted earlier run may have left
+  service = new Service(await freePort());
+  await service.ready();
+  process.stderr.write(`${students} labs through the API, ${concurrency} at a time...\n`);
+  api = await throughApi(service);
+  await service.stop();
+  await downApiLabs();
+  process.stderr.write(`${students} labs with docker-compose, one after the other...\n`);
+  compose = await throughCompose();
+} catch (error) {
+  // An interrupted run fails where it was stopped: no error, only the end of the benchmark.
+  if (!stop.aborted) throw error;
+} finally {
+  await service?.stop();
+  await downApiLabs();
+  await downComposeLabs();
+  await rm(workDir, { recursive: true, force: true });
+}
+if (stop.aborted || !api || !compose) process.exit(130);
+
+const perMinute = (seconds: number) => (students / seconds) * 60;
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const rows: [string, string, string][] = [
+  ["", "socketlab API", "docker-compose"],
+  ["how", `bulk job, ${concurrency} at a time`, "up -d, one by one"],
+  ["labs ready / failed", `${api.ready} / ${api.failed}`, `${students} / 0`],
+  ["total seconds", api.seconds.toFixed(1), compose.seconds.toFixed(1)],
+  ["labs per minute", perMinute(api.seconds).toFixed(1), perMinute(compose.seconds).toFixed(1)],
+  ["service RSS before the job", mb(api.rssBefore), "-"],
+  ["service peak RSS (VmHWM)", mb(api.peakRss), "-"],
+];
+console.log(`${students} labs of ${SOURCE} (3 nodes, 2 networks each)`);
+for (const [label, a, b] of rows)
+  console.log(`${label.padEnd(28)}${a.padStart(24)}${b.padStart(20)}`);
+console.log(`note: ${COMPOSE_NOTE}`);
+
+const resultPath = await writeResult("roster", {
+  date: new Date().toISOString(),
+  topology: SOURCE,
+  students,
+  concurrency,
+  machine: machine({ compose: composeVersion }),
+  api: { ...api, labsPerMinute: perMinute(api.seconds) },
+  compose: { ...compose, labsPerMinute: perMinute(compose.seconds) },
+  note: COMPOSE_NOTE,
+});
+console.log(`results: ${resultPath}`);

@@ -1,0 +1,58 @@
+// What every benchmark does around its measurements: run commands from the project root, stop
+// cleanly on Ctrl-C, and keep its figures in bench/results/.
+import { execFile } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+export const ROOT = join(import.meta.dirname, "..");
+
+const execFileAsync = promisify(execFile);
+
+/** Runs a command from the project root; its output is kept for the error when it fails. */
+export async function run(command: string, args: string[], signal?: AbortSignal): Promise<string> {
+  const { stdout } = await execFileAsync(command, args, {
+    cwd: ROOT,
+    signal,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** Seconds a command takes, from spawn to exit. */
+export async function timed(command: string, args: string[], signal: AbortSignal): Promise<number> {
+  const start = performance.now();
+  await run(command, args, signal);
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Ctrl-C (or SIGTERM) aborts the returned signal: the benchmark stops where it is and its
+ * `finally` cleans up. The listener goes after the first signal, so a second one quits at once.
+ */
+export function interruptible(): AbortSignal {
+  const interrupt = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: stopping and cleaning up (again to quit at once)\n`);
+      interrupt.abort();
+    });
+  }
+  return interrupt.signal;
+}
+
+/** The machine a result was measured on. */
+export function machine(extra: Record<string, string>): Record<string, unknown> {
+  return { cpus: cpus().length, node: process.version, ...extra };
+}
+
+/** Writes `result` to bench/results/NAME-<time>.json (not committed); returns the path. */
+export async function writeResult(name: string, result: object): Promise<string> {
+  const stamp = new Date().toISOString().replaceAll(/[:.]/g, "-");
+  const dir = join(ROOT, "bench", "results");
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}-${stamp}.json`);
+  await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
+}
