@@ -20,6 +20,7 @@ import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
 import topologyRoutes from "./routes/topologies.ts";
+import type { Quotas } from "./services/quotas.ts";
 
 export interface AppOptions {
   engine: Engine;
@@ -27,6 +28,8 @@ export interface AppOptions {
   dataDir: string;
   /** The topology library (default: the repository's topologies/). */
   libraryDir?: string;
+  /** Labs per student, class and engine (default: services/quotas.ts). */
+  quotas?: Partial<Quotas>;
   logger?: FastifyServerOptions["logger"];
 }
 
@@ -43,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(services, {
     engine: options.engine,
     libraryDir: options.libraryDir ?? TOPOLOGIES_DIR,
+    quotas: options.quotas ?? {},
   });
   await app.register(healthRoutes);
   await app.register(labRoutes);

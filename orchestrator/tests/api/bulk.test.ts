@@ -3,6 +3,7 @@
 // tests/integration/api/bulk.test.ts.
 import { describe, expect, it } from "vitest";
 import { JobRunner, type StoredEvent } from "../../src/api/services/bulk.ts";
+import { EngineQueue } from "../../src/api/services/engine-queue.ts";
 import { openDb } from "../../src/store/db.ts";
 import { readJob } from "../../src/store/jobs.ts";
 import { createClass } from "../../src/store/users.ts";
@@ -105,5 +106,23 @@ describe("bulk jobs", () => {
     const after = readJob(db, job.id);
     expect(after?.state).toBe("finished");
     expect(after?.items.every((i) => i.state === "ready")).toBe(true);
+  });
+
+  it("leaves students waiting for a place on the engine to the next start, not failed", async () => {
+    const queue = new EngineQueue(1, async () => ["a lab that fills the engine"]);
+    const { db, runner, classId } = setUp(async (student) => {
+      await queue.enter(student);
+      return `lab-${student}`;
+    });
+    const job = runner.submit({ classId, topology: "t", concurrency: 2, createdBy: "i", students });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queue.queued).toBe(2);
+    // As the service stops (plugins/services.ts): drain, then refuse whoever waits.
+    const drained = runner.drain();
+    queue.close();
+    await drained;
+    const items = readJob(db, job.id)?.items ?? [];
+    expect(items.map((i) => i.state)).toEqual(["started", "started", ...Array(5).fill("queued")]);
+    expect(readJob(db, job.id)?.state).toBe("running");
   });
 });

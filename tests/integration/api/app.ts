@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type App, buildApp } from "../../../orchestrator/src/api/app.ts";
+import { type App, type AppOptions, buildApp } from "../../../orchestrator/src/api/app.ts";
 import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
 import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
@@ -15,9 +15,13 @@ export interface ApiHarness {
   instructor: string;
   /** The library topology's name. */
   topology: string;
+  libraryDir: string;
 }
 
-export async function apiHarness(topology: string): Promise<ApiHarness> {
+export async function apiHarness(
+  topology: string,
+  options: Pick<AppOptions, "quotas"> = {},
+): Promise<ApiHarness> {
   const engine = await testEngine();
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-library-"));
   const yaml = await readFile(join(FIXTURES, "three-nodes.yaml"), "utf8");
@@ -26,9 +30,9 @@ export async function apiHarness(topology: string): Promise<ApiHarness> {
     join(libraryDir, topology, "topology.yaml"),
     yaml.replace(/^name: three-nodes$/m, `name: ${topology}`),
   );
-  const app = await buildApp({ engine, dataDir: ":memory:", libraryDir });
+  const app = await buildApp({ engine, dataDir: ":memory:", libraryDir, ...options });
   const instructor = ensureInstructor(app.db) as string;
-  return { app, engine, instructor, topology };
+  return { app, engine, instructor, topology, libraryDir };
 }
 
 /** Takes down every lab of the topology the harness created, whatever the tests left. */

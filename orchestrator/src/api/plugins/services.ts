@@ -6,6 +6,7 @@ import { userByLogin } from "../../store/users.ts";
 import { JobRunner } from "../services/bulk.ts";
 import { LabService } from "../services/labs.ts";
 import { Library } from "../services/library.ts";
+import { DEFAULT_QUOTAS, type Quotas } from "../services/quotas.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -19,11 +20,15 @@ declare module "fastify" {
 export interface ServicesOptions {
   engine: Engine;
   libraryDir: string;
+  quotas: Partial<Quotas>;
 }
 
 export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const library = new Library(options.libraryDir);
-  const labs = new LabService(options.engine, app.db, library);
+  const labs = new LabService(options.engine, app.db, library, {
+    ...DEFAULT_QUOTAS,
+    ...options.quotas,
+  });
   const jobs = new JobRunner(
     app.db,
     async (job, student) => {
@@ -44,6 +49,13 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
     if (resumed.length > 0) app.log.info({ jobs: resumed }, "resuming unfinished bulk jobs");
   });
   // Shutting down lets the labs being brought up finish (before the database closes, onClose);
-  // students still queued stay queued for the next start. Labs are left running.
-  app.addHook("preClose", async () => jobs.drain());
+  // labs waiting for a place on the engine are refused, and students still queued stay queued
+  // for the next start. Labs are left running.
+  app.addHook("preClose", async () => {
+    // Draining first marks the runner as stopping, so that the students refused by `close` are
+    // left to resume rather than failed.
+    const drained = jobs.drain();
+    labs.close();
+    await drained;
+  });
 });

@@ -104,6 +104,9 @@ export class JobRunner {
           setItem(this.db, id, { student, state: "ready", lab, error: null });
           this.emit(id, { type: "ready", student, lab });
         } catch (error) {
+          // Refused because the service stops (it was waiting for a place on the engine): left
+          // `started`, to be brought up when the job resumes.
+          if (this.stopping && error instanceof ApiError && error.code === "shutting_down") break;
           const message = this.describe(error, id, student);
           setItem(this.db, id, { student, state: "failed", lab: null, error: message });
           this.emit(id, { type: "failed", student, error: message });

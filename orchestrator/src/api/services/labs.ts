@@ -13,7 +13,9 @@ import type { Db } from "../../store/db.ts";
 import { type User, userByLogin } from "../../store/users.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
+import { EngineQueue } from "./engine-queue.ts";
 import type { Library } from "./library.ts";
+import { checkQuotas, DEFAULT_QUOTAS, type Quotas } from "./quotas.ts";
 import { slug } from "./roster.ts";
 
 const LAB_ID_MAX = 40;
@@ -23,20 +25,38 @@ export interface CreatedLab {
   created: boolean;
 }
 
+interface Holder {
+  owner: string;
+  topology: string;
+  /** The bring-up under way in this process, if any. */
+  done?: Promise<unknown>;
+}
+
 export class LabService {
   private readonly engine: Engine;
   private readonly db: Db;
   private readonly library: Library;
-  /** Labs being brought up by this process: their ids are taken even before their record exists. */
-  private readonly inflight = new Map<
-    string,
-    { owner: string; topology: string; done: Promise<unknown> }
-  >();
+  private readonly quotas: Quotas;
+  private readonly queue: EngineQueue;
+  /**
+   * Labs being brought up (or waiting for a place on the engine) in this process: their ids are
+   * taken, and they count toward quotas, even before their record exists.
+   */
+  private readonly inflight = new Map<string, Required<Holder>>();
 
-  constructor(engine: Engine, db: Db, library: Library) {
+  constructor(engine: Engine, db: Db, library: Library, quotas: Quotas = DEFAULT_QUOTAS) {
     this.engine = engine;
     this.db = db;
     this.library = library;
+    this.quotas = quotas;
+    this.queue = new EngineQueue(quotas.perEngine, async () =>
+      (await listLabRecords(engine)).map((plan) => plan.lab),
+    );
+  }
+
+  /** Refuses the labs still waiting for a place on the engine: the service is stopping. */
+  close(): void {
+    this.queue.close();
   }
 
   async list(user: User): Promise<LabSummary[]> {
@@ -62,15 +82,30 @@ export class LabService {
     if (!loaded.ok) {
       throw new ApiError(409, "topology_invalid", `library topology ${topology} does not load`);
     }
-    const records = await listLabRecords(this.engine);
-    // From here to `inflight.set` nothing is awaited, so two requests never pick the same id.
-    const choice = this.chooseLabId(records, owner, loaded.topology.name);
-    // One bring-up of a lab at a time: a second request for the same lab waits for the first.
-    const done = (choice.pending?.catch(() => {}) ?? Promise.resolve()).then(() =>
-      upLab(this.engine, loaded.topology, { lab: choice.lab, owner }),
-    );
-    this.inflight.set(choice.lab, { owner, topology: loaded.topology.name, done });
+    const holders = this.holders(await listLabRecords(this.engine));
+    // From here to `inflight.set` nothing is awaited, so two requests never pick the same id,
+    // nor both take the last lab of a quota.
+    const choice = this.chooseLabId(holders, owner, loaded.topology.name);
     const lab = choice.lab;
+    if (!choice.reused) {
+      checkQuotas(
+        this.db,
+        this.quotas,
+        owner,
+        [...holders.values()].map((h) => h.owner),
+      );
+    }
+    // A new lab first waits for a place on the engine. One bring-up of a lab at a time: a second
+    // request for the same lab waits for the first.
+    const turn = choice.reused
+      ? (choice.pending?.catch(() => {}) ?? Promise.resolve())
+      : this.queue.enter(lab);
+    const done = turn
+      .then(() => upLab(this.engine, loaded.topology, { lab, owner }))
+      .finally(() => {
+        if (!choice.reused) this.queue.leave(lab);
+      });
+    this.inflight.set(lab, { owner, topology: loaded.topology.name, done });
     try {
       const { report } = await done;
       audit(this.db, user.login, "lab.create", lab, { owner, topology, changes: report });
@@ -92,6 +127,7 @@ export class LabService {
   async destroy(user: User, lab: string): Promise<void> {
     await this.status(user, lab);
     await downLab(this.engine, lab);
+    this.queue.freed();
     audit(this.db, user.login, "lab.destroy", lab);
   }
 
@@ -114,6 +150,14 @@ export class LabService {
     return pcap;
   }
 
+  /** Every lab id taken: on the engine, or being brought up here. */
+  private holders(records: LabPlan[]): Map<string, Holder> {
+    const holders = new Map<string, Holder>();
+    for (const plan of records) holders.set(plan.lab, plan);
+    for (const [lab, pending] of this.inflight) holders.set(lab, pending);
+    return holders;
+  }
+
   private resolveOwner(user: User, owner: string): string {
     if (user.role === "student") {
       if (owner !== user.login) throw forbidden("students create labs for themselves only");
@@ -132,13 +176,10 @@ export class LabService {
    * process is bringing it up, `pending` is that bring-up).
    */
   private chooseLabId(
-    records: LabPlan[],
+    holders: Map<string, Holder>,
     owner: string,
     topology: string,
   ): { lab: string; reused: boolean; pending?: Promise<unknown> } {
-    const holders = new Map<string, { owner: string; topology: string; done?: Promise<unknown> }>();
-    for (const plan of records) holders.set(plan.lab, plan);
-    for (const [lab, pending] of this.inflight) holders.set(lab, pending);
     for (const [lab, holder] of holders) {
       if (holder.owner === owner && holder.topology === topology) {
         return holder.done ? { lab, reused: true, pending: holder.done } : { lab, reused: true };

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { buildApp } from "../../api/app.ts";
 import { ensureInstructor } from "../../api/services/bootstrap.ts";
+import { quotasFromEnv } from "../../api/services/quotas.ts";
 import { REPO_ROOT, TOPOLOGIES_DIR } from "../../paths.ts";
 import { connectEngine } from "../../runtime/engine.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
@@ -33,6 +34,7 @@ export const serve: Command = {
       engine,
       dataDir: values.data,
       libraryDir: values.library,
+      quotas: quotasFromEnv(),
       // JSON lines for log collectors; readable lines when a person watches the terminal.
       logger: process.stdout.isTTY
         ? { level: "info", transport: { target: "pino-pretty" } }
