@@ -39,7 +39,11 @@ async function bootstrapRootfs(engine: Engine, log: Log): Promise<void> {
     await run("debootstrap", ["--variant=minbase", SUITE, dir, MIRROR], log);
     // debootstrap leaves the packages it installed and apt's caches behind: about 100 MB that
     // every image would carry, as a later layer cannot take them out of this one.
-    await run("sh", ["-c", `rm -rf "${dir}"/var/cache/apt/archives/*.deb "${dir}"/var/cache/apt/*.bin`], log);
+    await run(
+      "sh",
+      ["-c", `rm -rf "${dir}"/var/cache/apt/archives/*.deb "${dir}"/var/cache/apt/*.bin`],
+      log,
+    );
     log(`importing the root file system as ${BOOTSTRAPPED_ROOTFS}`);
     const tar = spawn("tar", ["-C", dir, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
     const [repo, tag] = BOOTSTRAPPED_ROOTFS.split(":");
