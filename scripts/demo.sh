@@ -32,7 +32,7 @@ done
 cat <<'HELP'
 
 The demo lab is up. Try:
-  ./socketlab exec demo client -- ping -c 2 server   # a command on a node
+  ./socketlab exec demo client -- curl -s http://web/  # a command on a node
   ./socketlab exec demo client                        # a shell on a node
   ./socketlab status demo
   ./socketlab reset demo client                       # a pristine node, same address
