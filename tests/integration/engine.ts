@@ -59,15 +59,22 @@ export interface CliResult {
 
 /**
  * The CLI in a fresh process, as a user runs it; `underTerminal` runs it under script(1), which
- * gives it a pseudo-terminal as a user's shell would.
+ * gives it a pseudo-terminal as a user's shell would; `env` adds to (or overrides) this
+ * process's environment.
  */
-export function cli(args: string[], { underTerminal = false } = {}): Promise<CliResult> {
+export function cli(
+  args: string[],
+  { underTerminal = false, env = {} as Record<string, string> } = {},
+): Promise<CliResult> {
   const command = [process.execPath, join(REPO_ROOT, "orchestrator/src/cli/main.ts"), ...args];
   return new Promise((resolve, reject) => {
     const [file, ...rest] = underTerminal
       ? ["script", "-qec", command.map(shellQuote).join(" "), "/dev/null"]
       : command;
-    const child = spawn(file as string, rest, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file as string, rest, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {

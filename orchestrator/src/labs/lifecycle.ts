@@ -7,7 +7,7 @@ import { validateLabId } from "../plan/naming.ts";
 import { planLab } from "../plan/plan.ts";
 import type { LabPlan } from "../plan/types.ts";
 import { type ConvergeReport, converge, prepareNetworks, startNodes } from "../runtime/converge.ts";
-import type { Engine } from "../runtime/engine.ts";
+import { type Engine, errorMessage } from "../runtime/engine.ts";
 import { engineSubnets, labInventory } from "../runtime/inventory.ts";
 import { readLabRecord } from "../runtime/lab-record.ts";
 import { SubnetConflictError } from "../runtime/networks.ts";
@@ -17,6 +17,9 @@ import { serialized } from "./serialize.ts";
 
 /** A request that cannot be carried out as asked; nothing was changed. */
 export class LabRequestError extends Error {}
+
+/** Bringing a lab up failed part-way; the message says what failed and what was left. */
+export class LabUpError extends Error {}
 
 export interface UpRequest {
   lab: string;
@@ -48,6 +51,22 @@ export async function upLab(
       `lab ${request.lab} belongs to '${record.owner}', not '${request.owner}'`,
     );
   }
+  try {
+    return await bringUp(engine, topology, request);
+  } catch (error) {
+    if (!record) throw await rollBack(engine, request.lab, error);
+    if (error instanceof LabRequestError) throw error;
+    // The lab existed before this request, and may hold a student's work: a node that no longer
+    // comes up is no reason to throw the rest away. It stays as the failure left it; its status
+    // shows what is off, and another up or a reset can repair it.
+    throw new LabUpError(
+      `lab ${request.lab} did not converge: ${errorMessage(error)}\n(the lab is left as it is; see 'socketlab status ${request.lab}')`,
+      { cause: error },
+    );
+  }
+}
+
+async function bringUp(engine: Engine, topology: Topology, request: UpRequest): Promise<UpResult> {
   const prepared = await serialized(engine, async () => {
     // Labs planned in this process take turns; another process may still take a subnet between
     // planning and creating: plan again, after a random pause so that two retries part ways.
@@ -62,6 +81,28 @@ export async function upLab(
     }
   });
   return { plan: prepared.plan, report: await startNodes(engine, prepared) };
+}
+
+/**
+ * A new lab that failed to come up is removed whole (containers, networks, host rules, record):
+ * a half-built lab would hold subnets and a place on the engine, and look like a lab to others.
+ * Returns the error to throw.
+ */
+async function rollBack(engine: Engine, lab: string, error: unknown): Promise<Error> {
+  try {
+    await destroyLab(engine, lab);
+  } catch (cleanupError) {
+    return new LabUpError(
+      `lab ${lab} could not be brought up: ${errorMessage(error)}\nremoving what it had created failed too (${errorMessage(cleanupError)}); run 'socketlab down ${lab}'`,
+      { cause: error },
+    );
+  }
+  // A refusal (no free subnet, say) already tells the user what to change.
+  if (error instanceof LabRequestError) return error;
+  return new LabUpError(
+    `lab ${lab} could not be brought up: ${errorMessage(error)}\n(everything it had created was removed)`,
+    { cause: error },
+  );
 }
 
 async function planOnEngine(
@@ -87,7 +128,7 @@ async function planOnEngine(
   return result.plan;
 }
 
-async function requireRecord(engine: Engine, lab: string): Promise<LabPlan> {
+export async function requireRecord(engine: Engine, lab: string): Promise<LabPlan> {
   const plan = await readLabRecord(engine, lab);
   if (!plan) throw new LabRequestError(`no lab '${lab}' on this engine`);
   return plan;

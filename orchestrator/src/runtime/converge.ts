@@ -65,7 +65,7 @@ export async function prepareNetworks(engine: Engine, plan: LabPlan): Promise<Pr
   const existingNetworks = new Set(
     before.networks.filter((n) => !staleNetworks.includes(n)).map((n) => n.dockerName),
   );
-  await Promise.all(
+  await allFinished(
     plan.networks
       .filter((n) => !existingNetworks.has(n.dockerName))
       .map((n) => createNetwork(engine, n)),
@@ -96,7 +96,7 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
   // are created meanwhile (a created container does not run): the rules' execs in the guard
   // take about as long as the creations, and nothing starts until both are done.
   const ids = new Map<string, string>();
-  await Promise.all([
+  await allFinished([
     guardBridges(engine, plan.networks),
     ...plan.nodes.map(async (node) => {
       const existing = kept.get(node.name);
@@ -109,6 +109,7 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
     }),
   ]);
 
+  // A failed start need not wait for its wave: the others only start and poll what exists.
   for (const wave of plan.startWaves) {
     await Promise.all(
       wave.map(async (name) => {
@@ -126,6 +127,16 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
     );
   }
   return report;
+}
+
+/**
+ * Like Promise.all for steps that create engine objects, but settles every step before throwing
+ * the first failure: a caller that cleans up after a failure must not race a creation still
+ * under way, which would leave an object behind.
+ */
+async function allFinished(steps: Promise<unknown>[]): Promise<void> {
+  const failure = (await Promise.allSettled(steps)).find((r) => r.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 function isStale(
@@ -148,8 +159,15 @@ async function currentImageIds(
   const ids = await Promise.all(images.map((image) => imageId(engine, image)));
   const missing = images.filter((_, i) => ids[i] === null);
   if (missing.length > 0) {
+    const wanted = missing.map(
+      (image) =>
+        `${image} (node ${nodes
+          .filter((n) => n.image === image)
+          .map((n) => n.name)
+          .join(", ")})`,
+    );
     throw new Error(
-      `image ${missing.join(", ")} is not on the engine; run 'socketlab images build'`,
+      `image ${wanted.join(", ")} is not on the engine; socketlab's own images come from 'socketlab images build', any other must be built or loaded there first`,
     );
   }
   return new Map(images.map((image, i) => [image, ids[i] ?? null]));

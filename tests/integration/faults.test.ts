@@ -1,0 +1,145 @@
+// Bring-ups that fail on the real engine: a node that never becomes ready, an image that is not
+// there, a pool of subnets that is used up, an engine that does not answer. A new lab must leave
+// nothing behind and say what failed; an existing lab that fails to converge is kept.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { downLab, upLab } from "../../orchestrator/src/labs/lifecycle.ts";
+import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
+import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
+import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
+import { GUARD_CONTAINER } from "../../orchestrator/src/runtime/host-guard.ts";
+import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
+import { readLabRecord } from "../../orchestrator/src/runtime/lab-record.ts";
+import { loadTopologyText } from "../../orchestrator/src/topology/load.ts";
+import type { Topology } from "../../orchestrator/src/topology/model.ts";
+import { folderReader } from "../../orchestrator/src/topology/sources.ts";
+import { cli, FIXTURES, labObjects, testEngine, uniqueLabId } from "./engine.ts";
+
+let engine: Engine;
+const labs: string[] = [];
+
+/** A lab id for one test, taken down after the file whatever happened. */
+function labId(prefix: string): string {
+  const lab = uniqueLabId(prefix);
+  labs.push(lab);
+  return lab;
+}
+
+/** Two nodes on two networks; `stuck` carries whatever `extra` YAML adds to it. */
+async function topology(extra: string): Promise<Topology> {
+  const text = `name: it-faults
+networks:
+  front: { subnet: 10.1.0.0/24 }
+  back: { subnet: 10.2.0.0/24 }
+nodes:
+  fine:
+    networks: { front: .10 }
+  stuck:
+    networks: { front: .20, back: .20 }
+${extra}`;
+  const result = await loadTopologyText(text, "faults.yaml", folderReader(FIXTURES));
+  if (!result.ok) throw new Error(`test topology does not load: ${JSON.stringify(result)}`);
+  return result.topology;
+}
+
+// Never passes; the timeout only decides how soon the failure comes, not whether it does.
+const NEVER_READY = `    ready: { command: "false", timeout: 1 }\n`;
+
+async function expectNothingLeft(lab: string): Promise<void> {
+  const objects = await labObjects(engine, lab);
+  expect(objects.containers.map((c) => c.Names)).toEqual([]);
+  expect(objects.networks.map((n) => n.Name)).toEqual([]);
+  expect(objects.volumes.map((v) => v.Name)).toEqual([]);
+}
+
+/** The host guard's rules that name one of the lab's bridges. */
+async function hostRules(lab: string): Promise<string[]> {
+  const bridges = ["front", "back"].map((network) => bridgeName(lab, network));
+  const lines: string[] = [];
+  for (const chain of ["INPUT", "DOCKER-USER"]) {
+    const result = await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-S", chain]);
+    expect(result.exitCode).toBe(0);
+    lines.push(...result.stdout.split("\n"));
+  }
+  return lines.filter((line) => bridges.some((b) => line.includes(b)));
+}
+
+beforeAll(async () => {
+  engine = await testEngine();
+});
+
+afterAll(async () => {
+  for (const lab of labs) await downLab(engine, lab);
+});
+
+describe("a new lab that fails to come up", () => {
+  it("is removed whole when a node never becomes ready, and the error names the node", async () => {
+    const lab = labId("it-fault-ready");
+    await expect(
+      upLab(engine, await topology(NEVER_READY), { lab, owner: "alice" }),
+    ).rejects.toThrow(
+      new RegExp(`lab ${lab} could not be brought up: node stuck not ready after 1 s`),
+    );
+    await expectNothingLeft(lab);
+    expect(await hostRules(lab)).toEqual([]);
+  });
+
+  it("names the missing image and its node, and creates nothing", async () => {
+    const lab = labId("it-fault-image");
+    const missing = "socketlab-it/no-such-image:0";
+    await expect(
+      upLab(engine, await topology(`    image: ${missing}\n`), { lab, owner: "alice" }),
+    ).rejects.toThrow(`image ${missing} (node stuck) is not on the engine`);
+    await expectNothingLeft(lab);
+  });
+
+  it("says the subnet pool is used up, and creates nothing", async () => {
+    const lab = labId("it-fault-pool");
+    // One /24 for a lab that needs two: the second network finds no room.
+    const saved = process.env.SOCKETLAB_SUBNET_POOL;
+    process.env.SOCKETLAB_SUBNET_POOL = "10.254.77.0/24";
+    try {
+      await expect(upLab(engine, await topology(""), { lab, owner: "alice" })).rejects.toThrow(
+        /subnet pool exhausted: no free \/24 for network '(front|back)' in 10\.254\.77\.0\/24/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SOCKETLAB_SUBNET_POOL;
+      else process.env.SOCKETLAB_SUBNET_POOL = saved;
+    }
+    await expectNothingLeft(lab);
+  });
+});
+
+describe("an existing lab that fails to converge", () => {
+  it("is left as it is, and the error names the node", async () => {
+    const lab = labId("it-fault-kept");
+    await upLab(engine, await topology(""), { lab, owner: "alice" });
+    const before = await labInventory(engine, lab);
+
+    // The same lab, now with a ready check on `stuck` that never passes: `stuck` is recreated
+    // (its definition changed) and fails; `fine` and the record must stay.
+    await expect(
+      upLab(engine, await topology(NEVER_READY), { lab, owner: "alice" }),
+    ).rejects.toThrow(`lab ${lab} did not converge: node stuck not ready after 1 s`);
+    expect(await readLabRecord(engine, lab)).not.toBeNull();
+    const after = await labInventory(engine, lab);
+    const fine = (inventory: typeof before) => inventory.containers.find((c) => c.name === "fine");
+    expect(fine(after)?.id).toBe(fine(before)?.id);
+    expect(fine(after)?.state).toBe("running");
+    expect(after.networks.map((n) => n.name).sort()).toEqual(["back", "front"]);
+  });
+});
+
+describe("an engine that does not answer", () => {
+  it.each(["unix:///nonexistent.sock", "tcp://127.0.0.1:1"])(
+    "makes the CLI exit 1 saying where it tried (%s)",
+    async (dockerHost) => {
+      const lab = labId("it-fault-engine");
+      const result = await cli(["up", `${FIXTURES}/three-nodes.yaml`, "--lab", lab], {
+        env: { DOCKER_HOST: dockerHost },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`socketlab: no Docker engine answers at ${dockerHost}`);
+      await expectNothingLeft(lab);
+    },
+  );
+});
