@@ -20,7 +20,9 @@ import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
 import topologyRoutes from "./routes/topologies.ts";
+import type { Lifetime } from "./services/lifetime.ts";
 import type { Quotas } from "./services/quotas.ts";
+import { SWEEP_EVERY_MS } from "./services/sweeper.ts";
 
 export interface AppOptions {
   engine: Engine;
@@ -30,6 +32,12 @@ export interface AppOptions {
   libraryDir?: string;
   /** Labs per student, class and engine (default: services/quotas.ts). */
   quotas?: Partial<Quotas>;
+  /** Labs' time to live and idle stop (default: services/lifetime.ts). */
+  lifetime?: Partial<Lifetime>;
+  /** The clock, epoch ms (default: Date.now); tests move it instead of waiting. */
+  now?: () => number;
+  /** How often expired and idle labs are looked for, ms; 0: only when `app.sweeper.sweep()` is called. */
+  sweepEveryMs?: number;
   logger?: FastifyServerOptions["logger"];
 }
 
@@ -47,6 +55,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     engine: options.engine,
     libraryDir: options.libraryDir ?? TOPOLOGIES_DIR,
     quotas: options.quotas ?? {},
+    lifetime: options.lifetime ?? {},
+    now: options.now,
+    sweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
   });
   await app.register(healthRoutes);
   await app.register(labRoutes);

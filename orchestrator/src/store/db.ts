@@ -1,6 +1,7 @@
-// The service's embedded database: users, classes, tokens, audit records and bulk jobs. Lab state
-// is never stored here; it lives on the engine. node:sqlite (built into Node 24) needs no native
-// build, where better-sqlite3 would have to be compiled against headers this machine lacks.
+// The service's embedded database: users, classes, tokens, audit records, bulk jobs and labs'
+// expiry and last activity. Lab state is never stored here; it lives on the engine.
+// node:sqlite (built into Node 24) needs no native build, where better-sqlite3 would have to be
+// compiled against headers this machine lacks.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -52,6 +53,13 @@ CREATE TABLE IF NOT EXISTS job_items (
   lab TEXT,
   error TEXT,
   PRIMARY KEY (job_id, student)
+);
+-- The service's clock for each lab it made: when it expires and when it was last used (epoch ms).
+-- Kept here rather than in labels, which cannot change after a container is created.
+CREATE TABLE IF NOT EXISTS lab_activity (
+  lab TEXT PRIMARY KEY,
+  expires_at INTEGER,
+  last_activity INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS job_events (
   job_id TEXT NOT NULL REFERENCES jobs(id),

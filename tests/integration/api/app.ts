@@ -20,7 +20,7 @@ export interface ApiHarness {
 
 export async function apiHarness(
   topology: string,
-  options: Pick<AppOptions, "quotas"> = {},
+  options: Pick<AppOptions, "quotas" | "lifetime" | "now" | "sweepEveryMs"> = {},
 ): Promise<ApiHarness> {
   const engine = await testEngine();
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-library-"));

@@ -6,7 +6,9 @@ import { userByLogin } from "../../store/users.ts";
 import { JobRunner } from "../services/bulk.ts";
 import { LabService } from "../services/labs.ts";
 import { Library } from "../services/library.ts";
+import { DEFAULT_LIFETIME, type Lifetime } from "../services/lifetime.ts";
 import { DEFAULT_QUOTAS, type Quotas } from "../services/quotas.ts";
+import { Sweeper } from "../services/sweeper.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -14,6 +16,7 @@ declare module "fastify" {
     library: Library;
     labs: LabService;
     jobs: JobRunner;
+    sweeper: Sweeper;
   }
 }
 
@@ -21,14 +24,20 @@ export interface ServicesOptions {
   engine: Engine;
   libraryDir: string;
   quotas: Partial<Quotas>;
+  lifetime: Partial<Lifetime>;
+  now: (() => number) | undefined;
+  /** How often the sweeper runs, ms; 0: never on its own (tests call `sweep()`). */
+  sweepEveryMs: number;
 }
 
 export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const library = new Library(options.libraryDir);
   const labs = new LabService(options.engine, app.db, library, {
-    ...DEFAULT_QUOTAS,
-    ...options.quotas,
+    quotas: { ...DEFAULT_QUOTAS, ...options.quotas },
+    lifetime: { ...DEFAULT_LIFETIME, ...options.lifetime },
+    ...(options.now ? { now: options.now } : {}),
   });
+  const sweeper = new Sweeper(options.engine, app.db, labs, app.log);
   const jobs = new JobRunner(
     app.db,
     async (job, student) => {
@@ -43,10 +52,12 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   app.decorate("library", library);
   app.decorate("labs", labs);
   app.decorate("jobs", jobs);
+  app.decorate("sweeper", sweeper);
   // Jobs a previous process left unfinished are resumed once the app is ready.
   app.addHook("onReady", async () => {
     const resumed = jobs.resumeUnfinished();
     if (resumed.length > 0) app.log.info({ jobs: resumed }, "resuming unfinished bulk jobs");
+    if (options.sweepEveryMs > 0) sweeper.start(options.sweepEveryMs);
   });
   // Shutting down lets the labs being brought up finish (before the database closes, onClose);
   // labs waiting for a place on the engine are refused, and students still queued stay queued
@@ -54,6 +65,7 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   app.addHook("preClose", async () => {
     // Draining first marks the runner as stopping, so that the students refused by `close` are
     // left to resume rather than failed.
+    await sweeper.stop();
     const drained = jobs.drain();
     labs.close();
     await drained;

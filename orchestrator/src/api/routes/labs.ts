@@ -1,4 +1,4 @@
-// Labs: create, list, status, reset, destroy. Ownership is checked by the lab service: a lab
+// Labs: create, list, status, reset, resume, destroy. Ownership is checked by the lab service: a lab
 // the caller may not see is a 404, as if it did not exist.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -30,8 +30,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { topology, owner } = request.body;
-      const result = await app.labs.create(currentUser(request), topology, owner);
+      const { topology, owner, ttl } = request.body;
+      const result = await app.labs.create(currentUser(request), topology, owner, ttl);
       return reply.code(result.created ? 201 : 200).send(result.status);
     },
   );
@@ -78,6 +78,21 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) =>
       app.labs.reset(currentUser(request), request.params.id, request.body?.nodes ?? []),
+  );
+
+  app.post(
+    "/api/labs/:id/resume",
+    {
+      preHandler: signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Start a stopped lab again: the same containers, with their files",
+        params: labParams,
+        response: { 200: labStatusSchema, ...labErrors },
+      },
+    },
+    async (request) => app.labs.resume(currentUser(request), request.params.id),
   );
 
   app.delete(

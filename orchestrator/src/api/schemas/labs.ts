@@ -4,6 +4,16 @@ import { authErrors, errorSchema } from "./common.ts";
 
 const labState = z.enum(["running", "degraded", "stopped"]);
 
+// Added by the service to the `status --json` shape (README: "Lab lifetime").
+const labTimes = {
+  expiresAt: z.string().nullable().describe("when the service destroys the lab; null: never"),
+  expiring: z.boolean().describe("the lab is within the warning window before its expiry"),
+  idleStopAt: z
+    .string()
+    .nullable()
+    .describe("when the lab stops unless it is used; null: idle stop off, or stopped"),
+};
+
 export const labStatusSchema = z.object({
   lab: z.string(),
   owner: z.string(),
@@ -25,6 +35,7 @@ export const labStatusSchema = z.object({
       addresses: z.record(z.string(), z.string()).describe("network name -> address"),
     }),
   ),
+  ...labTimes,
 });
 
 export const labSummarySchema = z.object({
@@ -34,6 +45,7 @@ export const labSummarySchema = z.object({
   state: labState,
   nodes: z.number().int(),
   running: z.number().int(),
+  ...labTimes,
 });
 
 export const labParams = z.object({ id: z.string().min(1).max(64) });
@@ -45,6 +57,11 @@ export const createLabBody = z.object({
     .min(1)
     .optional()
     .describe("the student's login (TAs and instructors); students may only name themselves"),
+  ttl: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("time to live, such as 30m or 8h (TAs and instructors), up to the service's maximum"),
 });
 
 export const resetBody = z

@@ -4,25 +4,48 @@ import { PassThrough, type Readable } from "node:stream";
 import { networkBridge } from "../../labs/capture.ts";
 import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
 import { type LabStatus, type LabSummary, labStatus, listLabs } from "../../labs/status.ts";
+import { resumeLab, stopLab } from "../../labs/suspend.ts";
 import type { LabPlan } from "../../plan/types.ts";
 import { captureBridge } from "../../runtime/capture.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import { listLabRecords } from "../../runtime/lab-record.ts";
 import { audit } from "../../store/audit.ts";
 import type { Db } from "../../store/db.ts";
+import { clockLab, forgetLabClock, labClock, touchLabClock } from "../../store/lab-activity.ts";
 import { type User, userByLogin } from "../../store/users.ts";
-import { ApiError, forbidden, notFound } from "../errors.ts";
+import { ApiError, forbidden, invalid, notFound } from "../errors.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import type { Library } from "./library.ts";
+import {
+  DEFAULT_LIFETIME,
+  type LabTimes,
+  type Lifetime,
+  labTimes,
+  parseDuration,
+} from "./lifetime.ts";
 import { checkQuotas, DEFAULT_QUOTAS, type Quotas } from "./quotas.ts";
 import { slug } from "./roster.ts";
 
 const LAB_ID_MAX = 40;
 
+/** The actor of the audit records the service writes on its own (expiry, idle stop). */
+export const SERVICE_ACTOR = "@service";
+
+/** A lab's status as the API gives it: `status --json` with the lab's times added. */
+export type TimedLabStatus = LabStatus & LabTimes;
+export type TimedLabSummary = LabSummary & LabTimes;
+
 export interface CreatedLab {
-  status: LabStatus;
+  status: TimedLabStatus;
   created: boolean;
+}
+
+export interface LabServiceOptions {
+  quotas?: Quotas;
+  lifetime?: Lifetime;
+  /** The clock (epoch ms); tests move it instead of waiting. */
+  now?: () => number;
 }
 
 interface Holder {
@@ -37,18 +60,25 @@ export class LabService {
   private readonly db: Db;
   private readonly library: Library;
   private readonly quotas: Quotas;
+  readonly lifetime: Lifetime;
+  readonly now: () => number;
   private readonly queue: EngineQueue;
   /**
    * Labs being brought up (or waiting for a place on the engine) in this process: their ids are
    * taken, and they count toward quotas, even before their record exists.
    */
   private readonly inflight = new Map<string, Required<Holder>>();
+  /** Labs being reset or resumed here, by count: the sweeper leaves them alone. */
+  private readonly working = new Map<string, number>();
 
-  constructor(engine: Engine, db: Db, library: Library, quotas: Quotas = DEFAULT_QUOTAS) {
+  constructor(engine: Engine, db: Db, library: Library, options: LabServiceOptions = {}) {
     this.engine = engine;
     this.db = db;
     this.library = library;
+    const quotas = options.quotas ?? DEFAULT_QUOTAS;
     this.quotas = quotas;
+    this.lifetime = options.lifetime ?? DEFAULT_LIFETIME;
+    this.now = options.now ?? Date.now;
     this.queue = new EngineQueue(quotas.perEngine, async () =>
       (await listLabRecords(engine)).map((plan) => plan.lab),
     );
@@ -59,24 +89,42 @@ export class LabService {
     this.queue.close();
   }
 
-  async list(user: User): Promise<LabSummary[]> {
+  async list(user: User): Promise<TimedLabSummary[]> {
     const visible = ownerFilter(this.db, user);
-    return (await listLabs(this.engine)).filter((lab) => visible(lab.owner));
+    return (await listLabs(this.engine))
+      .filter((lab) => visible(lab.owner))
+      .map((lab) => ({ ...lab, ...this.times(lab.lab, lab.state) }));
   }
 
   /** The lab's status, or 404 when it does not exist or `user` may not see it. */
-  async status(user: User, lab: string): Promise<LabStatus> {
+  async status(user: User, lab: string): Promise<TimedLabStatus> {
     const status = await labStatus(this.engine, lab);
     if (!status || !canSeeOwner(this.db, user, status.owner)) throw notFound(`lab ${lab}`);
-    return status;
+    return { ...status, ...this.times(lab, status.state) };
+  }
+
+  /** Records activity on the lab (an API action, a terminal's keystrokes): it is not idle. */
+  touchLab(lab: string): void {
+    touchLabClock(this.db, lab, this.now());
+  }
+
+  /** Whether the lab is being brought up, reset or resumed in this process. */
+  isBusy(lab: string): boolean {
+    return this.inflight.has(lab) || this.working.has(lab);
   }
 
   /**
    * Brings up `topology` for `ownerLogin` (default: `user` themself). A student's existing lab of
    * that topology is brought in line rather than duplicated.
    */
-  async create(user: User, topology: string, ownerLogin?: string): Promise<CreatedLab> {
+  async create(
+    user: User,
+    topology: string,
+    ownerLogin?: string,
+    ttl?: string,
+  ): Promise<CreatedLab> {
     const owner = this.resolveOwner(user, ownerLogin ?? user.login);
+    const expiresAt = this.requestedExpiry(user, ttl);
     const loaded = await this.library.load(topology);
     if (!loaded) throw notFound(`topology ${topology}`);
     if (!loaded.ok) {
@@ -108,27 +156,62 @@ export class LabService {
     this.inflight.set(lab, { owner, topology: loaded.topology.name, done });
     try {
       const { report } = await done;
+      // A lab brought up again keeps its expiry, unless staff asked for a new one.
+      const now = this.now();
+      const fallback = this.lifetime.ttl === null ? null : now + this.lifetime.ttl;
+      clockLab(this.db, lab, now, expiresAt, fallback);
       audit(this.db, user.login, "lab.create", lab, { owner, topology, changes: report });
     } finally {
       if (this.inflight.get(lab)?.done === done) this.inflight.delete(lab);
     }
     const status = await labStatus(this.engine, lab);
     if (!status) throw new Error(`lab ${lab} has no record right after being brought up`);
-    return { status, created: !choice.reused };
+    return { status: { ...status, ...this.times(lab, status.state) }, created: !choice.reused };
   }
 
-  async reset(user: User, lab: string, nodes: string[]): Promise<LabStatus> {
+  async reset(user: User, lab: string, nodes: string[]): Promise<TimedLabStatus> {
     await this.status(user, lab);
-    const report = await resetNodes(this.engine, lab, nodes);
-    audit(this.db, user.login, "lab.reset", lab, { nodes, changes: report });
+    await this.whileWorking(lab, async () => {
+      const report = await resetNodes(this.engine, lab, nodes);
+      audit(this.db, user.login, "lab.reset", lab, { nodes, changes: report });
+    });
+    return this.status(user, lab);
+  }
+
+  /** Starts a stopped lab again: the same containers, with their files. */
+  async resume(user: User, lab: string): Promise<TimedLabStatus> {
+    await this.status(user, lab);
+    await this.whileWorking(lab, async () => {
+      const report = await resumeLab(this.engine, lab);
+      audit(this.db, user.login, "lab.resume", lab, { changes: report });
+    });
     return this.status(user, lab);
   }
 
   async destroy(user: User, lab: string): Promise<void> {
     await this.status(user, lab);
     await downLab(this.engine, lab);
+    forgetLabClock(this.db, lab);
     this.queue.freed();
     audit(this.db, user.login, "lab.destroy", lab);
+  }
+
+  /** The sweeper's destroy of a lab past its expiry. */
+  async expire(lab: string): Promise<void> {
+    const expiresAt = labClock(this.db, lab)?.expiresAt;
+    await downLab(this.engine, lab);
+    forgetLabClock(this.db, lab);
+    this.queue.freed();
+    audit(this.db, SERVICE_ACTOR, "lab.destroy", lab, {
+      reason: "expired",
+      expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+    });
+  }
+
+  /** The sweeper's stop of a lab nobody has used for the idle time. */
+  async stopIdle(lab: string): Promise<void> {
+    const nodes = await stopLab(this.engine, lab);
+    audit(this.db, SERVICE_ACTOR, "lab.stop", lab, { reason: "idle", nodes });
   }
 
   /**
@@ -140,6 +223,7 @@ export class LabService {
     await this.status(user, lab);
     const bridge = await networkBridge(this.engine, lab, network);
     audit(this.db, user.login, "lab.capture", lab, { network, seconds });
+    this.touchLab(lab);
     const pcap = new PassThrough();
     const abandoned = new AbortController();
     pcap.once("close", () => abandoned.abort());
@@ -148,6 +232,38 @@ export class LabService {
       (error: unknown) => pcap.destroy(error as Error),
     );
     return pcap;
+  }
+
+  /** A staff member's `ttl` as an expiry (students may not ask); undefined: none asked for. */
+  private requestedExpiry(user: User, ttl: string | undefined): number | undefined {
+    if (ttl === undefined) return undefined;
+    if (user.role === "student") throw forbidden("students cannot choose a lab's time to live");
+    const ms = parseDuration(ttl);
+    if (ms === null || ms === 0 || ms > this.lifetime.maxTtl) {
+      const max = `${Math.floor(this.lifetime.maxTtl / 1000)}s`;
+      throw invalid(`ttl must be a duration from 1s to ${max}`, [
+        { path: "body.ttl", message: `a duration such as 30m or 8h, at most ${max}` },
+      ]);
+    }
+    return this.now() + ms;
+  }
+
+  private times(lab: string, state: LabStatus["state"]): LabTimes {
+    return labTimes(this.now(), labClock(this.db, lab), state === "stopped", this.lifetime);
+  }
+
+  /** Runs `task` on `lab` as activity, with the sweeper kept off the lab meanwhile. */
+  private async whileWorking(lab: string, task: () => Promise<void>): Promise<void> {
+    this.working.set(lab, (this.working.get(lab) ?? 0) + 1);
+    this.touchLab(lab);
+    try {
+      await task();
+    } finally {
+      const left = (this.working.get(lab) ?? 1) - 1;
+      if (left === 0) this.working.delete(lab);
+      else this.working.set(lab, left);
+      this.touchLab(lab);
+    }
   }
 
   /** Every lab id taken: on the engine, or being brought up here. */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { buildApp } from "../../api/app.ts";
 import { ensureInstructor } from "../../api/services/bootstrap.ts";
+import { lifetimeFromEnv } from "../../api/services/lifetime.ts";
 import { quotasFromEnv } from "../../api/services/quotas.ts";
 import { REPO_ROOT, TOPOLOGIES_DIR } from "../../paths.ts";
 import { connectEngine } from "../../runtime/engine.ts";
@@ -35,6 +36,7 @@ export const serve: Command = {
       dataDir: values.data,
       libraryDir: values.library,
       quotas: quotasFromEnv(),
+      lifetime: lifetimeFromEnv(),
       // JSON lines for log collectors; readable lines when a person watches the terminal.
       logger: process.stdout.isTTY
         ? { level: "info", transport: { target: "pino-pretty" } }

@@ -1,0 +1,75 @@
+// Applies labs' time to live and idle stop (lifetime.ts) every little while. Each sweep reads the
+// clocks from the database and the labs' states from the engine, so a restarted service carries
+// on where the last one stopped. One lab's failure is logged and does not stop the others.
+import type { FastifyBaseLogger } from "fastify";
+import { listLabs } from "../../labs/status.ts";
+import type { Engine } from "../../runtime/engine.ts";
+import type { Db } from "../../store/db.ts";
+import { forgetLabClock, labClocks } from "../../store/lab-activity.ts";
+import type { LabService } from "./labs.ts";
+import { type SweepAction, type SweptLab, sweepActions } from "./lifetime.ts";
+
+export const SWEEP_EVERY_MS = 30_000;
+
+export class Sweeper {
+  private readonly engine: Engine;
+  private readonly db: Db;
+  private readonly labs: LabService;
+  private readonly log: FastifyBaseLogger;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SweepAction[]> | undefined;
+
+  constructor(engine: Engine, db: Db, labs: LabService, log: FastifyBaseLogger) {
+    this.engine = engine;
+    this.db = db;
+    this.labs = labs;
+    this.log = log;
+  }
+
+  /** Sweeps every `everyMs`; the timer does not keep the process alive. */
+  start(everyMs: number): void {
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.log.error({ err: error }, "lab sweep failed"));
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a sweep under way. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  /** One sweep (a second call during a sweep joins it); returns what it did. */
+  sweep(): Promise<SweepAction[]> {
+    this.running ??= this.sweepOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async sweepOnce(): Promise<SweepAction[]> {
+    const clocks = labClocks(this.db);
+    if (clocks.length === 0) return [];
+    const states = new Map((await listLabs(this.engine)).map((l) => [l.lab, l.state]));
+    const labs: SweptLab[] = clocks.map((clock) => ({
+      ...clock,
+      state: states.get(clock.lab) ?? "missing",
+      busy: this.labs.isBusy(clock.lab),
+    }));
+    const actions = sweepActions(this.labs.now(), labs, this.labs.lifetime);
+    const done: SweepAction[] = [];
+    for (const action of actions) {
+      try {
+        if (action.kind === "destroy") await this.labs.expire(action.lab);
+        else if (action.kind === "stop") await this.labs.stopIdle(action.lab);
+        else forgetLabClock(this.db, action.lab);
+        this.log.info({ lab: action.lab, action: action.kind }, "lab lifetime");
+        done.push(action);
+      } catch (error) {
+        this.log.error({ err: error, lab: action.lab, action: action.kind }, "lab lifetime failed");
+      }
+    }
+    return done;
+  }
+}
