@@ -15,6 +15,7 @@ import docs from "./plugins/docs.ts";
 import services from "./plugins/services.ts";
 import auditRoutes from "./routes/audit.ts";
 import captureRoutes from "./routes/captures.ts";
+import checkRoutes from "./routes/checks.ts";
 import classRoutes from "./routes/classes.ts";
 import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(healthRoutes);
   await app.register(labRoutes);
   await app.register(captureRoutes);
+  await app.register(checkRoutes);
   await app.register(classRoutes);
   await app.register(jobRoutes);
   await app.register(topologyRoutes);

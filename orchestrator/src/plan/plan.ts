@@ -59,6 +59,7 @@ export function planLab(topology: Topology, request: PlanRequest): PlanResult {
       networks,
       nodes,
       startWaves: startWaves(withRoles),
+      checks: topology.checks.map((check) => ({ ...check })),
     },
   };
 }

@@ -1,7 +1,7 @@
 // A plan is everything the runtime needs to build one lab instance, computed without I/O.
 // It is plain JSON: the runtime stores each object's part of it in a Docker label, so that a
 // fresh process can reset a node or a lab from what it finds on the engine alone.
-import type { FileDef, Limits, ReadyCheck } from "../topology/model.ts";
+import type { CheckDef, FileDef, Limits, ReadyCheck } from "../topology/model.ts";
 
 /** Label keys on every Docker object socketlab creates. */
 export const LABELS = {
@@ -74,6 +74,11 @@ export interface LabPlan {
   nodes: NodePlan[];
   /** Node names grouped so that each group depends only on earlier groups. */
   startWaves: string[][];
+  /**
+   * The topology's checks, kept in the lab record so that any process can run them. Records
+   * written before checks existed have none.
+   */
+  checks?: CheckDef[];
 }
 
 export interface PlanRequest {

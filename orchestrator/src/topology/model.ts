@@ -71,11 +71,25 @@ export interface NodeDef {
   config: unknown;
 }
 
+/** A task's check: a command run on a node, whose exit status 0 means the task is achieved. */
+export interface CheckDef {
+  /** A DNS-label-like name, unique in the topology. */
+  id: string;
+  /** The task, as the handout words it. */
+  task: string;
+  node: string;
+  /** Run with /bin/sh -c on the node. */
+  command: string;
+  timeoutSeconds: number;
+}
+
 export interface Topology {
   name: string;
   description: string;
   networks: NetworkDef[];
   nodes: NodeDef[];
+  /** In the order written. */
+  checks: CheckDef[];
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -85,3 +99,5 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 export const DEFAULT_READY_TIMEOUT_SECONDS = 30;
+
+export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;

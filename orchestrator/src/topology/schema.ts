@@ -93,6 +93,15 @@ const node = z.strictObject({
   config: z.unknown().optional(),
 });
 
+/** A task's check: `command` on `node` (sh -c), passed when it exits 0 within `timeout`. */
+const check = z.strictObject({
+  id: name("check id"),
+  task: z.string().min(1),
+  node: name("node name"),
+  command: z.string().min(1),
+  timeout: z.number().positive().max(300).optional(),
+});
+
 const network = z.strictObject({
   subnet: z.string(),
   sniffable: z.boolean().optional(),
@@ -110,6 +119,7 @@ export const topologySchema = z.strictObject({
     .optional(),
   networks: z.record(name("network name"), network),
   nodes: z.record(name("node name"), node),
+  checks: z.array(check).optional(),
 });
 
 export type TopologyDocument = z.infer<typeof topologySchema>;

@@ -3,6 +3,7 @@
 // resolved topology from the well-formed parts of the document (see wellformed.ts).
 import { DEFAULT_ROLE, findRole, ROLES, type Role, roleImage } from "../roles/index.ts";
 import { type AddressRequest, assignAddresses, checkSubnets } from "./addresses.ts";
+import { resolveChecks } from "./checks.ts";
 import type { Path, Report } from "./diagnostics.ts";
 import { resolveFiles } from "./files.ts";
 import { convertLimits } from "./limits.ts";
@@ -128,6 +129,7 @@ export async function resolveTopology(
     description: valid(shape.description, data.description) ?? "",
     networks,
     nodes,
+    checks: resolveChecks(data.checks, known, report),
   };
 }
 

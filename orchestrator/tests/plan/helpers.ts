@@ -2,6 +2,7 @@
 import { parseCidr } from "../../src/net/ipv4.ts";
 import type { PlanRequest } from "../../src/plan/types.ts";
 import {
+  type CheckDef,
   type Cidr,
   DEFAULT_LIMITS,
   type NetworkDef,
@@ -45,8 +46,12 @@ export function node(
   };
 }
 
-export function topology(networks: NetworkDef[], nodes: NodeDef[]): Topology {
-  return { name: "demo", description: "", networks, nodes };
+export function topology(
+  networks: NetworkDef[],
+  nodes: NodeDef[],
+  checks: CheckDef[] = [],
+): Topology {
+  return { name: "demo", description: "", networks, nodes, checks };
 }
 
 export function request(rest: Partial<PlanRequest> = {}): PlanRequest {

@@ -122,7 +122,22 @@ describe("planLab", () => {
         },
       ],
       startWaves: [["router"], ["web"]],
+      checks: [],
     });
+  });
+
+  it("keeps the topology's checks, as copies, in the plan", () => {
+    const check = {
+      id: "web-up",
+      task: "web answers on port 80",
+      node: "router",
+      command: "nc -z web 80",
+      timeoutSeconds: 10,
+    };
+    const withChecks = { ...small, checks: [check] };
+    const lab = plan(withChecks);
+    expect(lab.checks).toEqual([check]);
+    expect(lab.checks?.[0]).not.toBe(check);
   });
 
   it("labels networks and nodes with the lab, owner, topology, name and hash", () => {
@@ -308,6 +323,14 @@ describe("hashes", () => {
       sysctls: { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv4.ip_forward": "1" },
     });
     expect(hashOf(reordered)).toBe(hashOf(base));
+  });
+
+  it("do not change with the topology's checks: adding a check recreates no node", () => {
+    const check = { id: "c", task: "t", node: "a", command: "true", timeoutSeconds: 10 };
+    const lab = plan(base);
+    const checked = plan({ ...base, checks: [check] });
+    expect(checked.nodes.map((n) => n.hash)).toEqual(lab.nodes.map((n) => n.hash));
+    expect(checked.networks.map((n) => n.hash)).toEqual(lab.networks.map((n) => n.hash));
   });
 
   it("do not change with the owner, nor with the start order", () => {

@@ -141,6 +141,7 @@ describe("loadTopologyText on a valid topology", () => {
           config: null,
         },
       ],
+      checks: [],
     };
     expect(await load(text, { "site.conf": "server {}\n" })).toEqual({
       ok: true,
@@ -181,6 +182,7 @@ describe("loadTopologyText on a valid topology", () => {
             config: null,
           },
         ],
+        checks: [],
       },
     });
   });

@@ -2,6 +2,7 @@
 // and lab ids chosen for the user.
 import { PassThrough, type Readable } from "node:stream";
 import { networkBridge } from "../../labs/capture.ts";
+import { type CheckResult, runChecks } from "../../labs/checks.ts";
 import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
 import { type LabStatus, type LabSummary, labStatus, listLabs } from "../../labs/status.ts";
 import { resumeLab, stopLab } from "../../labs/suspend.ts";
@@ -232,6 +233,12 @@ export class LabService {
       (error: unknown) => pcap.destroy(error as Error),
     );
     return pcap;
+  }
+
+  /** Runs the lab's checks, for whoever may see the lab. */
+  async checks(user: User, lab: string): Promise<CheckResult[]> {
+    await this.status(user, lab);
+    return runChecks(this.engine, lab);
   }
 
   /** A staff member's `ttl` as an expiry (students may not ask); undefined: none asked for. */

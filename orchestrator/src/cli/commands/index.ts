@@ -1,5 +1,6 @@
 // Every socketlab command, in the order `socketlab help` lists them.
 import { capture } from "./capture.ts";
+import { check } from "./check.ts";
 import { down } from "./down.ts";
 import { exec } from "./exec.ts";
 import { images } from "./images.ts";
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   ls,
   status,
   exec,
+  check,
   capture,
   reset,
   down,

@@ -1,0 +1,15 @@
+// A lab's checks, as `socketlab check --json` prints them (README).
+import { z } from "zod";
+
+export const checkResultSchema = z.object({
+  id: z.string(),
+  task: z.string().describe("the task, as the handout words it"),
+  node: z.string().describe("the node the check ran on"),
+  passed: z.boolean(),
+  exitCode: z
+    .number()
+    .int()
+    .nullable()
+    .describe("the command's exit status; null when it could not run or never ended"),
+  output: z.string().describe("its output and errors; only the last 4 KiB"),
+});

@@ -1,0 +1,75 @@
+// Runs a lab's checks: each task's command on its node, all at once, from the lab record alone
+// (so any process can check any lab). A check passes when its command exits 0 in time.
+import type { Engine } from "../runtime/engine.ts";
+import { errorMessage } from "../runtime/engine.ts";
+import { execCapture } from "../runtime/exec.ts";
+import { labInventory } from "../runtime/inventory.ts";
+import type { CheckDef } from "../topology/model.ts";
+import { requireRecord } from "./lifecycle.ts";
+
+export interface CheckResult {
+  id: string;
+  task: string;
+  node: string;
+  passed: boolean;
+  /** The command's exit status; null when it could not be run or never ended. */
+  exitCode: number | null;
+  /** Its output and errors, interleaved; only the end of a long one. */
+  output: string;
+}
+
+/** Bytes of output kept per check: enough for an error message, bounded whatever the command. */
+export const CHECK_OUTPUT_BYTES = 4096;
+
+/** What `timeout` exits with when it stopped the command. */
+const TIMED_OUT = 124;
+/** Beyond the check's own timeout: `timeout -k` needs 2 s to kill, and the exec round trip. */
+const ENGINE_GRACE_MS = 10_000;
+
+// In the node: the command under `timeout` (TERM, then KILL 2 s later), its errors with its output
+// and only the output's last bytes kept there, so a command that writes without end costs nothing
+// here. bash for PIPESTATUS: the command's status, not tail's. $0 is the timeout, $1 the command.
+const WRAPPER = `timeout -k 2 "$0" /bin/sh -c "$1" 2>&1 | tail -c ${CHECK_OUTPUT_BYTES + 1}; exit "\${PIPESTATUS[0]}"`;
+
+/** Every check of the lab, in the topology's order. A lab without checks gives []. */
+export async function runChecks(engine: Engine, lab: string): Promise<CheckResult[]> {
+  const plan = await requireRecord(engine, lab);
+  const inventory = await labInventory(engine, lab);
+  const running = new Map(
+    inventory.containers.filter((c) => c.state === "running").map((c) => [c.name, c.id]),
+  );
+  return Promise.all((plan.checks ?? []).map((check) => runCheck(engine, check, running)));
+}
+
+async function runCheck(
+  engine: Engine,
+  check: CheckDef,
+  running: ReadonlyMap<string, string>,
+): Promise<CheckResult> {
+  const { id, task, node } = check;
+  const failed = (output: string) => ({ id, task, node, passed: false, exitCode: null, output });
+  const container = running.get(node);
+  if (container === undefined) return failed(`node ${node} is not running`);
+  try {
+    const result = await execCapture(
+      engine,
+      container,
+      ["/bin/bash", "-c", WRAPPER, String(check.timeoutSeconds), check.command],
+      check.timeoutSeconds * 1000 + ENGINE_GRACE_MS,
+    );
+    let output = keepEnd(result.stdout + result.stderr);
+    if (result.exitCode === TIMED_OUT) {
+      output += `${output === "" || output.endsWith("\n") ? "" : "\n"}(timed out after ${check.timeoutSeconds} s)`;
+    }
+    return { id, task, node, passed: result.exitCode === 0, exitCode: result.exitCode, output };
+  } catch (error) {
+    return failed(errorMessage(error));
+  }
+}
+
+/** The output's last CHECK_OUTPUT_BYTES, marked when something was cut. */
+function keepEnd(output: string): string {
+  const bytes = Buffer.from(output, "utf8");
+  if (bytes.length <= CHECK_OUTPUT_BYTES) return output;
+  return `…${bytes.subarray(bytes.length - CHECK_OUTPUT_BYTES).toString("utf8")}`;
+}

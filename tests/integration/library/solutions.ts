@@ -1,0 +1,23 @@
+// Shared by the library labs' tests: a library topology, and an assertion over a lab's checks.
+import { join } from "node:path";
+import { expect } from "vitest";
+import { runChecks } from "../../../orchestrator/src/labs/checks.ts";
+import { TOPOLOGIES_DIR } from "../../../orchestrator/src/paths.ts";
+import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
+import { loadTopologyFile } from "../../../orchestrator/src/topology/load.ts";
+import type { Topology } from "../../../orchestrator/src/topology/model.ts";
+
+export async function libraryTopology(name: string): Promise<Topology> {
+  const loaded = await loadTopologyFile(join(TOPOLOGIES_DIR, name, "topology.yaml"));
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+  return loaded.topology;
+}
+
+/** Every check of the lab (`ids`, in order) passes, or every one fails; outputs on a mismatch. */
+export async function expectChecks(engine: Engine, lab: string, ids: string[], passed: boolean) {
+  const results = await runChecks(engine, lab);
+  expect(
+    results.map((r) => [r.id, r.passed]),
+    JSON.stringify(results, null, 2),
+  ).toEqual(ids.map((id) => [id, passed]));
+}
