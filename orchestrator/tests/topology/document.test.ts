@@ -26,6 +26,17 @@ describe("YAML syntax", () => {
     ]);
   });
 
+  it("places errors after a broken flow collection on their own lines (found by fuzz.test.ts)", async () => {
+    // The parser's own line count missed these line breaks: every error landed on line 1.
+    expect(await problems('defaults: [],\n checks: "",\n name: [],\n}\n')).toEqual([
+      "lab.yaml:1:13: invalid YAML: Unexpected scalar at node end",
+      "lab.yaml:2:10: invalid YAML: Nested mappings are not allowed in compact mappings",
+      "lab.yaml:2:12: invalid YAML: Unexpected scalar token",
+      "lab.yaml:3:10: invalid YAML: Unexpected scalar at node end",
+      'lab.yaml:4:1: invalid YAML: Unexpected flow-map-end token in YAML stream: "}"',
+    ]);
+  });
+
   it("reports at most ten syntax errors", async () => {
     const result = await load(`${"[".repeat(5000)}\n`);
     expect(result.ok === false && result.diagnostics.length).toBe(10);
