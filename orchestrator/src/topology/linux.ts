@@ -53,6 +53,12 @@ export function normaliseCapability(name: string): string | null {
 }
 
 /**
+ * A sysctl's name: dot-separated words of letters, digits, '_' and '-' (an interface's name may
+ * hold '-'). It becomes a path under /proc/sys, so nothing else may pass: no '/', '..' or space.
+ */
+export const SYSCTL_NAME = /^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+$/;
+
+/**
  * Whether Docker lets a container set this sysctl: only those the kernel keeps per network or IPC
  * namespace, since any other would change the host for every container on it.
  */

@@ -7,7 +7,7 @@ import { resolveChecks } from "./checks.ts";
 import type { Path, Report } from "./diagnostics.ts";
 import { resolveFiles } from "./files.ts";
 import { convertLimits } from "./limits.ts";
-import { isNamespacedSysctl, normaliseCapability } from "./linux.ts";
+import { isNamespacedSysctl, normaliseCapability, SYSCTL_NAME } from "./linux.ts";
 import {
   DEFAULT_LIMITS,
   DEFAULT_READY_TIMEOUT_SECONDS,
@@ -233,7 +233,13 @@ function resolveSysctls(
   report: Report,
 ): Record<string, string> {
   for (const key of Object.keys(written)) {
-    if (!isNamespacedSysctl(key)) {
+    if (!SYSCTL_NAME.test(key)) {
+      report(
+        [...path, key],
+        `'${key}' is not a sysctl name (dot-separated words of a-z, 0-9, '_' and '-')`,
+        "key",
+      );
+    } else if (!isNamespacedSysctl(key)) {
       report(
         [...path, key],
         `sysctl '${key}' is not allowed: Docker only sets namespaced ones (net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)`,
