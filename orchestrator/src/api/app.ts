@@ -8,6 +8,7 @@ import {
 } from "fastify-type-provider-zod";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
+import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
 import { installErrorHandler } from "./errors.ts";
 import auth from "./plugins/auth.ts";
 import db from "./plugins/db.ts";
@@ -44,8 +45,17 @@ export interface AppOptions {
 
 export type App = FastifyInstance;
 
+/**
+ * The largest request body: a topology is at most 1 MiB (the loader refuses more), and a roster
+ * of a few hundred students is far less. Larger bodies are refused with 413 before parsing.
+ */
+export const BODY_LIMIT_BYTES = MAX_DOCUMENT_BYTES + 64 * 1024;
+
 export async function buildApp(options: AppOptions): Promise<App> {
-  const app = Fastify({ logger: options.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);

@@ -52,9 +52,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof LabRequestError) {
       return reply.code(409).send({ error: "lab_request_refused", message: error.message });
     }
-    // Fastify's own client errors (a malformed JSON body, a wrong content type) keep their status.
+    // Fastify's own client errors (a malformed JSON body, a wrong content type, a body over the
+    // limit) keep their status.
     if (typeof error.statusCode === "number" && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
+      const code = error.statusCode === 413 ? "payload_too_large" : "bad_request";
+      return reply.code(error.statusCode).send({ error: code, message: error.message });
     }
     request.log.error({ err: error }, "request failed");
     return reply

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseSse } from "../../../tests/integration/api/sse.ts";
-import type { App } from "../../src/api/app.ts";
+import { type App, BODY_LIMIT_BYTES } from "../../src/api/app.ts";
 import { REPO_ROOT } from "../../src/paths.ts";
 import { bearer, offlineApp } from "./helpers.ts";
 
@@ -29,6 +29,35 @@ async function makeClass(name = "net-101") {
   expect(response.statusCode).toBe(201);
   return response.json();
 }
+
+describe("oversized requests", () => {
+  it("are refused with 413 before they are parsed, and the service goes on", async () => {
+    const yaml = `name: big\n# ${"x".repeat(BODY_LIMIT_BYTES)}\n`;
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/topologies/validate",
+      headers: bearer(instructor),
+      payload: { yaml },
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ error: "payload_too_large" });
+    const after = await app.inject({ method: "GET", url: "/api/health" });
+    expect(after.statusCode).toBe(200);
+  });
+
+  it("still take a topology as large as the loader accepts (1 MiB)", async () => {
+    // Exactly 1 MiB of YAML: with its JSON wrapping, more than Fastify's default limit.
+    const yaml = `name: big\n# ${"x".repeat(1024 * 1024 - 13)}\n`;
+    expect(Buffer.byteLength(yaml)).toBe(1024 * 1024);
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/topologies/validate",
+      headers: bearer(instructor),
+      payload: { yaml },
+    });
+    expect(response.statusCode).toBe(200);
+  });
+});
 
 describe("authentication", () => {
   it("answers 401 without a token and with a bad one, 403 for the wrong role", async () => {
