@@ -1,5 +1,6 @@
 // The socketlab service: a Fastify app built from its parts, so that tests build the same app
 // with a temporary data folder and library and talk to it through `app.inject`.
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import {
   serializerCompiler,
@@ -21,6 +22,7 @@ import classRoutes from "./routes/classes.ts";
 import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
+import terminalRoutes from "./routes/terminal.ts";
 import topologyRoutes from "./routes/topologies.ts";
 import type { Lifetime } from "./services/lifetime.ts";
 import type { Quotas } from "./services/quotas.ts";
@@ -70,6 +72,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     now: options.now,
     sweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
   });
+  // Terminals are WebSockets; the plugin must be registered before their route.
+  await app.register(websocket);
   await app.register(healthRoutes);
   await app.register(labRoutes);
   await app.register(captureRoutes);
@@ -78,5 +82,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(jobRoutes);
   await app.register(topologyRoutes);
   await app.register(auditRoutes);
+  await app.register(terminalRoutes);
   return app;
 }

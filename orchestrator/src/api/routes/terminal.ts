@@ -1,0 +1,51 @@
+// A node's terminal over a WebSocket (protocol: schemas/terminal.ts). The upgrade itself needs no
+// token (browsers cannot set headers on a WebSocket): the first message carries it, and the same
+// rules as the REST lab routes apply before anything runs in the node.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { LabRequestError, nodeContainer } from "../../labs/lifecycle.ts";
+import { openShell } from "../../runtime/shell.ts";
+import { authenticate } from "../../store/users.ts";
+import { runSession, TerminalRefused } from "../../terminals/session.ts";
+import { ApiError } from "../errors.ts";
+import { CLOSE, terminalParams } from "../schemas/terminal.ts";
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/api/labs/:id/nodes/:node/terminal",
+    {
+      websocket: true,
+      schema: {
+        tags: ["labs"],
+        summary: "A node's terminal (WebSocket; the first message carries the token)",
+        params: terminalParams,
+      },
+    },
+    (socket, request) => {
+      const { id: lab, node } = request.params;
+      runSession(socket, {
+        open: async (token, size) => {
+          const user = authenticate(app.db, token)?.user;
+          if (!user) throw new TerminalRefused(CLOSE.unauthorized, "the token is not valid");
+          try {
+            // Throws 404 for a lab that does not exist or that the user may not see.
+            await app.labs.status(user, lab);
+            const container = await nodeContainer(app.engine, lab, node);
+            return await openShell(app.engine, container, size);
+          } catch (error) {
+            if (error instanceof ApiError && error.status === 404) {
+              throw new TerminalRefused(CLOSE.notFound, error.message);
+            }
+            if (error instanceof LabRequestError) {
+              throw new TerminalRefused(CLOSE.refused, error.message);
+            }
+            throw error;
+          }
+        },
+        touch: () => app.labs.touchLab(lab),
+        log: (error, message) => request.log.error({ err: error }, message),
+      });
+    },
+  );
+};
+
+export default routes;

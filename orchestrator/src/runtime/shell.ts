@@ -1,0 +1,86 @@
+// An interactive login shell in a container, with a TTY, that can be killed: Docker has no
+// kill-exec API, so the shell is started through a wrapper that writes its pid (in the
+// container's pid namespace, which ExecInspect's host pid is not) to a file, and a second exec
+// kills that pid.
+import { randomBytes } from "node:crypto";
+import type { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Engine } from "./engine.ts";
+import { execCapture } from "./exec.ts";
+
+export interface Shell {
+  /** The TTY's bytes both ways (no stdout/stderr multiplexing with a TTY). */
+  stream: Duplex;
+  /** Resolves when the shell has exited or the stream is gone. */
+  ended: Promise<void>;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Kills the shell and what it runs, unless it has already ended. */
+  kill(): Promise<void>;
+}
+
+const RESIZE_ATTEMPTS = 6;
+
+export async function openShell(
+  engine: Engine,
+  container: string,
+  size: { cols: number; rows: number },
+): Promise<Shell> {
+  const pidFile = `/run/socketlab-term-${randomBytes(6).toString("hex")}.pid`;
+  // `exec` keeps the pid: the recorded pid is the login shell's own.
+  const wrapper = `echo $$ > ${pidFile}; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi`;
+  const exec = await engine.getContainer(container).exec({
+    Cmd: ["sh", "-c", wrapper],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: true,
+    Env: ["TERM=xterm-256color"],
+  });
+  const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+  // Listen at once, before any await: a shell can end before the resize below has returned.
+  let done = false;
+  const ended = new Promise<void>((resolve) => {
+    const finish = () => {
+      done = true;
+      resolve();
+    };
+    stream.on("end", finish);
+    stream.on("close", finish);
+    stream.on("error", finish);
+  });
+
+  // API 1.41 has no size at exec start; right after start the exec may not run yet, and the
+  // engine refuses to resize it: retry with a growing delay.
+  const resize = async (cols: number, rows: number) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await exec.resize({ w: cols, h: rows });
+        return;
+      } catch (error) {
+        if (done || attempt + 1 >= RESIZE_ATTEMPTS) throw error;
+        await sleep(20 * 2 ** attempt);
+      }
+    }
+  };
+
+  const kill = async () => {
+    const script = done
+      ? `rm -f ${pidFile}`
+      : // The pid file may not be written yet when the client leaves at once: wait for it.
+        `for i in 1 2 3 4 5 6 7 8 9 10; do [ -s ${pidFile} ] && break; sleep 0.1; done
+         p=$(cat ${pidFile} 2>/dev/null); rm -f ${pidFile}; [ -n "$p" ] || exit 0
+         kill -HUP "$p" 2>/dev/null
+         for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || exit 0; sleep 0.1; done
+         kill -KILL "$p" 2>/dev/null; exit 0`;
+    stream.destroy();
+    await execCapture(engine, container, ["sh", "-c", script], 10_000);
+  };
+
+  try {
+    await resize(size.cols, size.rows);
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  return { stream, ended, resize, kill };
+}

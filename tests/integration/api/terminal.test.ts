@@ -1,0 +1,238 @@
+// Terminals over a WebSocket on the real engine, with a real client on a loopback-listening app:
+// echo, resize, a UTF-8 character split across reads, no shell left behind after a disconnect,
+// and who may attach: another student's node, no token and a bad token are refused before
+// anything runs in the node.
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
+import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
+import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
+import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
+
+let h: ApiHarness;
+let base = "";
+const run = randomBytes(2).toString("hex");
+const topology = `it-term-${run}`;
+const tokens: Record<string, string> = {};
+const labs: Record<string, string> = {};
+
+/** A terminal client: every output byte kept, decoded only when looked at. */
+class Terminal {
+  readonly socket: WebSocket;
+  readonly chunks: Buffer[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly ready: Promise<void>;
+
+  constructor(lab: string, node: string, hello: object | null) {
+    this.socket = new WebSocket(`${base}/api/labs/${lab}/nodes/${node}/terminal`);
+    this.closed = new Promise((resolve) =>
+      this.socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.on("message", (data: Buffer, isBinary) => {
+        if (isBinary) this.chunks.push(data);
+        else if (JSON.parse(data.toString()).type === "ready") resolve();
+      });
+      void this.closed.then(({ code, reason }) => reject(new Error(`closed ${code} ${reason}`)));
+    });
+    // The rejection is looked at by the tests that expect one; keep it from being unhandled.
+    this.ready.catch(() => {});
+    if (hello) this.socket.on("open", () => this.socket.send(JSON.stringify(hello)));
+  }
+
+  type(text: string): void {
+    this.socket.send(Buffer.from(text), { binary: true });
+  }
+
+  output(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  /** Waits until the output holds `text` (its UTF-8 bytes). */
+  async see(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = this.output().toString("utf8");
+      const match = typeof text === "string" ? seen.includes(text) : text.exec(seen);
+      if (match) return typeof text === "string" ? text : (match as RegExpExecArray)[0];
+      if (Date.now() > deadline) throw new Error(`never saw ${text}; saw ${JSON.stringify(seen)}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+const hello = (token: string, cols = 80, rows = 24) => ({ type: "hello", token, cols, rows });
+
+async function openTerminal(lab: string, node: string, token: string, cols = 80, rows = 24) {
+  const terminal = new Terminal(lab, node, hello(token, cols, rows));
+  await terminal.ready;
+  return terminal;
+}
+
+/**
+ * Processes in the node whose command line starts with `prefix` (a zombie has none, so a zombie
+ * left to a pid 1 that does not reap is not counted); the counting itself runs in sh.
+ */
+async function running(lab: string, node: string, prefix: string): Promise<number> {
+  const container = await nodeContainer(h.engine, lab, node);
+  const script = `for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done | grep -c "^${prefix}" || true`;
+  const result = await execCapture(h.engine, container, ["sh", "-c", script]);
+  return Number(result.stdout.trim());
+}
+
+/** Login shells opened by terminals in the node. */
+const shells = (lab: string, node: string) => running(lab, node, "bash -l");
+
+async function execIds(lab: string, node: string): Promise<string[]> {
+  const container = await nodeContainer(h.engine, lab, node);
+  return (await h.engine.getContainer(container).inspect()).ExecIDs ?? [];
+}
+
+/** Polls until `read` gives `want`, with a deadline: no timing is asserted. */
+async function eventually<T>(read: () => Promise<T>, want: T, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value === want || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  h = await apiHarness(topology);
+  await h.app.listen({ port: 0, host: "127.0.0.1" });
+  base = `ws://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  const response = await h.app.inject({
+    method: "POST",
+    url: "/api/classes",
+    headers: bearer(h.instructor),
+    payload: {
+      name: `t${run}`,
+      students: [
+        { name: "a", id: `ta-${run}` },
+        { name: "b", id: `tb-${run}` },
+      ],
+    },
+  });
+  expect(response.statusCode).toBe(201);
+  const students = response.json().students as { token: string }[];
+  tokens.a = students[0]?.token as string;
+  tokens.b = students[1]?.token as string;
+  for (const who of ["a", "b"]) {
+    const created = await h.app.inject({
+      method: "POST",
+      url: "/api/labs",
+      headers: bearer(tokens[who] as string),
+      payload: { topology },
+    });
+    expect(created.statusCode).toBe(201);
+    labs[who] = created.json().lab;
+  }
+}, 180_000);
+
+afterAll(async () => {
+  if (h) await cleanUp(h);
+});
+
+describe("a node's terminal", () => {
+  it("runs what is typed and shows its output", async () => {
+    const terminal = await openTerminal(labs.a as string, "alpha", tokens.a as string);
+    terminal.type("echo hi-$((6*7))\r");
+    await terminal.see("hi-42");
+    terminal.socket.close();
+    await terminal.closed;
+  });
+
+  it("has the hello's size, and follows a resize", async () => {
+    const terminal = await openTerminal(labs.a as string, "alpha", tokens.a as string, 91, 27);
+    terminal.type("stty size\r");
+    await terminal.see("27 91");
+    terminal.socket.send(JSON.stringify({ type: "resize", cols: 132, rows: 43 }));
+    terminal.type("stty size\r");
+    await terminal.see("43 132");
+    terminal.socket.close();
+    await terminal.closed;
+  });
+
+  it("passes a UTF-8 character split across two writes as bytes, whole", async () => {
+    const terminal = await openTerminal(labs.a as string, "alpha", tokens.a as string);
+    // The marker keeps the echoed command line from matching: only the output has "<€>".
+    terminal.type("printf '<\\342\\202'; sleep 0.3; printf '\\254>\\n'\r");
+    await terminal.see("<€>");
+    const euro = Buffer.from("<€>");
+    expect(terminal.output().includes(euro)).toBe(true);
+    // No replacement character: nothing was decoded on the way.
+    expect(terminal.output().toString("utf8")).not.toContain("\ufffd");
+    terminal.socket.close();
+    await terminal.closed;
+  });
+
+  it("leaves no shell behind when the socket closes", async () => {
+    const lab = labs.a as string;
+    const before = await eventually(() => shells(lab, "beta"), 0);
+    expect(before).toBe(0);
+    const terminal = await openTerminal(lab, "beta", tokens.a as string);
+    // A foreground job too: it must go with its shell.
+    terminal.type("echo started; sleep 4242\r");
+    await terminal.see("started");
+    expect(await shells(lab, "beta")).toBe(1);
+    expect(await running(lab, "beta", "sleep 4242")).toBe(1);
+    terminal.socket.close();
+    await terminal.closed;
+    expect(await eventually(() => shells(lab, "beta"), 0)).toBe(0);
+    expect(await eventually(() => running(lab, "beta", "sleep 4242"), 0)).toBe(0);
+  });
+
+  it("closes with 1000 when the shell exits", async () => {
+    const terminal = await openTerminal(labs.a as string, "alpha", tokens.a as string);
+    terminal.type("exit\r");
+    expect((await terminal.closed).code).toBe(CLOSE.normal);
+  });
+});
+
+describe("who may attach", () => {
+  it("refuses another student's node as not found, and runs nothing in it", async () => {
+    const lab = labs.b as string;
+    const execsBefore = await execIds(lab, "alpha");
+    const terminal = new Terminal(lab, "alpha", hello(tokens.a as string));
+    const closed = await terminal.closed;
+    expect(closed.code).toBe(CLOSE.notFound);
+    expect(closed.reason).toContain("not found");
+    expect(await execIds(lab, "alpha")).toEqual(execsBefore);
+    expect(await shells(lab, "alpha")).toBe(0);
+    // The owner gets in: the refusal above was about who asked.
+    const owner = await openTerminal(lab, "alpha", tokens.b as string);
+    owner.type("echo mine-$((2*3))\r");
+    await owner.see("mine-6");
+    owner.socket.close();
+    await owner.closed;
+  });
+
+  it("refuses a bad token with 4401", async () => {
+    const terminal = new Terminal(
+      labs.a as string,
+      "alpha",
+      hello(`slt_${"0".repeat(16)}_${"A".repeat(43)}`),
+    );
+    expect((await terminal.closed).code).toBe(CLOSE.unauthorized);
+  });
+
+  it("refuses an empty token with 4401", async () => {
+    const terminal = new Terminal(labs.a as string, "alpha", hello(""));
+    expect((await terminal.closed).code).toBe(CLOSE.unauthorized);
+  });
+
+  it("refuses a first message that is not a hello, and keystrokes before it", async () => {
+    const terminal = new Terminal(labs.a as string, "alpha", null);
+    terminal.socket.on("open", () => terminal.type("id\r"));
+    expect((await terminal.closed).code).toBe(CLOSE.badRequest);
+    expect(terminal.chunks).toHaveLength(0);
+  });
+
+  it("refuses a node the lab does not have", async () => {
+    const terminal = new Terminal(labs.a as string, "nosuchnode", hello(tokens.a as string));
+    expect((await terminal.closed).code).toBe(CLOSE.refused);
+  });
+});
