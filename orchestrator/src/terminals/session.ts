@@ -31,7 +31,8 @@ const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString();
 const asBuffer = (data: RawData): Buffer =>
   Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
 
-export function runSession(socket: WebSocket, options: SessionOptions): void {
+/** Runs the session; resolves once the socket has closed and the shell is gone. */
+export function runSession(socket: WebSocket, options: SessionOptions): Promise<void> {
   let shell: Shell | null = null;
   let started = false;
   let closed = false;
@@ -133,11 +134,20 @@ export function runSession(socket: WebSocket, options: SessionOptions): void {
     );
   });
 
-  socket.on("close", () => {
-    closed = true;
-    clearTimeout(helloTimer);
-    clearInterval(pinger);
-    shell?.kill().catch((error: unknown) => options.log(error, "terminal: killing the shell"));
+  // ws emits "error" before "close"; unheard, it would end the process.
+  socket.on("error", (error) => options.log(error, "terminal: socket error"));
+  return new Promise((resolve) => {
+    socket.on("close", () => {
+      closed = true;
+      clearTimeout(helloTimer);
+      clearInterval(pinger);
+      // After the steps under way: a shell still opening is killed by `start` itself.
+      resolve(
+        inOrder
+          .then(() => shell?.kill())
+          .catch((error: unknown) => options.log(error, "terminal: killing the shell")),
+      );
+    });
   });
 }
 

@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { buildApp } from "../../../orchestrator/src/api/app.ts";
 import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
+import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
 import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
@@ -25,8 +27,8 @@ class Terminal {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly ready: Promise<void>;
 
-  constructor(lab: string, node: string, hello: object | null) {
-    this.socket = new WebSocket(`${base}/api/labs/${lab}/nodes/${node}/terminal`);
+  constructor(lab: string, node: string, hello: object | null, server = base) {
+    this.socket = new WebSocket(`${server}/api/labs/${lab}/nodes/${node}/terminal`);
     this.closed = new Promise((resolve) =>
       this.socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
     );
@@ -183,6 +185,28 @@ describe("a node's terminal", () => {
     await terminal.closed;
     expect(await eventually(() => shells(lab, "beta"), 0)).toBe(0);
     expect(await eventually(() => running(lab, "beta", "sleep 4242"), 0)).toBe(0);
+  });
+
+  it("kills its shells before a stopping service returns", async () => {
+    // A second service on the same engine; its own instructor may open any lab's terminal.
+    const other = await buildApp({
+      engine: h.engine,
+      dataDir: ":memory:",
+      libraryDir: h.libraryDir,
+      sweepEveryMs: 0,
+    });
+    const token = ensureInstructor(other.db) as string;
+    await other.listen({ port: 0, host: "127.0.0.1" });
+    const server = `ws://127.0.0.1:${(other.server.address() as AddressInfo).port}`;
+    const lab = labs.a as string;
+    const terminal = new Terminal(lab, "gamma", hello(token), server);
+    await terminal.ready;
+    terminal.type("echo started; sleep 4343\r");
+    await terminal.see("started");
+    expect(await running(lab, "gamma", "sleep 4343")).toBe(1);
+    await other.close();
+    expect(await shells(lab, "gamma")).toBe(0);
+    expect(await running(lab, "gamma", "sleep 4343")).toBe(0);
   });
 
   it("closes with 1000 when the shell exits", async () => {

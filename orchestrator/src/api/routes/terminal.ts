@@ -2,6 +2,7 @@
 // token (browsers cannot set headers on a WebSocket): the first message carries it, and the same
 // rules as the REST lab routes apply before anything runs in the node.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { WebSocket } from "ws";
 import { LabRequestError, nodeContainer } from "../../labs/lifecycle.ts";
 import { openShell } from "../../runtime/shell.ts";
 import { authenticate } from "../../store/users.ts";
@@ -10,6 +11,13 @@ import { ApiError } from "../errors.ts";
 import { CLOSE, terminalParams } from "../schemas/terminal.ts";
 
 const routes: FastifyPluginAsyncZod = async (app) => {
+  // Open sessions, so that stopping the service kills their shells before it returns.
+  const sessions = new Map<WebSocket, Promise<void>>();
+  app.addHook("onClose", async () => {
+    for (const socket of sessions.keys()) socket.terminate();
+    await Promise.all(sessions.values());
+  });
+
   app.get(
     "/api/labs/:id/nodes/:node/terminal",
     {
@@ -22,7 +30,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     (socket, request) => {
       const { id: lab, node } = request.params;
-      runSession(socket, {
+      const finished = runSession(socket, {
         open: async (token, size) => {
           const user = authenticate(app.db, token)?.user;
           if (!user) throw new TerminalRefused(CLOSE.unauthorized, "the token is not valid");
@@ -44,6 +52,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         touch: () => app.labs.touchLab(lab),
         log: (error, message) => request.log.error({ err: error }, message),
       });
+      sessions.set(socket, finished);
+      void finished.then(() => sessions.delete(socket));
     },
   );
 };
