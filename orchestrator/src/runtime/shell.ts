@@ -1,7 +1,8 @@
-// An interactive login shell in a container, with a TTY, that can be killed: Docker has no
-// kill-exec API, so the shell is started through a wrapper that writes its pid (in the
-// container's pid namespace, which ExecInspect's host pid is not) to a file, and a second exec
-// kills that pid.
+// An interactive login shell in a container, with a TTY, that can be killed. Docker has no
+// kill-exec API, and ExecInspect's Pid is the host's, not the container's: the shell gets a
+// marker in its environment, which everything it starts inherits, and a second exec kills every
+// process carrying it — the shell, its jobs, and what was nohup'd or disowned — with no file
+// written (read-only root filesystems work too).
 import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,16 +26,15 @@ export async function openShell(
   container: string,
   size: { cols: number; rows: number },
 ): Promise<Shell> {
-  const pidFile = `/run/socketlab-term-${randomBytes(6).toString("hex")}.pid`;
-  // `exec` keeps the pid: the recorded pid is the login shell's own.
-  const wrapper = `echo $$ > ${pidFile}; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi`;
+  const marker = `SOCKETLAB_TERMINAL=${randomBytes(8).toString("hex")}`;
+  const login = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi";
   const exec = await engine.getContainer(container).exec({
-    Cmd: ["sh", "-c", wrapper],
+    Cmd: ["sh", "-c", login],
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
     Tty: true,
-    Env: ["TERM=xterm-256color"],
+    Env: ["TERM=xterm-256color", marker],
   });
   const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
   // Listen at once, before any await: a shell can end before the resize below has returned.
@@ -63,15 +63,15 @@ export async function openShell(
     }
   };
 
+  // A process's /proc/<pid>/environ is the block it started with: `unset` in the shell does not
+  // remove the marker from it. The killing exec has no marker; the pattern is only its argument.
   const kill = async () => {
-    const script = done
-      ? `rm -f ${pidFile}`
-      : // The pid file may not be written yet when the client leaves at once: wait for it.
-        `for i in 1 2 3 4 5 6 7 8 9 10; do [ -s ${pidFile} ] && break; sleep 0.1; done
-         p=$(cat ${pidFile} 2>/dev/null); rm -f ${pidFile}; [ -n "$p" ] || exit 0
-         kill -HUP "$p" 2>/dev/null
-         for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || exit 0; sleep 0.1; done
-         kill -KILL "$p" 2>/dev/null; exit 0`;
+    const marked = `grep -ls '${marker}' /proc/[0-9]*/environ | sed 's|/proc/\\([0-9]*\\)/environ|\\1|'`;
+    const script = `
+      pids=$(${marked}); [ -n "$pids" ] || exit 0
+      kill -HUP $pids 2>/dev/null
+      for i in 1 2 3 4 5 6 7 8 9 10; do pids=$(${marked}); [ -n "$pids" ] || exit 0; sleep 0.1; done
+      kill -KILL $pids 2>/dev/null; exit 0`;
     stream.destroy();
     await execCapture(engine, container, ["sh", "-c", script], 10_000);
   };

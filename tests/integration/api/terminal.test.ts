@@ -176,15 +176,17 @@ describe("a node's terminal", () => {
     const before = await eventually(() => shells(lab, "beta"), 0);
     expect(before).toBe(0);
     const terminal = await openTerminal(lab, "beta", tokens.a as string);
-    // A foreground job too: it must go with its shell.
-    terminal.type("echo started; sleep 4242\r");
+    // A foreground job and a job that ignores hangups: both must go with the shell.
+    terminal.type("nohup sleep 4545 >/dev/null 2>&1 & echo started; sleep 4242\r");
     await terminal.see("started");
     expect(await shells(lab, "beta")).toBe(1);
     expect(await running(lab, "beta", "sleep 4242")).toBe(1);
+    expect(await running(lab, "beta", "sleep 4545")).toBe(1);
     terminal.socket.close();
     await terminal.closed;
     expect(await eventually(() => shells(lab, "beta"), 0)).toBe(0);
     expect(await eventually(() => running(lab, "beta", "sleep 4242"), 0)).toBe(0);
+    expect(await eventually(() => running(lab, "beta", "sleep 4545"), 0)).toBe(0);
   });
 
   it("kills its shells before a stopping service returns", async () => {
