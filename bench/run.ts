@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { parseArgs, promisify } from "node:util";
 
 export const ROOT = join(import.meta.dirname, "..");
 
@@ -40,6 +40,25 @@ export function interruptible(): AbortSignal {
     });
   }
   return interrupt.signal;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** The --runs N option of a benchmark (default 5); exits 2 with its usage when N is no count. */
+export function runsOption(usage: string): number {
+  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`usage: ${usage} [--runs N], N >= 1\n`);
+    process.exit(2);
+  }
+  return runs;
 }
 
 /** The machine a result was measured on. */

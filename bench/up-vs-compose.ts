@@ -10,7 +10,6 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { connectEngine, type Engine } from "../orchestrator/src/runtime/engine.ts";
 import { loadTopologyFile } from "../orchestrator/src/topology/load.ts";
 import type { Topology } from "../orchestrator/src/topology/model.ts";
@@ -21,31 +20,27 @@ import {
   planAroundEngine,
   requireCompose,
 } from "./compose.ts";
-import { interruptible, machine, ROOT, run, timed, writeResult } from "./run.ts";
+import {
+  interruptible,
+  machine,
+  median,
+  ROOT,
+  run,
+  runsOption,
+  timed,
+  writeResult,
+} from "./run.ts";
 
 const TOPOLOGY = "bench/labs/six-nodes.yaml";
 const SOCKETLAB_LAB = "bench-socketlab";
 const COMPOSE_LAB = "bench-compose";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  process.stderr.write("usage: node bench/up-vs-compose.ts [--runs N], N >= 1\n");
-  process.exit(2);
-}
+const runs = runsOption("node bench/up-vs-compose.ts");
 
 const stop = interruptible();
 
 function row(label: string, socketlab: string, compose: string): void {
   console.log(`${label.padEnd(8)}${socketlab.padStart(10)}${compose.padStart(10)}`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const composeVersion = await requireCompose();
