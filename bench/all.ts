@@ -1,0 +1,106 @@
+// Every benchmark in turn, then one table of their figures. It prints figures, never pass or fail.
+//
+//   node bench/all.ts [--runs 5] [--students 10]      (npm run bench:all)
+//
+// Each benchmark runs as its own process, as when run alone (its output goes to stderr here), and
+// writes its result file; this reads those files back, prints the table and writes it, with the
+// paths of the files it came from, to bench/results/all-<time>.json.
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { interruptible, machine, ROOT, writeResult } from "./run.ts";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    students: { type: "string", default: "10" },
+  },
+});
+if (![values.runs, values.students].every((n) => Number.isInteger(Number(n)) && Number(n) >= 1)) {
+  process.stderr.write("usage: node bench/all.ts [--runs N] [--students N], N >= 1\n");
+  process.exit(2);
+}
+const stop = interruptible();
+
+/**
+ * Runs bench/NAME.ts with `args`, its output shown on stderr; returns its result file. A signal
+ * reaches the child too (SIGTERM from here, or the terminal's SIGINT): it cleans up and exits.
+ */
+function bench(name: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bench", `${name}.ts`), ...args], {
+      cwd: ROOT,
+      signal: stop,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const path = /^results: (.*)$/m.exec(stdout)?.[1];
+      if (code === 0 && path) resolve(path);
+      else reject(new Error(`bench/${name}.ts exited with ${code}`));
+    });
+  });
+}
+
+async function result<T>(name: string, args: string[]): Promise<{ file: string; data: T }> {
+  process.stderr.write(`\n== bench/${name}.ts ${args.join(" ")}\n`);
+  const file = await bench(name, args);
+  return { file, data: JSON.parse(await readFile(file, "utf8")) as T };
+}
+
+type Medians<K extends string> = { median: Record<K, number>; ratio: number };
+interface Roster {
+  api: { seconds: number; labsPerMinute: number; ready: number; failed: number; peakRss: number };
+  compose: { seconds: number; labsPerMinute: number };
+}
+
+const runs = ["--runs", values.runs];
+const students = values.students;
+try {
+  const up = await result<Medians<"socketlab" | "compose">>("up-vs-compose", runs);
+  const floor = await result<Medians<"socketlab" | "floor">>("engine-floor", runs);
+  const reset = await result<Omit<Medians<"node" | "lab">, "ratio">>("reset", runs);
+  const roster = await result<Roster>("roster", ["--students", students]);
+
+  const s = (seconds: number) => `${seconds.toFixed(2)} s`;
+  const x = (ratio: number) => `${ratio.toFixed(2)}x`;
+  const { api, compose } = roster.data;
+  const rows: [string, string][] = [
+    ["up, 6 nodes: socketlab (median)", s(up.data.median.socketlab)],
+    ["up, 6 nodes: docker-compose (median)", s(up.data.median.compose)],
+    ["up: ratio socketlab/compose", x(up.data.ratio)],
+    ["up, 6 nodes: socketlab (median, floor run)", s(floor.data.median.socketlab)],
+    ["up, 6 nodes: engine floor (median)", s(floor.data.median.floor)],
+    ["up: ratio socketlab/floor", x(floor.data.ratio)],
+    ["reset one node (median)", s(reset.data.median.node)],
+    ["reset whole 6-node lab (median)", s(reset.data.median.lab)],
+    [`roster ${students} labs: API total`, s(api.seconds)],
+    [`roster ${students} labs: API labs/min`, api.labsPerMinute.toFixed(1)],
+    [`roster ${students} labs: ready / failed`, `${api.ready} / ${api.failed}`],
+    [`roster ${students} labs: compose total`, s(compose.seconds)],
+    [`roster ${students} labs: compose labs/min`, compose.labsPerMinute.toFixed(1)],
+    ["roster: service peak RSS", `${(api.peakRss / 2 ** 20).toFixed(0)} MB`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  console.log(`\nsocketlab benchmarks (${runs.join(" ")}, students ${students})`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}${value.padStart(10)}`);
+  const path = await writeResult("all", {
+    date: new Date().toISOString(),
+    machine: machine({}),
+    runs: Number(values.runs),
+    students: Number(students),
+    figures: Object.fromEntries(rows),
+    sources: [up, floor, reset, roster].map((r) => r.file),
+  });
+  console.log(`results: ${path}`);
+} catch (error) {
+  // An interrupted run fails where it was stopped; the child cleaned up after itself.
+  if (!stop.aborted) throw error;
+  process.exit(130);
+}
