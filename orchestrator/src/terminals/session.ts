@@ -21,6 +21,9 @@ export interface SessionOptions {
   touch(): void;
   log(error: unknown, message: string): void;
   helloTimeoutMs?: number;
+  /** Output bytes waiting for the client above which the shell's output is paused. */
+  highWatermark?: number;
+  lowWatermark?: number;
   pingEveryMs?: number;
   touchEveryMs?: number;
 }
@@ -92,8 +95,20 @@ export function runSession(socket: WebSocket, options: SessionOptions): Promise<
       return;
     }
     const current = shell;
+    // Flow control: output not yet handed to the kernel is counted; above the high watermark the
+    // exec stream is paused (the shell's writes then block in the node), below the low one it
+    // resumes. Keystrokes still flow, so Ctrl-C takes effect at once.
+    let unsent = 0;
     current.stream.on("data", (chunk: Buffer) => {
-      if (socket.readyState === socket.OPEN) socket.send(chunk, { binary: true });
+      if (socket.readyState !== socket.OPEN) return;
+      unsent += chunk.length;
+      socket.send(chunk, { binary: true }, () => {
+        unsent -= chunk.length;
+        if (current.stream.isPaused() && unsent <= (options.lowWatermark ?? 256 * 1024)) {
+          current.stream.resume();
+        }
+      });
+      if (unsent >= (options.highWatermark ?? 1024 * 1024)) current.stream.pause();
     });
     void current.ended.then(() => close(CLOSE.normal, "the shell exited"));
     socket.send(JSON.stringify({ type: "ready" }));

@@ -171,6 +171,38 @@ describe("a node's terminal", () => {
     await terminal.closed;
   });
 
+  it("pauses a flood the client does not read, and still takes Ctrl-C", async () => {
+    const lab = labs.a as string;
+    const terminal = await openTerminal(lab, "alpha", tokens.a as string);
+    terminal.socket.pause();
+    terminal.type("yes flood\r");
+    const container = await nodeContainer(h.engine, lab, "alpha");
+    // What `yes` has written so far (-1 while it has not started): it stops growing only when
+    // nobody reads the terminal, i.e. when the service has paused the exec's stream.
+    const written = async () => {
+      const script =
+        "for f in /proc/[0-9]*/cmdline; do if [ \"$(tr '\\0' ' ' < $f 2>/dev/null)\" = 'yes flood ' ]; then grep wchar $(dirname $f)/io; fi; done";
+      const out = (await execCapture(h.engine, container, ["sh", "-c", script])).stdout;
+      return Number(/wchar: (\d+)/.exec(out)?.[1] ?? -1);
+    };
+    let previous = -1;
+    const stalled = await eventually(async () => {
+      const now = await written();
+      const same = now > 0 && now === previous;
+      previous = now;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return same;
+    }, true);
+    expect(stalled).toBe(true);
+    terminal.type("\x03");
+    terminal.socket.resume();
+    terminal.type("echo after-$((5*5))\r");
+    await terminal.see("after-25", 30_000);
+    expect(await running(lab, "alpha", "yes flood")).toBe(0);
+    terminal.socket.close();
+    await terminal.closed;
+  }, 60_000);
+
   it("leaves no shell behind when the socket closes", async () => {
     const lab = labs.a as string;
     const before = await eventually(() => shells(lab, "beta"), 0);
