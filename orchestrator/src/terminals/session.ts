@@ -44,7 +44,10 @@ export function runSession(socket: WebSocket, options: SessionOptions): Promise<
   // typed before it runs are not lost, and a keystroke after a resize sees the new size.
   let inOrder: Promise<void> = Promise.resolve();
   const then = (step: (current: Shell) => Promise<void> | void) => {
-    inOrder = inOrder.then(() => (shell && !closed ? step(shell) : undefined));
+    inOrder = inOrder
+      .then(() => (shell && !closed ? step(shell) : undefined))
+      // One failed step must not stop the ones after it.
+      .catch((error: unknown) => options.log(error, "terminal: a message failed"));
   };
 
   const close = (code: number, text: string) => {
