@@ -29,8 +29,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (bombLoose) await resetNodes(engine, labA, ["alpha"]);
-  await Promise.all([downLab(engine, labA), downLab(engine, labB)]);
+  try {
+    if (bombLoose) await resetNodes(engine, labA, ["alpha"]);
+  } finally {
+    await Promise.all([downLab(engine, labA), downLab(engine, labB)]);
+  }
 });
 
 async function containerId(lab: string, node: string): Promise<string> {
