@@ -1,8 +1,4 @@
 import { join } from "node:path";
-import { buildApp } from "../../api/app.ts";
-import { ensureInstructor } from "../../api/services/bootstrap.ts";
-import { lifetimeFromEnv } from "../../api/services/lifetime.ts";
-import { quotasFromEnv } from "../../api/services/quotas.ts";
 import { REPO_ROOT, TOPOLOGIES_DIR } from "../../paths.ts";
 import { connectEngine } from "../../runtime/engine.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
@@ -31,6 +27,15 @@ export const serve: Command = {
     const engine = await connectEngine();
     // Students' labs need socketlab's images; building them is skipped when they are current.
     await ensureImages(engine, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
+    // The service's modules (Fastify and its plugins, SQLite) load only here: every other
+    // command is a short-lived process that would pay for them at each start.
+    const [{ buildApp }, { ensureInstructor }, { lifetimeFromEnv }, { quotasFromEnv }] =
+      await Promise.all([
+        import("../../api/app.ts"),
+        import("../../api/services/bootstrap.ts"),
+        import("../../api/services/lifetime.ts"),
+        import("../../api/services/quotas.ts"),
+      ]);
     const app = await buildApp({
       engine,
       dataDir: values.data,
