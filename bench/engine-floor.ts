@@ -18,12 +18,12 @@ import { planAroundEngine } from "./compose.ts";
 import {
   interruptible,
   machine,
-  median,
+  pairRow,
   ROOT,
+  reportPair,
   run,
   runsOption,
   timed,
-  writeResult,
 } from "./run.ts";
 
 const TOPOLOGY = "bench/labs/six-nodes.yaml";
@@ -55,21 +55,18 @@ async function floorUp(): Promise<number> {
 const downBoth = () =>
   Promise.allSettled([run("./socketlab", ["down", SOCKETLAB_LAB]), downLab(engine, FLOOR_LAB)]);
 
-const row = (label: string, socketlab: string, floor: string) =>
-  console.log(`${label.padEnd(8)}${socketlab.padStart(10)}${floor.padStart(10)}`);
-
 const times = { socketlab: [] as number[], floor: [] as number[] };
 try {
   await downBoth(); // what an interrupted earlier run may have left
   console.log(`${TOPOLOGY}: ${runs} runs each, alternating, after one warm-up (seconds)`);
-  row("run", "socketlab", "floor");
+  pairRow("run", "socketlab", "floor");
   for (let i = 0; i <= runs; i++) {
     const socketlab = await timed("./socketlab", ["up", TOPOLOGY, "--lab", SOCKETLAB_LAB], stop);
     await run("./socketlab", ["down", SOCKETLAB_LAB], stop);
     stop.throwIfAborted();
     const floor = await floorUp();
     await downLab(engine, FLOOR_LAB);
-    row(i === 0 ? "warm-up" : String(i), socketlab.toFixed(2), floor.toFixed(2));
+    pairRow(i === 0 ? "warm-up" : String(i), socketlab.toFixed(2), floor.toFixed(2));
     if (i === 0) continue;
     times.socketlab.push(socketlab);
     times.floor.push(floor);
@@ -83,20 +80,12 @@ try {
 }
 if (stop.aborted) process.exit(130);
 
-const medians = { socketlab: median(times.socketlab), floor: median(times.floor) };
-const ratio = medians.socketlab / medians.floor;
-row("median", medians.socketlab.toFixed(2), medians.floor.toFixed(2));
-console.log(`ratio socketlab/floor: ${ratio.toFixed(2)}`);
-console.log(`note: ${FLOOR_NOTE}`);
-
-const resultPath = await writeResult("engine-floor", {
-  date: new Date().toISOString(),
+await reportPair({
+  name: "engine-floor",
+  keys: ["socketlab", "floor"],
+  times,
   topology: TOPOLOGY,
   runs,
-  machine: machine({}),
-  seconds: times,
-  median: medians,
-  ratio,
   note: FLOOR_NOTE,
+  machine: machine({}),
 });
-console.log(`results: ${resultPath}`);

@@ -75,3 +75,45 @@ export async function writeResult(name: string, result: object): Promise<string>
   await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
   return path;
 }
+
+/** A line of a two-column table of seconds, as the alternating benchmarks print them. */
+export function pairRow(label: string, first: string, second: string): void {
+  console.log(`${label.padEnd(8)}${first.padStart(10)}${second.padStart(10)}`);
+}
+
+interface PairReport<A extends string, B extends string> {
+  name: string;
+  /** The two series' keys, socketlab's first: the ratio is first/second. */
+  keys: [A, B];
+  times: Record<A | B, number[]>;
+  topology: string;
+  runs: number;
+  note: string;
+  machine: Record<string, unknown>;
+}
+
+/**
+ * Ends an alternating benchmark: prints both medians and their ratio, writes the result file
+ * (bench/all.ts reads `median` and `ratio` from it) and prints its path.
+ */
+export async function reportPair<A extends string, B extends string>(
+  report: PairReport<A, B>,
+): Promise<void> {
+  const [first, second] = report.keys;
+  const medians = { [first]: median(report.times[first]), [second]: median(report.times[second]) };
+  const ratio = (medians[first] as number) / (medians[second] as number);
+  pairRow("median", (medians[first] as number).toFixed(2), (medians[second] as number).toFixed(2));
+  console.log(`ratio ${first}/${second}: ${ratio.toFixed(2)}`);
+  console.log(`note: ${report.note}`);
+  const path = await writeResult(report.name, {
+    date: new Date().toISOString(),
+    topology: report.topology,
+    runs: report.runs,
+    machine: report.machine,
+    seconds: report.times,
+    median: medians,
+    ratio,
+    note: report.note,
+  });
+  console.log(`results: ${path}`);
+}

@@ -23,12 +23,12 @@ import {
 import {
   interruptible,
   machine,
-  median,
+  pairRow,
   ROOT,
+  reportPair,
   run,
   runsOption,
   timed,
-  writeResult,
 } from "./run.ts";
 
 const TOPOLOGY = "bench/labs/six-nodes.yaml";
@@ -38,10 +38,6 @@ const COMPOSE_LAB = "bench-compose";
 const runs = runsOption("node bench/up-vs-compose.ts");
 
 const stop = interruptible();
-
-function row(label: string, socketlab: string, compose: string): void {
-  console.log(`${label.padEnd(8)}${socketlab.padStart(10)}${compose.padStart(10)}`);
-}
 
 const composeVersion = await requireCompose();
 const loaded = await loadTopologyFile(join(ROOT, TOPOLOGY));
@@ -67,14 +63,14 @@ try {
   await writeComposeFile();
   await downBoth(); // what an interrupted earlier run may have left
   console.log(`${TOPOLOGY}: ${runs} runs each, alternating, after one warm-up (seconds)`);
-  row("run", "socketlab", "compose");
+  pairRow("run", "socketlab", "compose");
   for (let i = 0; i <= runs; i++) {
     const socketlab = await timed("./socketlab", socketlabUp, stop);
     await run("./socketlab", ["down", SOCKETLAB_LAB], stop);
     await writeComposeFile();
     const composed = await timed("docker-compose", [...compose, "up", "-d"], stop);
     await run("docker-compose", [...compose, "down", "-t", "0"], stop);
-    row(i === 0 ? "warm-up" : String(i), socketlab.toFixed(2), composed.toFixed(2));
+    pairRow(i === 0 ? "warm-up" : String(i), socketlab.toFixed(2), composed.toFixed(2));
     if (i === 0) continue;
     times.socketlab.push(socketlab);
     times.compose.push(composed);
@@ -89,20 +85,12 @@ try {
 }
 if (stop.aborted) process.exit(130);
 
-const medians = { socketlab: median(times.socketlab), compose: median(times.compose) };
-const ratio = medians.socketlab / medians.compose;
-row("median", medians.socketlab.toFixed(2), medians.compose.toFixed(2));
-console.log(`ratio socketlab/compose: ${ratio.toFixed(2)}`);
-console.log(`note: ${COMPOSE_NOTE}`);
-
-const resultPath = await writeResult("up-vs-compose", {
-  date: new Date().toISOString(),
+await reportPair({
+  name: "up-vs-compose",
+  keys: ["socketlab", "compose"],
+  times,
   topology: TOPOLOGY,
   runs,
-  machine: machine({ compose: composeVersion }),
-  seconds: times,
-  median: medians,
-  ratio,
   note: COMPOSE_NOTE,
+  machine: machine({ compose: composeVersion }),
 });
-console.log(`results: ${resultPath}`);
