@@ -12,6 +12,7 @@ import type { Engine } from "../runtime/engine.ts";
 import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
 import { installErrorHandler } from "./errors.ts";
 import auth from "./plugins/auth.ts";
+import dashboard from "./plugins/dashboard.ts";
 import db from "./plugins/db.ts";
 import docs from "./plugins/docs.ts";
 import services from "./plugins/services.ts";
@@ -22,6 +23,7 @@ import classRoutes from "./routes/classes.ts";
 import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
+import meRoutes from "./routes/me.ts";
 import terminalRoutes from "./routes/terminal.ts";
 import topologyRoutes from "./routes/topologies.ts";
 import type { Lifetime } from "./services/lifetime.ts";
@@ -83,5 +85,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(topologyRoutes);
   await app.register(auditRoutes);
   await app.register(terminalRoutes);
+  await app.register(meRoutes);
+  await app.register(dashboard);
   return app;
 }
