@@ -1,5 +1,6 @@
-// The service's embedded database: users, classes, tokens, audit records, bulk jobs and labs'
-// expiry and last activity. Lab state is never stored here; it lives on the engine.
+// The service's embedded database: users, classes, tokens, audit records, bulk jobs, labs'
+// expiry and last activity, and terminal recordings' metadata. Lab state is never stored here;
+// it lives on the engine.
 // node:sqlite (built into Node 24) needs no native build, where better-sqlite3 would have to be
 // compiled against headers this machine lacks.
 import { mkdirSync } from "node:fs";
@@ -60,6 +61,18 @@ CREATE TABLE IF NOT EXISTS lab_activity (
   lab TEXT PRIMARY KEY,
   expires_at INTEGER,
   last_activity INTEGER NOT NULL
+);
+-- Terminal sessions' asciicast recordings (store/recordings.ts); the files are in the data folder.
+CREATE TABLE IF NOT EXISTS recordings (
+  id TEXT PRIMARY KEY,
+  lab TEXT NOT NULL,
+  node TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  truncated INTEGER NOT NULL DEFAULT 0,
+  path TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS job_events (
   job_id TEXT NOT NULL REFERENCES jobs(id),
