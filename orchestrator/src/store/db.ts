@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS recordings (
   lab TEXT NOT NULL,
   node TEXT NOT NULL,
   owner TEXT NOT NULL,
+  lab_owner TEXT NOT NULL,
   started_at TEXT NOT NULL,
   ended_at TEXT,
   bytes INTEGER NOT NULL DEFAULT 0,
