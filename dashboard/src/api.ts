@@ -1,0 +1,147 @@
+// The service's REST API, typed by the service's own zod schemas (type-only imports: nothing of
+// the orchestrator or zod reaches the bundle).
+import type { z } from "zod";
+import type { auditSchema } from "../../orchestrator/src/api/schemas/audit.ts";
+import type { checkResultSchema } from "../../orchestrator/src/api/schemas/checks.ts";
+import type { classSchema } from "../../orchestrator/src/api/schemas/classes.ts";
+import type { jobSchema } from "../../orchestrator/src/api/schemas/jobs.ts";
+import type { labStatusSchema, labSummarySchema } from "../../orchestrator/src/api/schemas/labs.ts";
+import type { meSchema } from "../../orchestrator/src/api/schemas/me.ts";
+import type { libraryEntrySchema } from "../../orchestrator/src/api/schemas/topologies.ts";
+import { token } from "./session.ts";
+
+export type Me = z.infer<typeof meSchema>;
+export type LabStatus = z.infer<typeof labStatusSchema>;
+export type LabSummary = z.infer<typeof labSummarySchema>;
+export type CheckResult = z.infer<typeof checkResultSchema>;
+export type ClassInfo = z.infer<typeof classSchema>;
+export type Job = z.infer<typeof jobSchema>;
+export type AuditRecord = z.infer<typeof auditSchema>[number];
+export type Topology = z.infer<typeof libraryEntrySchema>;
+/** A bulk job's progress event (GET /api/jobs/:id/events; orchestrator/src/store/jobs.ts). */
+export type JobEvent =
+  | { type: "queued" | "started"; student: string }
+  | { type: "ready"; student: string; lab: string }
+  | { type: "failed"; student: string; error: string }
+  | { type: "summary"; ready: number; failed: number; total: number };
+
+/** A live terminal session of a lab (terminal protocol v2, GET /api/labs/:id/terminals). */
+export interface LiveTerminal {
+  session: string;
+  node: string;
+  owner: string;
+  startedAt: string;
+  viewers: number;
+}
+
+/** A recorded terminal session (GET /api/recordings?lab=ID). */
+export interface Recording {
+  id: string;
+  lab: string;
+  node: string;
+  owner: string;
+  startedAt: string;
+  endedAt: string | null;
+  bytes: number;
+}
+
+/** An answer other than 2xx, with the service's `{ error, message }`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const current = token();
+  if (current) headers.set("authorization", `Bearer ${current}`);
+  if (init.body !== undefined) headers.set("content-type", "application/json");
+  const response = await fetch(path, { ...init, headers });
+  if (response.ok) return response;
+  const body = (await response.json().catch(() => null)) as {
+    error?: string;
+    message?: string;
+  } | null;
+  throw new ApiError(
+    response.status,
+    body?.error ?? "http_error",
+    body?.message ?? `${response.status} ${response.statusText}`,
+  );
+}
+
+export async function get<T>(path: string): Promise<T> {
+  return (await (await request(path)).json()) as T;
+}
+
+export async function post<T>(path: string, body: unknown = {}): Promise<T> {
+  return (await (await request(path, { method: "POST", body: JSON.stringify(body) })).json()) as T;
+}
+
+const lab = (id: string) => `/api/labs/${encodeURIComponent(id)}`;
+
+export const api = {
+  me: () => get<Me>("/api/me"),
+  labs: () => get<LabSummary[]>("/api/labs"),
+  lab: (id: string) => get<LabStatus>(lab(id)),
+  createLab: (topology: string, owner?: string) =>
+    post<LabStatus>("/api/labs", { topology, owner }),
+  resetLab: (id: string, nodes: string[] = []) => post<LabStatus>(`${lab(id)}/reset`, { nodes }),
+  resumeLab: (id: string) => post<LabStatus>(`${lab(id)}/resume`),
+  checks: (id: string) => get<CheckResult[]>(`${lab(id)}/checks`),
+  terminals: (id: string) => get<LiveTerminal[]>(`${lab(id)}/terminals`),
+  capture: (id: string, network: string, seconds: number) =>
+    request(`${lab(id)}/networks/${encodeURIComponent(network)}/capture?seconds=${seconds}`),
+  classes: () => get<ClassInfo[]>("/api/classes"),
+  topologies: () => get<Topology[]>("/api/topologies"),
+  spinUp: (classId: string, topology: string, concurrency: number) =>
+    post<Job>(`/api/classes/${encodeURIComponent(classId)}/labs`, { topology, concurrency }),
+  recordings: (labId: string) =>
+    get<Recording[]>(`/api/recordings?lab=${encodeURIComponent(labId)}`),
+  recording: (id: string) => request(`/api/recordings/${encodeURIComponent(id)}`),
+  audit: (before?: number) =>
+    get<AuditRecord[]>(`/api/audit?limit=100${before === undefined ? "" : `&before=${before}`}`),
+};
+
+/** The filename a download's content-disposition names, else `fallback`. */
+export function filenameOf(response: Response, fallback: string): string {
+  const match = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+  return match?.[1] ?? fallback;
+}
+
+/**
+ * A bulk job's server-sent events, read with fetch (an EventSource cannot send the bearer token):
+ * calls `onEvent` for each event until the stream ends or `signal` aborts.
+ */
+export async function readJobEvents(
+  path: string,
+  onEvent: (event: JobEvent) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const response = await request(path, signal ? { signal } : {});
+  if (!response.body) return;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += value;
+    let end = buffered.indexOf("\n\n");
+    while (end >= 0) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      end = buffered.indexOf("\n\n");
+      // The event's type is in its data too; comments (heartbeats) have no data line.
+      const data = block
+        .split("\n")
+        .filter((line) => line.startsWith("data: "))
+        .map((line) => line.slice(6))
+        .join("\n");
+      if (data) onEvent(JSON.parse(data) as JobEvent);
+    }
+  }
+}

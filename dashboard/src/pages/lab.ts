@@ -1,0 +1,345 @@
+// One lab: its diagram and nodes (live state), terminals in tabs, resets with a confirmation,
+// pcap downloads, the lab's checks, and its live terminals (to watch, for TAs and instructors).
+import { ApiError, api, filenameOf, type LabStatus, type LiveTerminal } from "../api.ts";
+import { labDiagram } from "../diagram.ts";
+import { confirmAction } from "../dialog.ts";
+import { errorMessage, fill, formatTime, h, saveBlob, stateBadge, statusLine } from "../dom.ts";
+import { poll, REFRESH_MS } from "../poll.ts";
+import type { PageContext } from "../router.ts";
+import { TerminalTabs } from "../tabs.ts";
+
+function card(title: string, ...content: (Node | null)[]): HTMLElement {
+  const id = `card-${title.toLowerCase().replaceAll(/[^a-z]+/g, "-")}`;
+  return h(
+    "section",
+    { className: "card", attrs: { "aria-labelledby": id } },
+    h("h2", { id }, title),
+    ...content,
+  );
+}
+
+export async function labPage({ main, me, params, signal }: PageContext): Promise<void> {
+  const id = params.id as string;
+  let lab: LabStatus;
+  try {
+    lab = await api.lab(id);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    fill(
+      main,
+      h("h1", {}, "Lab not found"),
+      h(
+        "p",
+        { className: "error", attrs: { role: "alert" } },
+        `There is no lab ${id}, or it is not yours to see.`,
+      ),
+      h("p", {}, h("a", { href: "/labs" }, "Back to the labs")),
+    );
+    return;
+  }
+  const staff = me.role !== "student";
+  const tabs = new TerminalTabs(signal);
+  const opened = new Map<string, number>();
+  const openShell = (node: string) => {
+    const count = (opened.get(node) ?? 0) + 1;
+    opened.set(node, count);
+    tabs.open({ lab: id, node }, count > 1 ? `${node} ${count}` : node);
+  };
+
+  const heading = h("h1", {});
+  const facts = h("p", { className: "facts" });
+  const diagram = h("div", { className: "diagram-wrap" });
+  const nodes = h("div");
+  const status = statusLine();
+  const live = h("div");
+  const liveCard = card("Live terminals", live);
+  liveCard.hidden = true;
+
+  const reset = async (nodeNames: string[]) => {
+    const what = nodeNames.length ? `node ${nodeNames.join(", ")}` : `the whole lab ${id}`;
+    const ok = await confirmAction(
+      `Reset ${what}?`,
+      "Resetting recreates it pristine, with the same addresses: files and processes in it are lost, and its terminals end.",
+      "Reset",
+    );
+    if (!ok) return;
+    status.textContent = `Resetting ${what}…`;
+    try {
+      show(await api.resetLab(id, nodeNames));
+      status.textContent = `Reset ${what}: done.`;
+    } catch (error) {
+      fill(status, errorMessage(error));
+    }
+  };
+
+  const resetLabButton = h("button", { type: "button", className: "danger" }, "Reset lab…");
+  resetLabButton.addEventListener("click", () => reset([]));
+  const resumeButton = h("button", { type: "button" }, "Resume");
+  resumeButton.addEventListener("click", async () => {
+    status.textContent = "Resuming…";
+    try {
+      show(await api.resumeLab(id));
+      status.textContent = "Resumed.";
+    } catch (error) {
+      fill(status, errorMessage(error));
+    }
+  });
+
+  let shown = "";
+  const show = (next: LabStatus) => {
+    lab = next;
+    const seen = JSON.stringify(next);
+    if (seen === shown) return;
+    shown = seen;
+    fill(heading, `Lab ${lab.lab} `, stateBadge(lab.state));
+    fill(
+      facts,
+      `Topology ${lab.topology} · student ${lab.owner} · `,
+      lab.expiresAt ? `expires ${formatTime(lab.expiresAt)}` : "no expiry",
+      lab.expiring ? h("strong", {}, " (expiring soon)") : null,
+    );
+    fill(diagram, labDiagram(lab, openShell));
+    resumeButton.hidden = lab.state !== "stopped";
+    fill(
+      nodes,
+      nodeTable(lab, openShell, (node) => reset([node])),
+    );
+  };
+  show(lab);
+
+  const showLive = (sessions: LiveTerminal[]) => {
+    liveCard.hidden = false;
+    if (sessions.length === 0) {
+      fill(live, h("p", {}, "No terminal is open in this lab."));
+      return;
+    }
+    fill(
+      live,
+      h(
+        "ul",
+        { className: "plain" },
+        ...sessions.map((s) => {
+          const watch = s.owner !== me.login;
+          const button = h(
+            "button",
+            {
+              type: "button",
+              attrs: {
+                "aria-label": `${watch ? "Watch" : "Join"} ${s.owner}'s terminal on ${s.node}`,
+              },
+            },
+            watch ? "Watch" : "Join",
+          );
+          button.addEventListener("click", () =>
+            tabs.open(
+              { lab: id, node: s.node, session: s.session, watch },
+              `${watch ? "👁 " : ""}${s.owner}@${s.node}`,
+            ),
+          );
+          return h(
+            "li",
+            {},
+            `${s.node} — ${s.owner}, since ${formatTime(s.startedAt)}, ${s.viewers} viewer(s) `,
+            button,
+          );
+        }),
+      ),
+    );
+  };
+
+  fill(
+    main,
+    heading,
+    facts,
+    h(
+      "div",
+      { className: "lab-layout" },
+      h(
+        "div",
+        { className: "lab-side" },
+        card("Diagram", diagram),
+        card(
+          "Nodes",
+          nodes,
+          h("div", { className: "actions" }, resumeButton, resetLabButton),
+          status,
+        ),
+        liveCard,
+        card("Captures", captureForm(lab)),
+        card("Checks", checksView(id)),
+        staff
+          ? h(
+              "p",
+              {},
+              h(
+                "a",
+                { href: `/recordings?lab=${encodeURIComponent(id)}` },
+                "Recordings of this lab",
+              ),
+            )
+          : null,
+      ),
+      tabs.element,
+    ),
+  );
+
+  let liveAvailable = true;
+  poll(REFRESH_MS, signal, async () => {
+    try {
+      show(await api.lab(id));
+    } catch (error) {
+      fill(status, errorMessage(error));
+    }
+    if (!liveAvailable) return;
+    try {
+      showLive(await api.terminals(id));
+    } catch (error) {
+      // A service without shared terminals has no such route: the card stays hidden.
+      if (error instanceof ApiError && error.status === 404) liveAvailable = false;
+    }
+  });
+}
+
+function nodeTable(
+  lab: LabStatus,
+  openShell: (node: string) => void,
+  resetNode: (node: string) => void,
+): HTMLElement {
+  return h(
+    "table",
+    { className: "nodes" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, "Node"),
+        h("th", {}, "State"),
+        h("th", {}, "Addresses"),
+        h("th", {}, h("span", { className: "sr-only" }, "Actions")),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      ...lab.nodes.map((node) => {
+        const terminal = h(
+          "button",
+          {
+            type: "button",
+            disabled: node.state !== "running",
+            attrs: { "aria-label": `Open a terminal on ${node.name}` },
+          },
+          "Terminal",
+        );
+        terminal.addEventListener("click", () => openShell(node.name));
+        const reset = h(
+          "button",
+          { type: "button", className: "quiet", attrs: { "aria-label": `Reset ${node.name}` } },
+          "Reset…",
+        );
+        reset.addEventListener("click", () => resetNode(node.name));
+        return h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, node.name),
+          h("td", {}, stateBadge(node.state)),
+          h(
+            "td",
+            { className: "mono" },
+            Object.entries(node.addresses)
+              .map(([network, address]) => `${network} ${address}`)
+              .join(", "),
+          ),
+          h("td", { className: "row-actions" }, terminal, reset),
+        );
+      }),
+    ),
+  );
+}
+
+function captureForm(lab: LabStatus): HTMLElement {
+  const network = h(
+    "select",
+    { id: "capture-network" },
+    ...lab.networks.map((n) => h("option", { value: n.name }, n.name)),
+  );
+  const seconds = h("input", {
+    id: "capture-seconds",
+    type: "number",
+    min: "1",
+    max: "120",
+    value: "10",
+  });
+  const button = h("button", { type: "submit" }, "Record and download pcap");
+  const status = statusLine();
+  const form = h(
+    "form",
+    { className: "inline" },
+    h("label", { htmlFor: "capture-network" }, "Network"),
+    network,
+    h("label", { htmlFor: "capture-seconds" }, "Seconds"),
+    seconds,
+    button,
+    status,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    status.textContent = `Recording ${network.value} for ${seconds.value} s…`;
+    try {
+      const response = await api.capture(lab.lab, network.value, Number(seconds.value));
+      saveBlob(await response.blob(), filenameOf(response, `${lab.lab}-${network.value}.pcap`));
+      status.textContent = "Downloaded.";
+    } catch (error) {
+      fill(status, errorMessage(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+function checksView(labId: string): HTMLElement {
+  const list = h("div");
+  const button = h("button", { type: "button" }, "Re-check");
+  const status = statusLine();
+  const run = async () => {
+    button.disabled = true;
+    status.textContent = "Checking…";
+    try {
+      const results = await api.checks(labId);
+      const passed = results.filter((r) => r.passed).length;
+      status.textContent = results.length ? `${passed} of ${results.length} tasks achieved.` : "";
+      fill(
+        list,
+        results.length === 0
+          ? h("p", {}, "This lab has no checks.")
+          : h(
+              "ul",
+              { className: "plain checks" },
+              ...results.map((r) =>
+                h(
+                  "li",
+                  { className: r.passed ? "pass" : "fail" },
+                  h("span", { className: "badge" }, r.passed ? "pass" : "fail"),
+                  ` ${r.task}`,
+                  r.passed || !r.output
+                    ? null
+                    : h("details", {}, h("summary", {}, "output"), h("pre", {}, r.output)),
+                ),
+              ),
+            ),
+      );
+    } catch (error) {
+      status.textContent = "";
+      fill(list, errorMessage(error));
+    } finally {
+      button.disabled = false;
+    }
+  };
+  button.addEventListener("click", run);
+  void run();
+  return h("div", {}, list, h("div", { className: "actions" }, button), status);
+}

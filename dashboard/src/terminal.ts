@@ -1,0 +1,277 @@
+// One terminal in the browser: xterm.js on a WebSocket speaking the terminal protocol
+// (orchestrator/src/api/schemas/terminal.ts). Bytes both ways in binary frames; the size follows
+// the pane; output is paused at the server when xterm falls behind (write-callback watermarks);
+// a dropped socket reconnects to the same shell with its session id; a watcher sees the owner's
+// session read-only until it takes control.
+import { FitAddon } from "@xterm/addon-fit";
+import { Terminal } from "@xterm/xterm";
+import { h } from "./dom.ts";
+import { token } from "./session.ts";
+
+export interface TerminalTarget {
+  lab: string;
+  node: string;
+  /** A live session to join; none: a new shell. */
+  session?: string;
+  /** Join `session` as a watcher (TAs and instructors). */
+  watch?: boolean;
+}
+
+type Mode = "control" | "watch";
+interface Viewer {
+  login: string;
+  role: string;
+  mode: Mode;
+}
+type ServerMessage =
+  | { type: "ready"; session?: string; mode?: Mode }
+  | { type: "mode"; mode: Mode }
+  | { type: "viewers"; viewers: Viewer[] }
+  | { type: "exit"; code: number };
+
+/** Output written to xterm but not yet rendered, above which the server is asked to pause. */
+const HIGH_WATERMARK = 128 * 1024;
+const LOW_WATERMARK = 16 * 1024;
+/** Reconnect delays after a dropped socket; the server keeps the shell for a grace period. */
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+/** Why the server closed the socket, for the user; codes without an entry are a dropped link. */
+const CLOSE_REASONS: Record<number, string> = {
+  1000: "The shell has ended.",
+  1011: "The terminal failed on the server.",
+  4400: "The server did not understand the terminal.",
+  4401: "Your sign-in is not valid any more; sign in again.",
+  4403: "You may not join this terminal.",
+  4404: "This lab or node was not found.",
+  4408: "The terminal did not start in time.",
+  4409: "The node is not running.",
+  4410: "The session has ended.",
+  4429: "The terminal was closed: too much was waiting for this browser.",
+};
+/** Closes after which the same session cannot be joined again. */
+const SESSION_OVER = new Set([1000, 4410]);
+
+export class TerminalView {
+  readonly element: HTMLElement;
+  private readonly term: Terminal;
+  private readonly fitter = new FitAddon();
+  private readonly pane: HTMLElement;
+  private readonly state: HTMLElement;
+  private readonly viewers: HTMLElement;
+  private readonly controlButton: HTMLButtonElement;
+  private readonly reconnectButton: HTMLButtonElement;
+  private readonly resizeObserver: ResizeObserver;
+  private readonly encoder = new TextEncoder();
+  private readonly target: TerminalTarget;
+  private socket: WebSocket | null = null;
+  private session: string | null;
+  private mode: Mode | null = null;
+  /** The server speaks protocol v2 (sessions, pause/resume, watching). */
+  private v2 = false;
+  private pending = 0;
+  private paused = false;
+  /** Bumped at each connection, so that callbacks of an old one are ignored. */
+  private generation = 0;
+  private attempts = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(target: TerminalTarget) {
+    this.target = target;
+    this.session = target.session ?? null;
+    const name = `${target.lab}/${target.node}`;
+    this.term = new Terminal({
+      cursorBlink: true,
+      fontSize: 14,
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      scrollback: 5000,
+      disableStdin: target.watch === true,
+    });
+    this.term.loadAddon(this.fitter);
+    this.state = h("span", { className: "term-state", attrs: { role: "status" } }, "connecting…");
+    this.viewers = h("span", { className: "term-viewers" });
+    this.controlButton = h("button", { type: "button", hidden: true });
+    this.controlButton.addEventListener("click", () => this.toggleControl());
+    this.reconnectButton = h("button", { type: "button", hidden: true }, "Reconnect");
+    this.reconnectButton.addEventListener("click", () => this.connect());
+    this.pane = h("div", {
+      className: "term-pane",
+      attrs: { "aria-label": `Terminal on ${name}` },
+    });
+    this.element = h(
+      "div",
+      { className: "terminal" },
+      h(
+        "div",
+        { className: "term-bar" },
+        this.state,
+        this.viewers,
+        this.controlButton,
+        this.reconnectButton,
+      ),
+      this.pane,
+    );
+    this.term.onData((data) => this.sendBytes(this.encoder.encode(data)));
+    this.term.onBinary((data) => this.sendBytes(Uint8Array.from(data, (c) => c.charCodeAt(0))));
+    this.term.onResize(({ cols, rows }) => {
+      if (this.mode === "control") this.sendControl({ type: "resize", cols, rows });
+    });
+    this.resizeObserver = new ResizeObserver(() => this.fit());
+  }
+
+  /** Shows the terminal in the page (its element must be attached) and connects. */
+  start(): void {
+    this.term.open(this.pane);
+    this.resizeObserver.observe(this.pane);
+    this.fit();
+    this.connect();
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  fit(): void {
+    // A hidden pane has no size: fitting it would shrink the terminal to nothing.
+    if (this.pane.offsetWidth > 0 && this.pane.offsetHeight > 0) this.fitter.fit();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.reconnectTimer);
+    this.resizeObserver.disconnect();
+    this.socket?.close(1000);
+    this.term.dispose();
+  }
+
+  private connect(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectButton.hidden = true;
+    const generation = ++this.generation;
+    this.pending = 0;
+    this.paused = false;
+    const { lab, node } = this.target;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(
+      `${scheme}//${location.host}/api/labs/${encodeURIComponent(lab)}/nodes/${encodeURIComponent(node)}/terminal`,
+    );
+    socket.binaryType = "arraybuffer";
+    this.socket = socket;
+    this.setState(this.session ? "reconnecting…" : "connecting…");
+    socket.addEventListener("open", () => {
+      socket.send(
+        JSON.stringify({
+          type: "hello",
+          token: token() ?? "",
+          cols: this.term.cols,
+          rows: this.term.rows,
+          ...(this.session ? { session: this.session } : {}),
+          ...(this.target.watch ? { watch: true } : {}),
+        }),
+      );
+    });
+    socket.addEventListener("message", (event) => {
+      if (generation !== this.generation) return;
+      if (event.data instanceof ArrayBuffer) this.write(new Uint8Array(event.data), generation);
+      else this.onControl(JSON.parse(event.data as string) as ServerMessage);
+    });
+    socket.addEventListener("close", (event) => {
+      if (generation === this.generation && !this.disposed) this.onClose(event.code, event.reason);
+    });
+  }
+
+  private onControl(message: ServerMessage): void {
+    switch (message.type) {
+      case "ready":
+        // A session replays its recent screen on a rejoin: start from a clean screen.
+        if (this.session && message.session === this.session) this.term.reset();
+        this.v2 = typeof message.session === "string";
+        this.session = message.session ?? null;
+        this.attempts = 0;
+        this.setMode(message.mode ?? "control");
+        // The size may have changed while the socket was down.
+        if (this.mode === "control") {
+          this.sendControl({ type: "resize", cols: this.term.cols, rows: this.term.rows });
+        }
+        break;
+      case "mode":
+        this.setMode(message.mode);
+        break;
+      case "viewers":
+        this.viewers.textContent =
+          message.viewers.length > 1
+            ? `with ${message.viewers.map((v) => `${v.login} (${v.mode})`).join(", ")}`
+            : "";
+        break;
+      case "exit":
+        this.session = null;
+        break;
+    }
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.socket = null;
+    this.mode = null;
+    this.controlButton.hidden = true;
+    const known = CLOSE_REASONS[code];
+    if (SESSION_OVER.has(code)) this.session = null;
+    // A dropped link (no close code of ours) to a v2 session: rejoin the same shell.
+    if (!known && this.v2 && this.session && this.attempts < RECONNECT_DELAYS_MS.length) {
+      const delay = RECONNECT_DELAYS_MS[this.attempts++] as number;
+      this.setState("connection lost; reconnecting…");
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+      return;
+    }
+    this.setState(
+      `${known ?? "The connection was lost."}${reason && !known ? ` (${reason})` : ""}`,
+    );
+    // A watcher whose session is over has nothing to rejoin; anyone else may start again.
+    const canRetry = !(this.target.watch && !this.session) && code !== 4401 && code !== 4404;
+    this.reconnectButton.textContent = this.session ? "Reconnect" : "New shell";
+    this.reconnectButton.hidden = !canRetry;
+  }
+
+  private setMode(mode: Mode): void {
+    this.mode = mode;
+    this.term.options.disableStdin = mode === "watch";
+    this.setState(mode === "watch" ? "watching (read-only)" : "connected");
+    // Only a watcher can take control, and give it back.
+    this.controlButton.hidden = !this.target.watch || !this.v2;
+    this.controlButton.textContent = mode === "watch" ? "Take control" : "Release control";
+  }
+
+  private toggleControl(): void {
+    this.sendControl({ type: this.mode === "watch" ? "take-control" : "release-control" });
+  }
+
+  private setState(text: string): void {
+    this.state.textContent = text;
+  }
+
+  private write(bytes: Uint8Array, generation: number): void {
+    this.pending += bytes.length;
+    this.term.write(bytes, () => {
+      if (generation !== this.generation) return;
+      this.pending -= bytes.length;
+      if (this.paused && this.pending <= LOW_WATERMARK) {
+        this.paused = false;
+        this.sendControl({ type: "resume" });
+      }
+    });
+    // v1 servers close on messages they do not know: pause only a v2 server.
+    if (this.v2 && !this.paused && this.pending >= HIGH_WATERMARK) {
+      this.paused = true;
+      this.sendControl({ type: "pause" });
+    }
+  }
+
+  private sendBytes(bytes: Uint8Array<ArrayBuffer>): void {
+    if (this.mode === "control" && this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(bytes);
+    }
+  }
+
+  private sendControl(message: object): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}
