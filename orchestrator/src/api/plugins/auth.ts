@@ -1,5 +1,11 @@
 // Bearer-token authentication: every request under /api carries `Authorization: Bearer <token>`
 // except the health, readiness and documentation routes. Routes state the roles they admit.
+//
+// Failed tokens are rate-limited per address (FAILED_TOKENS_PER_MINUTE), never valid ones: a
+// classroom behind one NAT shares an address, and one student mistyping must not lock the others
+// out. Tokens are 256-bit random, so guessing is hopeless anyway; the limit keeps a client that
+// hammers with a wrong token from costing the service more than a 429.
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { audit } from "../../store/audit.ts";
@@ -13,8 +19,17 @@ declare module "fastify" {
   interface FastifyInstance {
     /** A preHandler admitting a signed-in user of one of `roles` (any role when none given). */
     requireRole(...roles: Role[]): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /**
+     * Counts a token that failed to sign in from the request's address; returns the seconds to
+     * wait when the address is over its limit, null while it is not. For tokens that do not come
+     * in the Authorization header (the terminal's hello); the header's own are counted here.
+     */
+    failedToken(request: FastifyRequest): Promise<number | null>;
   }
 }
+
+/** Failed sign-ins one address may make in a minute before it is answered 429. */
+export const FAILED_TOKENS_PER_MINUTE = 20;
 
 /** The signed-in user of a route guarded by `requireRole`. */
 export function currentUser(request: FastifyRequest): User {
@@ -26,13 +41,30 @@ export default fp(async (app: FastifyInstance) => {
   // A "login" is recorded the first time this process sees a token: bearer tokens are sent on
   // every request, and one audit record per request would drown the resets and destroys.
   const seen = new Set<string>();
+  // Only failures are counted (`failedToken` calls the limiter only for them), so no route gets
+  // the plugin's own per-request limit.
+  await app.register(rateLimit, { global: false });
+  const limiter = app.createRateLimit({ max: FAILED_TOKENS_PER_MINUTE, timeWindow: 60_000 });
+  app.decorate("failedToken", async (request: FastifyRequest) => {
+    const limit = await limiter(request);
+    return !limit.isAllowed && limit.isExceeded ? limit.ttlInSeconds : null;
+  });
   app.decorateRequest("user", null);
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", async (request, reply) => {
     const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) return;
-    const found = authenticate(app.db, match[1] as string);
-    if (!found) return;
+    if (!header) return;
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const found = match ? authenticate(app.db, match[1] as string) : null;
+    if (!found) {
+      const wait = await app.failedToken(request);
+      if (wait === null) return;
+      reply.header("retry-after", String(wait));
+      throw new ApiError(
+        429,
+        "too_many_failed_tokens",
+        `too many requests with a token that is not valid from this address; retry in ${wait} s`,
+      );
+    }
     request.user = found.user;
     if (!seen.has(found.tokenId)) {
       seen.add(found.tokenId);

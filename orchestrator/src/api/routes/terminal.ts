@@ -33,7 +33,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const finished = runSession(socket, {
         open: async (token, size) => {
           const user = authenticate(app.db, token)?.user;
-          if (!user) throw new TerminalRefused(CLOSE.unauthorized, "the token is not valid");
+          if (!user) {
+            // Failed tokens count toward the address's limit as they do on the REST routes.
+            const wait = await app.failedToken(request);
+            if (wait === null) {
+              throw new TerminalRefused(CLOSE.unauthorized, "the token is not valid");
+            }
+            throw new TerminalRefused(
+              CLOSE.tooManyFailedTokens,
+              `too many tokens that are not valid from this address; retry in ${wait} s`,
+            );
+          }
           try {
             // Throws 404 for a lab that does not exist or that the user may not see.
             await app.labs.status(user, lab);

@@ -37,6 +37,8 @@ export const CLOSE = {
   notFound: 4404,
   /** No hello in time. */
   timeout: 4408,
+  /** Too many tokens that are not valid from this address; the reason says when to retry. */
+  tooManyFailedTokens: 4429,
   /** The node does not exist or is not running. */
   refused: 4409,
   /** The shell could not be started. */
