@@ -1,6 +1,8 @@
 // Bring-ups that fail on the real engine: a node that never becomes ready, an image that is not
 // there, a pool of subnets that is used up, an engine that does not answer. A new lab must leave
 // nothing behind and say what failed; an existing lab that fails to converge is kept.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
@@ -12,6 +14,7 @@ import { readLabRecord } from "../../orchestrator/src/runtime/lab-record.ts";
 import { loadTopologyText } from "../../orchestrator/src/topology/load.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
 import { folderReader } from "../../orchestrator/src/topology/sources.ts";
+import { type ApiHarness, apiHarness, bearer, cleanUp } from "./api/app.ts";
 import { cli, FIXTURES, labObjects, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
@@ -25,8 +28,7 @@ function labId(prefix: string): string {
 }
 
 /** Two nodes on two networks; `stuck` carries whatever `extra` YAML adds to it. */
-async function topology(extra: string): Promise<Topology> {
-  const text = `name: it-faults
+const topologyText = (extra: string, name = "it-faults") => `name: ${name}
 networks:
   front: { subnet: 10.1.0.0/24 }
   back: { subnet: 10.2.0.0/24 }
@@ -36,6 +38,9 @@ nodes:
   stuck:
     networks: { front: .20, back: .20 }
 ${extra}`;
+
+async function topology(extra: string): Promise<Topology> {
+  const text = topologyText(extra);
   const result = await loadTopologyText(text, "faults.yaml", folderReader(FIXTURES));
   if (!result.ok) throw new Error(`test topology does not load: ${JSON.stringify(result)}`);
   return result.topology;
@@ -126,6 +131,65 @@ describe("an existing lab that fails to converge", () => {
     expect(fine(after)?.id).toBe(fine(before)?.id);
     expect(fine(after)?.state).toBe("running");
     expect(after.networks.map((n) => n.name).sort()).toEqual(["back", "front"]);
+  });
+});
+
+describe("through the API, a new lab that fails to come up", () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await apiHarness(uniqueLabId("it-rob-api"));
+  });
+  afterAll(async () => {
+    await cleanUp(h);
+  });
+
+  /**
+   * Adds the two-node topology with `extra` to the library as `<prefix>-<random>` and asks for a
+   * lab of it for the instructor; returns the answer and the lab's id (`<topology>-<owner>`).
+   */
+  async function create(prefix: string, extra: string) {
+    const name = uniqueLabId(prefix);
+    await mkdir(join(h.libraryDir, name));
+    await writeFile(join(h.libraryDir, name, "topology.yaml"), topologyText(extra, name));
+    const lab = `${name}-instructor`;
+    labs.push(lab);
+    const response = await h.app.inject({
+      method: "POST",
+      url: "/api/labs",
+      headers: bearer(h.instructor),
+      payload: { topology: name },
+    });
+    return { lab, status: response.statusCode, body: response.json() };
+  }
+
+  it("answers 502 lab_up_failed naming the node that was never ready", async () => {
+    const { lab, status, body } = await create("it-rob-ready", NEVER_READY);
+    expect({ status, error: body.error }).toEqual({ status: 502, error: "lab_up_failed" });
+    expect(body.message).toContain(`lab ${lab} could not be brought up: node stuck not ready`);
+    expect(body.message).toContain("everything it had created was removed");
+    await expectNothingLeft(lab);
+  });
+
+  it("answers 502 lab_up_failed naming the missing image and its node", async () => {
+    const missing = "socketlab-it/no-such-image:0";
+    const { lab, status, body } = await create("it-rob-image", `    image: ${missing}\n`);
+    expect({ status, error: body.error }).toEqual({ status: 502, error: "lab_up_failed" });
+    expect(body.message).toContain(`image ${missing} (node stuck) is not on the engine`);
+    await expectNothingLeft(lab);
+  });
+
+  it("answers 409 saying the subnet pool is used up, and creates nothing", async () => {
+    const saved = process.env.SOCKETLAB_SUBNET_POOL;
+    process.env.SOCKETLAB_SUBNET_POOL = "10.254.77.0/24";
+    try {
+      const { lab, status, body } = await create("it-rob-pool", "");
+      expect({ status, error: body.error }).toEqual({ status: 409, error: "lab_request_refused" });
+      expect(body.message).toMatch(/subnet pool exhausted: no free \/24 for network/);
+      await expectNothingLeft(lab);
+    } finally {
+      if (saved === undefined) delete process.env.SOCKETLAB_SUBNET_POOL;
+      else process.env.SOCKETLAB_SUBNET_POOL = saved;
+    }
   });
 });
 

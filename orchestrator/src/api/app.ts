@@ -8,6 +8,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { TOPOLOGIES_DIR } from "../paths.ts";
+import type { EngineSpec } from "../engines/spec.ts";
 import type { Engine } from "../runtime/engine.ts";
 import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
 import { installErrorHandler } from "./errors.ts";
@@ -20,6 +21,7 @@ import auditRoutes from "./routes/audit.ts";
 import captureRoutes from "./routes/captures.ts";
 import checkRoutes from "./routes/checks.ts";
 import classRoutes from "./routes/classes.ts";
+import engineRoutes from "./routes/engines.ts";
 import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
@@ -32,6 +34,8 @@ import { SWEEP_EVERY_MS } from "./services/sweeper.ts";
 
 export interface AppOptions {
   engine: Engine;
+  /** A pool of engines to spread labs over (README: Engines); none: `engine` alone. */
+  engines?: EngineSpec[];
   /** Folder of the SQLite database, or ":memory:". */
   dataDir: string;
   /** The topology library (default: the repository's topologies/). */
@@ -68,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(auth);
   await app.register(services, {
     engine: options.engine,
+    engines: options.engines,
     libraryDir: options.libraryDir ?? TOPOLOGIES_DIR,
     quotas: options.quotas ?? {},
     lifetime: options.lifetime ?? {},
@@ -81,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(captureRoutes);
   await app.register(checkRoutes);
   await app.register(classRoutes);
+  await app.register(engineRoutes);
   await app.register(jobRoutes);
   await app.register(topologyRoutes);
   await app.register(auditRoutes);

@@ -2,7 +2,7 @@
 // logged and answered with a bare 500, so that no internal detail reaches a client.
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { LabRequestError } from "../labs/lifecycle.ts";
+import { LabRequestError, LabUpError } from "../labs/lifecycle.ts";
 
 export interface FieldError {
   path: string;
@@ -25,6 +25,13 @@ export const notFound = (what: string) => new ApiError(404, "not_found", `${what
 export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
 export const invalid = (message: string, fields?: FieldError[]) =>
   new ApiError(400, "invalid_request", message, fields);
+
+/** The message of an error written for users (see the handler below); null for any other. */
+export function userMessage(error: unknown): string | null {
+  const forUsers =
+    error instanceof ApiError || error instanceof LabRequestError || error instanceof LabUpError;
+  return forUsers ? error.message : null;
+}
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -51,6 +58,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     // before changing anything; its messages are written for users.
     if (error instanceof LabRequestError) {
       return reply.code(409).send({ error: "lab_request_refused", message: error.message });
+    }
+    // The engine could not bring the lab up (a node never ready, a missing image, an engine
+    // error): the lifecycle's message names what failed and what was left (of a new lab, nothing).
+    if (error instanceof LabUpError) {
+      return reply.code(502).send({ error: "lab_up_failed", message: error.message });
     }
     // Fastify's own client errors (a malformed JSON body, a wrong content type, a body over the
     // limit) keep their status.

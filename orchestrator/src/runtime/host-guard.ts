@@ -9,7 +9,7 @@ import { execCapture } from "./exec.ts";
 import { imageTag } from "./images/catalog.ts";
 
 export const GUARD_CONTAINER = "socketlab-host-guard";
-const GUARD_IMAGE = imageTag("host-guard");
+export const GUARD_IMAGE = imageTag("host-guard");
 
 /** Starts the guard if it is not running on the current image; returns its container id. */
 export async function ensureGuard(engine: Engine): Promise<string> {

@@ -1,6 +1,8 @@
-// The engine and the services routes call: library, labs, bulk jobs.
+// The engines and the services routes call: library, labs, bulk jobs.
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { EnginePool } from "../../engines/pool.ts";
+import type { EngineSpec } from "../../engines/spec.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import { userByLogin } from "../../store/users.ts";
 import { JobRunner } from "../services/bulk.ts";
@@ -12,7 +14,10 @@ import { Sweeper } from "../services/sweeper.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
+    /** The first engine of the pool (the only one when no pool is configured). */
     engine: Engine;
+    /** Every engine; `engines.forLab(id)` is the engine to send an operation on a lab to. */
+    engines: EnginePool;
     library: Library;
     labs: LabService;
     jobs: JobRunner;
@@ -22,6 +27,8 @@ declare module "fastify" {
 
 export interface ServicesOptions {
   engine: Engine;
+  /** A pool of engines (README: Engines); none: `engine` alone, as before pools existed. */
+  engines: EngineSpec[] | undefined;
   libraryDir: string;
   quotas: Partial<Quotas>;
   lifetime: Partial<Lifetime>;
@@ -32,12 +39,15 @@ export interface ServicesOptions {
 
 export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const library = new Library(options.libraryDir);
-  const labs = new LabService(options.engine, app.db, library, {
+  const engines = options.engines
+    ? EnginePool.fromSpecs(options.engines, app.db)
+    : EnginePool.single(options.engine);
+  const labs = new LabService(engines, app.db, library, {
     quotas: { ...DEFAULT_QUOTAS, ...options.quotas },
     lifetime: { ...DEFAULT_LIFETIME, ...options.lifetime },
     ...(options.now ? { now: options.now } : {}),
   });
-  const sweeper = new Sweeper(options.engine, app.db, labs, app.log);
+  const sweeper = new Sweeper(app.db, labs, app.log);
   const jobs = new JobRunner(
     app.db,
     async (job, student) => {
@@ -48,13 +58,16 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
     },
     app.log,
   );
-  app.decorate("engine", options.engine);
+  app.decorate("engine", engines.primary);
+  app.decorate("engines", engines);
   app.decorate("library", library);
   app.decorate("labs", labs);
   app.decorate("jobs", jobs);
   app.decorate("sweeper", sweeper);
   // Jobs a previous process left unfinished are resumed once the app is ready.
   app.addHook("onReady", async () => {
+    // The engines are the truth of where labs live: the store's placements are brought in line.
+    if (engines.pooled) app.log.info(await engines.rebuild(), "engine pool: placements rebuilt");
     const resumed = jobs.resumeUnfinished();
     if (resumed.length > 0) app.log.info({ jobs: resumed }, "resuming unfinished bulk jobs");
     if (options.sweepEveryMs > 0) sweeper.start(options.sweepEveryMs);

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { currentUser } from "../plugins/auth.ts";
-import { bearer } from "../schemas/common.ts";
+import { bearer, errorSchema } from "../schemas/common.ts";
 import {
   createLabBody,
   labErrors,
@@ -26,7 +26,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         security: bearer,
         summary: "Bring up a library topology for myself (students) or a student of my class",
         body: createLabBody,
-        response: { 200: labStatusSchema, 201: labStatusSchema, ...labErrors },
+        // 502: the lab could not be brought up (lab_up_failed; nothing of a new lab is left).
+        response: { 200: labStatusSchema, 201: labStatusSchema, ...labErrors, 502: errorSchema },
       },
     },
     async (request, reply) => {

@@ -47,8 +47,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           try {
             // Throws 404 for a lab that does not exist or that the user may not see.
             await app.labs.status(user, lab);
-            const container = await nodeContainer(app.engine, lab, node);
-            return await openShell(app.engine, container, size);
+            const engine = await app.engines.forLab(lab);
+            const container = await nodeContainer(engine, lab, node);
+            return await openShell(engine, container, size);
           } catch (error) {
             if (error instanceof ApiError && error.status === 404) {
               throw new TerminalRefused(CLOSE.notFound, error.message);

@@ -7,7 +7,7 @@ export const errorSchema = z.object({
   fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
-/** The error answers a route with a token may give. */
-export const authErrors = { 401: errorSchema, 403: errorSchema } as const;
+/** The error answers a route with a token may give (429: too many tokens that are not valid). */
+export const authErrors = { 401: errorSchema, 403: errorSchema, 429: errorSchema } as const;
 
 export const bearer = [{ bearer: [] }];

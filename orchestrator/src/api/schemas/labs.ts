@@ -2,7 +2,9 @@
 import { z } from "zod";
 import { authErrors, errorSchema } from "./common.ts";
 
-const labState = z.enum(["running", "degraded", "stopped"]);
+const labState = z
+  .enum(["running", "degraded", "stopped", "unavailable"])
+  .describe("unavailable: the lab's engine does not answer (README: Engines)");
 
 // Added by the service to the `status --json` shape (README: "Lab lifetime").
 const labTimes = {

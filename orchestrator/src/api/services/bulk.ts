@@ -3,7 +3,6 @@
 // as well as broadcast, so a client that connects late (or after a restart) sees all of them.
 import { EventEmitter } from "node:events";
 import type { FastifyBaseLogger } from "fastify";
-import { LabRequestError } from "../../labs/lifecycle.ts";
 import type { Db } from "../../store/db.ts";
 import {
   appendEvent,
@@ -16,7 +15,7 @@ import {
   setJobState,
   unfinishedJobs,
 } from "../../store/jobs.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, userMessage } from "../errors.ts";
 
 /** Brings up the job's topology for one student; returns the lab id. */
 export type SpinUp = (job: Job, student: string) => Promise<string>;
@@ -124,7 +123,8 @@ export class JobRunner {
 
   /** What a client may read about a failure; unexpected errors go to the log only. */
   private describe(error: unknown, job: string, student: string): string {
-    if (error instanceof ApiError || error instanceof LabRequestError) return error.message;
+    const message = userMessage(error);
+    if (message !== null) return message;
     this.log.error({ err: error, job, student }, "bulk job: bringing up a lab failed");
     return "internal error; see the service log";
   }

@@ -1,19 +1,25 @@
 // Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
 // and lab ids chosen for the user.
 import { PassThrough, type Readable } from "node:stream";
+import {
+  type EnginePool,
+  type PooledLab,
+  type PoolMember,
+  PoolRequestError,
+  pooledLabId,
+} from "../../engines/pool.ts";
 import { networkBridge } from "../../labs/capture.ts";
 import { type CheckResult, runChecks } from "../../labs/checks.ts";
 import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
 import { type LabStatus, type LabSummary, labStatus, listLabs } from "../../labs/status.ts";
 import { resumeLab, stopLab } from "../../labs/suspend.ts";
-import type { LabPlan } from "../../plan/types.ts";
 import { captureBridge } from "../../runtime/capture.ts";
-import type { Engine } from "../../runtime/engine.ts";
-import { listLabRecords } from "../../runtime/lab-record.ts";
+import { GUARD_IMAGE } from "../../runtime/host-guard.ts";
 import { audit } from "../../store/audit.ts";
 import type { Db } from "../../store/db.ts";
 import { clockLab, forgetLabClock, labClock, touchLabClock } from "../../store/lab-activity.ts";
 import { type User, userByLogin } from "../../store/users.ts";
+import type { Topology } from "../../topology/model.ts";
 import { ApiError, forbidden, invalid, notFound } from "../errors.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
 import { EngineQueue } from "./engine-queue.ts";
@@ -33,9 +39,12 @@ const LAB_ID_MAX = 40;
 /** The actor of the audit records the service writes on its own (expiry, idle stop). */
 export const SERVICE_ACTOR = "@service";
 
+/** A lab's state as the API gives it: `unavailable` when its engine does not answer. */
+export type ServiceLabState = LabStatus["state"] | "unavailable";
+
 /** A lab's status as the API gives it: `status --json` with the lab's times added. */
-export type TimedLabStatus = LabStatus & LabTimes;
-export type TimedLabSummary = LabSummary & LabTimes;
+export type TimedLabStatus = Omit<LabStatus, "state"> & { state: ServiceLabState } & LabTimes;
+export type TimedLabSummary = Omit<LabSummary, "state"> & { state: ServiceLabState } & LabTimes;
 
 export interface CreatedLab {
   status: TimedLabStatus;
@@ -57,7 +66,7 @@ interface Holder {
 }
 
 export class LabService {
-  private readonly engine: Engine;
+  private readonly engines: EnginePool;
   private readonly db: Db;
   private readonly library: Library;
   private readonly quotas: Quotas;
@@ -72,8 +81,8 @@ export class LabService {
   /** Labs being reset or resumed here, by count: the sweeper leaves them alone. */
   private readonly working = new Map<string, number>();
 
-  constructor(engine: Engine, db: Db, library: Library, options: LabServiceOptions = {}) {
-    this.engine = engine;
+  constructor(engines: EnginePool, db: Db, library: Library, options: LabServiceOptions = {}) {
+    this.engines = engines;
     this.db = db;
     this.library = library;
     const quotas = options.quotas ?? DEFAULT_QUOTAS;
@@ -81,7 +90,7 @@ export class LabService {
     this.lifetime = options.lifetime ?? DEFAULT_LIFETIME;
     this.now = options.now ?? Date.now;
     this.queue = new EngineQueue(quotas.perEngine, async () =>
-      (await listLabRecords(engine)).map((plan) => plan.lab),
+      (await engines.labs()).map((l) => pooledLabId(l)),
     );
   }
 
@@ -92,14 +101,37 @@ export class LabService {
 
   async list(user: User): Promise<TimedLabSummary[]> {
     const visible = ownerFilter(this.db, user);
-    return (await listLabs(this.engine))
+    return (await this.summaries())
       .filter((lab) => visible(lab.owner))
       .map((lab) => ({ ...lab, ...this.times(lab.lab, lab.state) }));
   }
 
+  /** Every lab of every engine; those of an engine that does not answer as `unavailable`. */
+  async summaries(): Promise<(Omit<LabSummary, "state"> & { state: ServiceLabState })[]> {
+    if (!this.engines.pooled) return listLabs(this.engines.primary);
+    const perEngine = await Promise.all(
+      this.engines.list().map(async (member) => {
+        if ((await this.engines.unreachable(member)) === null) {
+          const labs = await listLabs(member.engine).catch(() => null);
+          if (labs) return labs;
+        }
+        return (await this.engines.labs()).flatMap((l) =>
+          l.engine === member.spec.name && !l.available ? [unavailableSummary(l)] : [],
+        );
+      }),
+    );
+    return perEngine.flat().sort((a, b) => a.lab.localeCompare(b.lab));
+  }
+
   /** The lab's status, or 404 when it does not exist or `user` may not see it. */
   async status(user: User, lab: string): Promise<TimedLabStatus> {
-    const status = await labStatus(this.engine, lab);
+    const where = await this.engines.locate(lab);
+    const status: (Omit<LabStatus, "state"> & { state: ServiceLabState }) | null =
+      where?.available === false && where.record
+        ? { ...where.record, state: "unavailable", networks: [], nodes: [] }
+        : where
+          ? await labStatus(where.member.engine, lab)
+          : null;
     if (!status || !canSeeOwner(this.db, user, status.owner)) throw notFound(`lab ${lab}`);
     return { ...status, ...this.times(lab, status.state) };
   }
@@ -131,7 +163,7 @@ export class LabService {
     if (!loaded.ok) {
       throw new ApiError(409, "topology_invalid", `library topology ${topology} does not load`);
     }
-    const holders = this.holders(await listLabRecords(this.engine));
+    const holders = this.holders(await this.engines.labs());
     // From here to `inflight.set` nothing is awaited, so two requests never pick the same id,
     // nor both take the last lab of a quota.
     const choice = this.chooseLabId(holders, owner, loaded.topology.name);
@@ -150,7 +182,7 @@ export class LabService {
       ? (choice.pending?.catch(() => {}) ?? Promise.resolve())
       : this.queue.enter(lab);
     const done = turn
-      .then(() => upLab(this.engine, loaded.topology, { lab, owner }))
+      .then(() => this.bringUp(lab, owner, loaded.topology))
       .finally(() => {
         if (!choice.reused) this.queue.leave(lab);
       });
@@ -165,16 +197,38 @@ export class LabService {
     } finally {
       if (this.inflight.get(lab)?.done === done) this.inflight.delete(lab);
     }
-    const status = await labStatus(this.engine, lab);
+    const status = await labStatus(await this.engines.forLab(lab), lab);
     if (!status) throw new Error(`lab ${lab} has no record right after being brought up`);
     return { status: { ...status, ...this.times(lab, status.state) }, created: !choice.reused };
   }
 
   async reset(user: User, lab: string, nodes: string[]): Promise<TimedLabStatus> {
-    await this.status(user, lab);
+    const current = await this.status(user, lab);
+    if (current.state === "unavailable") return this.replace(user, current);
     await this.whileWorking(lab, async () => {
-      const report = await resetNodes(this.engine, lab, nodes);
+      const report = await resetNodes(await this.engines.forLab(lab), lab, nodes);
       audit(this.db, user.login, "lab.reset", lab, { nodes, changes: report });
+    });
+    return this.status(user, lab);
+  }
+
+  /**
+   * Brings a lab whose engine does not answer up anew on another engine: the same id, owner and
+   * topology (from the library), pristine nodes. What it held on the old engine is lost.
+   */
+  private async replace(user: User, current: TimedLabStatus): Promise<TimedLabStatus> {
+    const { lab, owner } = current;
+    const loaded = await this.library.load(current.topology);
+    if (!loaded?.ok) {
+      throw new ApiError(
+        409,
+        "topology_invalid",
+        `lab ${lab}'s engine does not answer, and its topology ${current.topology} is not in the library to bring it up elsewhere`,
+      );
+    }
+    await this.whileWorking(lab, async () => {
+      const { report } = await this.bringUp(lab, owner, loaded.topology);
+      audit(this.db, user.login, "lab.reset", lab, { nodes: [], changes: report, replaced: true });
     });
     return this.status(user, lab);
   }
@@ -183,7 +237,7 @@ export class LabService {
   async resume(user: User, lab: string): Promise<TimedLabStatus> {
     await this.status(user, lab);
     await this.whileWorking(lab, async () => {
-      const report = await resumeLab(this.engine, lab);
+      const report = await resumeLab(await this.engines.forLab(lab), lab);
       audit(this.db, user.login, "lab.resume", lab, { changes: report });
     });
     return this.status(user, lab);
@@ -191,7 +245,8 @@ export class LabService {
 
   async destroy(user: User, lab: string): Promise<void> {
     await this.status(user, lab);
-    await downLab(this.engine, lab);
+    await downLab(await this.engines.forLab(lab), lab);
+    this.engines.forget(lab);
     forgetLabClock(this.db, lab);
     this.queue.freed();
     audit(this.db, user.login, "lab.destroy", lab);
@@ -200,7 +255,8 @@ export class LabService {
   /** The sweeper's destroy of a lab past its expiry. */
   async expire(lab: string): Promise<void> {
     const expiresAt = labClock(this.db, lab)?.expiresAt;
-    await downLab(this.engine, lab);
+    await downLab(await this.engines.forLab(lab), lab);
+    this.engines.forget(lab);
     forgetLabClock(this.db, lab);
     this.queue.freed();
     audit(this.db, SERVICE_ACTOR, "lab.destroy", lab, {
@@ -211,7 +267,7 @@ export class LabService {
 
   /** The sweeper's stop of a lab nobody has used for the idle time. */
   async stopIdle(lab: string): Promise<void> {
-    const nodes = await stopLab(this.engine, lab);
+    const nodes = await stopLab(await this.engines.forLab(lab), lab);
     audit(this.db, SERVICE_ACTOR, "lab.stop", lab, { reason: "idle", nodes });
   }
 
@@ -222,13 +278,14 @@ export class LabService {
    */
   async capture(user: User, lab: string, network: string, seconds: number): Promise<Readable> {
     await this.status(user, lab);
-    const bridge = await networkBridge(this.engine, lab, network);
+    const engine = await this.engines.forLab(lab);
+    const bridge = await networkBridge(engine, lab, network);
     audit(this.db, user.login, "lab.capture", lab, { network, seconds });
     this.touchLab(lab);
     const pcap = new PassThrough();
     const abandoned = new AbortController();
     pcap.once("close", () => abandoned.abort());
-    captureBridge(this.engine, bridge, seconds, pcap, abandoned.signal).then(
+    captureBridge(engine, bridge, seconds, pcap, abandoned.signal).then(
       () => pcap.end(),
       (error: unknown) => pcap.destroy(error as Error),
     );
@@ -238,7 +295,7 @@ export class LabService {
   /** Runs the lab's checks, for whoever may see the lab. */
   async checks(user: User, lab: string): Promise<CheckResult[]> {
     await this.status(user, lab);
-    return runChecks(this.engine, lab);
+    return runChecks(await this.engines.forLab(lab), lab);
   }
 
   /** A staff member's `ttl` as an expiry (students may not ask); undefined: none asked for. */
@@ -255,7 +312,35 @@ export class LabService {
     return this.now() + ms;
   }
 
-  private times(lab: string, state: LabStatus["state"]): LabTimes {
+  /**
+   * Brings the lab up on its engine, or, when it has none that answers (a new lab, or one whose
+   * engine is gone), on the engine the pool places it on.
+   */
+  private async bringUp(lab: string, owner: string, topology: Topology) {
+    const where = await this.engines.locate(lab);
+    const member = where?.available ? where.member : await this.place(lab, owner, topology);
+    try {
+      const result = await upLab(member.engine, topology, { lab, owner });
+      this.engines.placedOn(lab, member.spec.name, owner, topology.name);
+      return result;
+    } catch (error) {
+      this.engines.abandon(lab);
+      throw error;
+    }
+  }
+
+  private async place(lab: string, owner: string, topology: Topology): Promise<PoolMember> {
+    const memory = topology.nodes.reduce((sum, n) => sum + n.limits.memoryBytes, 0);
+    const images = [...topology.nodes.map((n) => n.image), GUARD_IMAGE];
+    try {
+      return await this.engines.place(lab, owner, memory, images);
+    } catch (error) {
+      if (error instanceof PoolRequestError) throw new ApiError(503, "no_engine", error.message);
+      throw error;
+    }
+  }
+
+  private times(lab: string, state: ServiceLabState): LabTimes {
     return labTimes(this.now(), labClock(this.db, lab), state === "stopped", this.lifetime);
   }
 
@@ -273,10 +358,10 @@ export class LabService {
     }
   }
 
-  /** Every lab id taken: on the engine, or being brought up here. */
-  private holders(records: LabPlan[]): Map<string, Holder> {
+  /** Every lab id taken: on an engine (or placed on one that does not answer), or being brought up here. */
+  private holders(labs: PooledLab[]): Map<string, Holder> {
     const holders = new Map<string, Holder>();
-    for (const plan of records) holders.set(plan.lab, plan);
+    for (const l of labs) holders.set(pooledLabId(l), l.available ? l.plan : l.record);
     for (const [lab, pending] of this.inflight) holders.set(lab, pending);
     return holders;
   }
@@ -315,4 +400,9 @@ export class LabService {
       if (!holders.has(lab)) return { lab, reused: false };
     }
   }
+}
+
+function unavailableSummary(lab: PooledLab & { available: false }) {
+  const { lab: id, owner, topology } = lab.record;
+  return { lab: id, owner, topology, state: "unavailable" as const, nodes: 0, running: 0 };
 }

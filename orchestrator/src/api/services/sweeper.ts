@@ -2,8 +2,6 @@
 // clocks from the database and the labs' states from the engine, so a restarted service carries
 // on where the last one stopped. One lab's failure is logged and does not stop the others.
 import type { FastifyBaseLogger } from "fastify";
-import { listLabs } from "../../labs/status.ts";
-import type { Engine } from "../../runtime/engine.ts";
 import type { Db } from "../../store/db.ts";
 import { forgetLabClock, labClocks } from "../../store/lab-activity.ts";
 import type { LabService } from "./labs.ts";
@@ -12,15 +10,13 @@ import { type SweepAction, type SweptLab, sweepActions } from "./lifetime.ts";
 export const SWEEP_EVERY_MS = 30_000;
 
 export class Sweeper {
-  private readonly engine: Engine;
   private readonly db: Db;
   private readonly labs: LabService;
   private readonly log: FastifyBaseLogger;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SweepAction[]> | undefined;
 
-  constructor(engine: Engine, db: Db, labs: LabService, log: FastifyBaseLogger) {
-    this.engine = engine;
+  constructor(db: Db, labs: LabService, log: FastifyBaseLogger) {
     this.db = db;
     this.labs = labs;
     this.log = log;
@@ -51,12 +47,13 @@ export class Sweeper {
   private async sweepOnce(): Promise<SweepAction[]> {
     const clocks = labClocks(this.db);
     if (clocks.length === 0) return [];
-    const states = new Map((await listLabs(this.engine)).map((l) => [l.lab, l.state]));
-    const labs: SweptLab[] = clocks.map((clock) => ({
-      ...clock,
-      state: states.get(clock.lab) ?? "missing",
-      busy: this.labs.isBusy(clock.lab),
-    }));
+    const states = new Map((await this.labs.summaries()).map((l) => [l.lab, l.state]));
+    // A lab whose engine does not answer is left alone until it answers again.
+    const labs: SweptLab[] = clocks.flatMap((clock) => {
+      const state = states.get(clock.lab) ?? "missing";
+      if (state === "unavailable") return [];
+      return [{ ...clock, state, busy: this.labs.isBusy(clock.lab) }];
+    });
     const actions = sweepActions(this.labs.now(), labs, this.labs.lifetime);
     const done: SweepAction[] = [];
     for (const action of actions) {

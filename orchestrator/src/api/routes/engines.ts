@@ -1,0 +1,134 @@
+// The pool of engines, for instructors: list with load, add, drain, remove.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { type EngineReport, PoolRequestError } from "../../engines/pool.ts";
+import { EngineSpecError, toEngineSpec } from "../../engines/spec.ts";
+import { audit } from "../../store/audit.ts";
+import { ApiError, invalid } from "../errors.ts";
+import { currentUser } from "../plugins/auth.ts";
+import { bearer } from "../schemas/common.ts";
+import {
+  addEngineBody,
+  drainBody,
+  engineErrors,
+  engineParams,
+  engineSchema,
+  enginesSchema,
+} from "../schemas/engines.ts";
+
+const STATUS: Record<PoolRequestError["kind"], [number, string]> = {
+  no_room: [503, "no_engine"],
+  unknown_engine: [404, "not_found"],
+  engine_exists: [409, "engine_exists"],
+  engine_in_use: [409, "engine_in_use"],
+};
+
+/** The pool's refusals as API errors. */
+async function answer<T>(action: () => Promise<T> | T): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof PoolRequestError) {
+      const [status, code] = STATUS[error.kind];
+      throw new ApiError(status, code, error.message);
+    }
+    if (error instanceof EngineSpecError) throw invalid(error.message);
+    throw error;
+  }
+}
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const instructor = app.requireRole("instructor");
+  const tags = ["engines"];
+  const report = async (name: string) =>
+    (await app.engines.reports()).find((r) => r.name === name) as EngineReport;
+  const pooledOnly = () => {
+    if (!app.engines.pooled) {
+      throw new ApiError(
+        409,
+        "no_pool",
+        "the service runs on one engine; start it with an engines file to manage a pool (README: Engines)",
+      );
+    }
+  };
+
+  app.get(
+    "/api/engines",
+    {
+      preHandler: instructor,
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Every engine of the pool with its load and capacity",
+        response: { 200: enginesSchema, ...engineErrors },
+      },
+    },
+    async () => app.engines.reports(),
+  );
+
+  app.post(
+    "/api/engines",
+    {
+      preHandler: instructor,
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Add an engine to the pool (kept across restarts)",
+        body: addEngineBody,
+        response: { 201: engineSchema, ...engineErrors },
+      },
+    },
+    async (request, reply) => {
+      pooledOnly();
+      const spec = await answer(() => toEngineSpec(request.body, "body"));
+      await answer(() => app.engines.add(spec));
+      audit(app.db, currentUser(request).login, "engine.add", spec.name, { host: spec.host });
+      return reply.code(201).send(await report(spec.name));
+    },
+  );
+
+  app.post(
+    "/api/engines/:name/drain",
+    {
+      preHandler: instructor,
+      schema: {
+        tags,
+        security: bearer,
+        summary:
+          "Drain an engine: it keeps its labs and takes no new one ({drained: false} undoes)",
+        params: engineParams,
+        body: drainBody,
+        response: { 200: engineSchema, ...engineErrors },
+      },
+    },
+    async (request) => {
+      pooledOnly();
+      const drained = request.body?.drained ?? true;
+      await answer(() => app.engines.drain(request.params.name, drained));
+      audit(app.db, currentUser(request).login, "engine.drain", request.params.name, { drained });
+      return report(request.params.name);
+    },
+  );
+
+  app.delete(
+    "/api/engines/:name",
+    {
+      preHandler: instructor,
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Remove an engine that holds no lab",
+        params: engineParams,
+        response: { 204: z.null(), ...engineErrors },
+      },
+    },
+    async (request, reply) => {
+      pooledOnly();
+      await answer(() => app.engines.remove(request.params.name));
+      audit(app.db, currentUser(request).login, "engine.remove", request.params.name);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default routes;

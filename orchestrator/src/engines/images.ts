@@ -1,0 +1,59 @@
+// Images reach an engine of the pool without a registry: an image missing there is saved from an
+// engine that has it and loaded (the same image id and labels, so content hashes still match).
+// An image no engine has is left to the bring-up, whose error names it.
+import { type Engine, errorMessage, imageId } from "../runtime/engine.ts";
+
+export interface ImageSource {
+  name: string;
+  engine: Engine;
+}
+
+/** Copies `reference` from `source` to `target` through a save/load stream. */
+export async function copyImage(source: Engine, target: Engine, reference: string): Promise<void> {
+  const saved = await source.getImage(reference).get();
+  const loading = await target.loadImage(saved);
+  // The load's answer streams progress; it ends when the image is in place, and carries an
+  // error in a message rather than a status code.
+  const output = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    loading.on("data", (chunk: Buffer) => chunks.push(chunk));
+    loading.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    loading.on("error", reject);
+  });
+  const failure = /"error(?:Detail)?":\s*(?:\{"message":)?"([^"]+)"/.exec(output);
+  if (failure) throw new Error(`loading ${reference} failed: ${failure[1]}`);
+}
+
+/**
+ * Makes every image of `references` present on `target`, copying each missing one from the first
+ * of `sources` that has it. Returns the images copied.
+ */
+export async function provideImages(
+  target: ImageSource,
+  sources: ImageSource[],
+  references: string[],
+): Promise<string[]> {
+  const copied: string[] = [];
+  for (const reference of new Set(references)) {
+    if (await imageId(target.engine, reference)) continue;
+    const source = await firstHolding(sources, reference);
+    if (!source) continue;
+    try {
+      await copyImage(source.engine, target.engine, reference);
+    } catch (error) {
+      throw new Error(
+        `image ${reference} could not be copied from engine ${source.name} to engine ${target.name}: ${errorMessage(error)}`,
+      );
+    }
+    copied.push(reference);
+  }
+  return copied;
+}
+
+async function firstHolding(sources: ImageSource[], reference: string) {
+  for (const source of sources) {
+    // An engine that does not answer is no source.
+    if (await imageId(source.engine, reference).catch(() => null)) return source;
+  }
+  return null;
+}

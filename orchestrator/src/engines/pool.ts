@@ -1,0 +1,406 @@
+// The pool of Docker engines the service spreads labs over. Each whole lab lives on one engine
+// (its L2 behaviour needs one bridge); the pool chooses the engine of a new lab (placement.ts),
+// finds the engine of an existing one, and says which engines answer. With no pool configured
+// it holds the one engine of old and does nothing else: no pings, no records.
+import Docker from "dockerode";
+import type { LabPlan } from "../plan/types.ts";
+import { type Engine, EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
+import { listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
+import type { Db } from "../store/db.ts";
+import { provideImages } from "./images.ts";
+import { chooseEngine, type EngineLoad } from "./placement.ts";
+import {
+  ensurePoolTables,
+  forgetEngine,
+  forgetPlacement,
+  type PlacementRecord,
+  placements,
+  recordPlacement,
+  storeAddedEngine,
+  storeDrained,
+  storedEngines,
+} from "./records.ts";
+import { describeHost, dockerOptions, type EngineSpec } from "./spec.ts";
+
+/** How long an engine may take to answer a ping before it counts as unreachable. */
+const PING_TIMEOUT_MS = 3_000;
+
+/** The lab's engine does not answer. */
+export class EngineDownError extends EngineUnavailableError {
+  readonly engine: string;
+  constructor(engine: string, message: string) {
+    super(message);
+    this.engine = engine;
+  }
+}
+
+/** A pool request that cannot be carried out (no room, an unknown or busy engine). */
+export class PoolRequestError extends Error {
+  readonly kind: "no_room" | "unknown_engine" | "engine_exists" | "engine_in_use";
+  constructor(kind: PoolRequestError["kind"], message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+export interface PoolMember {
+  spec: EngineSpec;
+  engine: Engine;
+  drained: boolean;
+}
+
+export interface EngineReport extends EngineLoad {
+  host: string;
+  /** Why the engine counts as unreachable; null when it answers. */
+  error: string | null;
+}
+
+/** A lab on an engine that answers, or a lab the store places on one that does not. */
+export type PooledLab =
+  | { engine: string; available: true; plan: LabPlan }
+  | { engine: string; available: false; record: PlacementRecord };
+
+interface Pending {
+  engine: string;
+  owner: string;
+  memoryBytes: number;
+}
+
+export class EnginePool {
+  /** false: the single engine of old (no pool configured). */
+  readonly pooled: boolean;
+  private readonly members = new Map<string, PoolMember>();
+  private readonly db: Db | null;
+  /** lab -> where the store says it lives. */
+  private readonly placed = new Map<string, PlacementRecord>();
+  /** Labs given an engine whose record is not written there yet. */
+  private readonly pending = new Map<string, Pending>();
+  /** Image copies under way, by `engine image`: concurrent placements share one. */
+  private readonly copies = new Map<string, Promise<string[]>>();
+
+  private constructor(pooled: boolean, db: Db | null) {
+    this.pooled = pooled;
+    this.db = db;
+  }
+
+  /** The one engine of a service with no pool configured. */
+  static single(engine: Engine): EnginePool {
+    const pool = new EnginePool(false, null);
+    pool.members.set("local", {
+      spec: { name: "local", host: "local", capacity: { labs: null, memoryBytes: null } },
+      engine,
+      drained: false,
+    });
+    return pool;
+  }
+
+  /**
+   * The engines of the service's engines file, with those added through the API and the drain
+   * marks kept in `db`.
+   */
+  static fromSpecs(specs: EngineSpec[], db: Db): EnginePool {
+    ensurePoolTables(db);
+    const pool = new EnginePool(true, db);
+    const stored = storedEngines(db);
+    for (const spec of specs) pool.join(spec, false);
+    for (const row of stored)
+      if (row.spec && !pool.members.has(row.name)) pool.join(row.spec, false);
+    for (const row of stored) {
+      const member = pool.members.get(row.name);
+      if (member) member.drained = row.drained;
+    }
+    for (const record of placements(db)) pool.placed.set(record.lab, record);
+    return pool;
+  }
+
+  /** The first engine: the service's own images are built there. */
+  get primary(): Engine {
+    return (this.members.values().next().value as PoolMember).engine;
+  }
+
+  list(): PoolMember[] {
+    return [...this.members.values()];
+  }
+
+  member(name: string): PoolMember {
+    const member = this.members.get(name);
+    if (!member) throw new PoolRequestError("unknown_engine", `no engine ${name} in the pool`);
+    return member;
+  }
+
+  /** Why the engine does not answer, or null when it does. */
+  async unreachable(member: PoolMember): Promise<string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer in ${PING_TIMEOUT_MS} ms`)),
+        PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([member.engine.ping(), timeout]);
+      return null;
+    } catch (error) {
+      return errorMessage(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Every lab of the pool: read from the engines that answer, from the store for the others. */
+  async labs(): Promise<PooledLab[]> {
+    const perEngine = await Promise.all(
+      this.list().map(async (member): Promise<PooledLab[]> => {
+        const name = member.spec.name;
+        // The single engine of old answers or fails as it always did.
+        if (!this.pooled) {
+          const plans = await listLabRecords(member.engine);
+          return plans.map((plan) => ({ engine: name, available: true, plan }));
+        }
+        const plans =
+          (await this.unreachable(member)) !== null
+            ? null
+            : await listLabRecords(member.engine).catch(() => null);
+        if (plans) return plans.map((plan) => ({ engine: name, available: true, plan }));
+        return [...this.placed.values()]
+          .filter((r) => r.engine === name)
+          .map((record) => ({ engine: name, available: false, record }));
+      }),
+    );
+    return perEngine.flat();
+  }
+
+  /** Each engine with its load, capacity and whether it answers. */
+  async reports(): Promise<EngineReport[]> {
+    const labs = await this.labs();
+    const reachability = await Promise.all(this.list().map((m) => this.reachability(m, labs)));
+    return this.list().map((member, i) => {
+      const name = member.spec.name;
+      const here = labs.filter((l) => l.engine === name);
+      const pending = [...this.pending.entries()].filter(
+        ([lab, p]) => p.engine === name && !here.some((l) => pooledLabId(l) === lab),
+      );
+      return {
+        name,
+        host: describeHost(member.spec),
+        drained: member.drained,
+        available: reachability[i] === null,
+        error: reachability[i] ?? null,
+        labs: here.length + pending.length,
+        memoryBytes:
+          here.reduce((sum, l) => sum + (l.available ? planMemory(l.plan) : 0), 0) +
+          pending.reduce((sum, [, p]) => sum + p.memoryBytes, 0),
+        owners: [
+          ...here.map((l) => (l.available ? l.plan.owner : l.record.owner)),
+          ...pending.map(([, p]) => p.owner),
+        ],
+        capacity: member.spec.capacity,
+      };
+    });
+  }
+
+  /**
+   * Chooses the engine of a new lab and holds its place there until `placed` or `abandon`. The
+   * images the lab needs are copied there first from an engine that has them.
+   */
+  async place(
+    lab: string,
+    owner: string,
+    memoryBytes: number,
+    images: string[],
+  ): Promise<PoolMember> {
+    let member: PoolMember;
+    if (!this.pooled) {
+      member = this.list()[0] as PoolMember;
+    } else {
+      // Nothing is awaited between the choice and holding the place, so two placements under
+      // way both see each other.
+      const choice = chooseEngine(await this.reports(), { owner, memoryBytes });
+      if (!choice.ok) throw new PoolRequestError("no_room", choice.reason);
+      member = this.member(choice.engine);
+      this.pending.set(lab, { engine: choice.engine, owner, memoryBytes });
+      try {
+        await this.provide(member, images);
+      } catch (error) {
+        this.pending.delete(lab);
+        throw error;
+      }
+    }
+    return member;
+  }
+
+  /** The lab's record is on `engine` now (or it was found there). */
+  placedOn(lab: string, engine: string, owner: string, topology: string): void {
+    this.pending.delete(lab);
+    if (!this.pooled || !this.db) return;
+    const record = { lab, engine, owner, topology };
+    this.placed.set(lab, record);
+    recordPlacement(this.db, record);
+  }
+
+  /** A placement that did not come to be. */
+  abandon(lab: string): void {
+    this.pending.delete(lab);
+  }
+
+  /** The lab is gone from its engine. */
+  forget(lab: string): void {
+    this.pending.delete(lab);
+    if (!this.placed.delete(lab) || !this.db) return;
+    forgetPlacement(this.db, lab);
+  }
+
+  /**
+   * Where the lab lives: the store's engine, or the first engine that holds its record. null when
+   * no engine that answers holds it and the store places it nowhere.
+   */
+  async locate(
+    lab: string,
+  ): Promise<{ member: PoolMember; available: boolean; record?: PlacementRecord } | null> {
+    if (!this.pooled) return { member: this.list()[0] as PoolMember, available: true };
+    const known = this.placed.get(lab);
+    const knownMember = known ? this.members.get(known.engine) : undefined;
+    if (known && knownMember) {
+      const down = await this.unreachable(knownMember);
+      if (down !== null) return { member: knownMember, available: false, record: known };
+      if (await readLabRecord(knownMember.engine, lab))
+        return { member: knownMember, available: true };
+    }
+    for (const member of this.list()) {
+      if (member === knownMember) continue;
+      const plan = await readLabRecord(member.engine, lab).catch(() => null);
+      if (plan) {
+        this.placedOn(lab, member.spec.name, plan.owner, plan.topology);
+        return { member, available: true };
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The engine to send an operation on `lab` to. A lab found nowhere goes to the first engine,
+   * which answers that it has no such lab. Throws EngineDownError when the lab's engine does not
+   * answer.
+   */
+  async forLab(lab: string): Promise<Engine> {
+    const where = await this.locate(lab);
+    if (!where) return this.primary;
+    if (!where.available) {
+      throw new EngineDownError(
+        where.member.spec.name,
+        `lab ${lab} is on engine ${where.member.spec.name}, which does not answer; reset the lab to bring it up on another engine`,
+      );
+    }
+    return where.member.engine;
+  }
+
+  /** Adds an engine (an instructor's request); kept in the store across restarts. */
+  add(spec: EngineSpec): PoolMember {
+    if (this.members.has(spec.name)) {
+      throw new PoolRequestError(
+        "engine_exists",
+        `the pool already has an engine named ${spec.name}`,
+      );
+    }
+    const member = this.join(spec, false);
+    if (this.db) storeAddedEngine(this.db, spec);
+    return member;
+  }
+
+  /** A drained engine keeps its labs and takes no new one. */
+  drain(name: string, drained: boolean): PoolMember {
+    const member = this.member(name);
+    member.drained = drained;
+    if (this.db) storeDrained(this.db, name, drained);
+    return member;
+  }
+
+  /** Removes an engine that holds no lab (on the engine, or in the store when it does not answer). */
+  async remove(name: string): Promise<void> {
+    const member = this.member(name);
+    if (this.members.size === 1) {
+      throw new PoolRequestError("engine_in_use", `engine ${name} is the pool's last engine`);
+    }
+    const held = (await this.labs()).filter((l) => l.engine === name).map(pooledLabId);
+    const placing = [...this.pending.values()].filter((p) => p.engine === name);
+    if (held.length > 0 || placing.length > 0) {
+      throw new PoolRequestError(
+        "engine_in_use",
+        `engine ${name} still holds ${held.length + placing.length} lab(s) (${held.slice(0, 5).join(", ")}); drain it and take them down first`,
+      );
+    }
+    this.members.delete(member.spec.name);
+    if (this.db) forgetEngine(this.db, name);
+  }
+
+  /**
+   * Rebuilds the store's placements from what the engines hold (at start): every lab found on an
+   * engine that answers is placed there, a stored lab no longer on its answering engine is
+   * forgotten, and labs of engines that do not answer keep their stored place.
+   */
+  async rebuild(): Promise<{ found: number; unavailable: number }> {
+    if (!this.pooled) return { found: 0, unavailable: 0 };
+    const labs = await this.labs();
+    const answering = new Set(labs.filter((l) => l.available).map((l) => l.engine));
+    for (const member of this.list()) {
+      if ((await this.unreachable(member)) === null) answering.add(member.spec.name);
+    }
+    for (const record of [...this.placed.values()]) {
+      const stillThere = labs.some(
+        (l) => l.available && l.engine === record.engine && l.plan.lab === record.lab,
+      );
+      if (answering.has(record.engine) && !stillThere) this.forget(record.lab);
+    }
+    let found = 0;
+    for (const l of labs) {
+      if (!l.available) continue;
+      const stored = this.placed.get(l.plan.lab);
+      // The same lab on two engines (re-placed while its engine was away): the store's wins.
+      if (stored && stored.engine !== l.engine && answering.has(stored.engine)) continue;
+      this.placedOn(l.plan.lab, l.engine, l.plan.owner, l.plan.topology);
+      found++;
+    }
+    return { found, unavailable: labs.filter((l) => !l.available).length };
+  }
+
+  private join(spec: EngineSpec, drained: boolean): PoolMember {
+    const member = { spec, engine: new Docker(dockerOptions(spec)), drained };
+    this.members.set(spec.name, member);
+    return member;
+  }
+
+  private async reachability(member: PoolMember, labs: PooledLab[]): Promise<string | null> {
+    // An engine whose labs were just read answers; the others are asked.
+    if (labs.some((l) => l.engine === member.spec.name && l.available)) return null;
+    return this.unreachable(member);
+  }
+
+  /** Copies to `member` the images it lacks, from the other engines; one copy per image at a time. */
+  private async provide(member: PoolMember, images: string[]): Promise<void> {
+    const sources = this.list()
+      .filter((m) => m !== member)
+      .map((m) => ({ name: m.spec.name, engine: m.engine }));
+    await Promise.all(
+      [...new Set(images)].map((image) => {
+        const key = `${member.spec.name} ${image}`;
+        let copy = this.copies.get(key);
+        if (!copy) {
+          copy = provideImages({ name: member.spec.name, engine: member.engine }, sources, [
+            image,
+          ]).finally(() => this.copies.delete(key));
+          this.copies.set(key, copy);
+        }
+        return copy;
+      }),
+    );
+  }
+}
+
+/** Memory the plan's nodes' limits add up to. */
+export function planMemory(plan: Pick<LabPlan, "nodes">): number {
+  return plan.nodes.reduce((sum, n) => sum + n.limits.memoryBytes, 0);
+}
+
+export function pooledLabId(lab: PooledLab): string {
+  return lab.available ? lab.plan.lab : lab.record.lab;
+}

@@ -1,0 +1,159 @@
+// What an engine of the pool is: a name, where its API answers (the local socket, a unix socket
+// path, TCP with TLS, or SSH; dockerode speaks all four) and how much it may hold. Specs come
+// from the service's engines file (config.ts) or from an instructor through the API.
+import { readFileSync } from "node:fs";
+import type { DockerOptions } from "dockerode";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { parseMemory } from "../topology/limits.ts";
+
+const HOST =
+  /^(local|unix:\/\/\/\S+|tcp:\/\/[A-Za-z0-9.[\]:-]+:\d{1,5}|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.[\]:-]+(:\d{1,5})?)$/;
+const MEMORY = /^\d+(\.\d+)?[kmg]?$/i;
+
+export const engineSpecInput = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lowercase letters, digits and '-', 32 at most"),
+    host: z
+      .string()
+      .regex(HOST, "local, unix:///PATH, tcp://HOST:PORT or ssh://USER@HOST[:PORT]")
+      .default("local"),
+    tls: z
+      .object({
+        ca: z.string().min(1).describe("file of the CA that signed the engine's certificate"),
+        cert: z.string().min(1).describe("file of the client certificate"),
+        key: z.string().min(1).describe("file of the client key"),
+      })
+      .strict()
+      .optional()
+      .describe("client certificates for tcp:// (Docker's --tlsverify set-up)"),
+    capacity: z
+      .object({
+        labs: z.number().int().positive().optional().describe("labs it may hold"),
+        memory: z
+          .union([z.string().regex(MEMORY, "a size such as 16g or 512m"), z.number().positive()])
+          .optional()
+          .describe("memory its labs' limits may add up to"),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .refine((spec) => !spec.tls || spec.host.startsWith("tcp://"), {
+    path: ["tls"],
+    message: "tls applies to tcp:// engines only",
+  });
+
+export type EngineSpecInput = z.input<typeof engineSpecInput>;
+
+export interface EngineSpec {
+  name: string;
+  host: string;
+  tls?: { ca: string; cert: string; key: string };
+  /** null: no limit. */
+  capacity: { labs: number | null; memoryBytes: number | null };
+}
+
+/** The spec's fields checked; errors name the field (`engines.1.host: ...`). */
+export class EngineSpecError extends Error {}
+
+export function toEngineSpec(input: unknown, path = ""): EngineSpec {
+  const parsed = engineSpecInput.safeParse(input);
+  if (!parsed.success) {
+    const where = (p: PropertyKey[]) => [path, ...p.map(String)].filter(Boolean).join(".");
+    throw new EngineSpecError(
+      parsed.error.issues.map((i) => `${where(i.path) || "engine"}: ${i.message}`).join("; "),
+    );
+  }
+  const { name, host, tls, capacity } = parsed.data;
+  return {
+    name,
+    host,
+    ...(tls ? { tls } : {}),
+    capacity: {
+      labs: capacity.labs ?? null,
+      memoryBytes: capacity.memory === undefined ? null : parseMemory(capacity.memory),
+    },
+  };
+}
+
+/** The engines file: YAML (or JSON) `engines: [ {name, host, tls?, capacity?}, ... ]`. */
+export function parseEnginesFile(text: string, file: string): EngineSpec[] {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new EngineSpecError(`${file}: not YAML: ${(error as Error).message}`);
+  }
+  const list = (document as { engines?: unknown } | null)?.engines;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new EngineSpecError(`${file}: engines: a list of at least one engine is required`);
+  }
+  const specs = list.map((entry, i) => {
+    try {
+      return toEngineSpec(entry, `engines.${i}`);
+    } catch (error) {
+      throw new EngineSpecError(`${file}: ${(error as Error).message}`);
+    }
+  });
+  const names = specs.map((s) => s.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new EngineSpecError(`${file}: engines: the name ${twice} is used twice`);
+  return specs;
+}
+
+export function readEnginesFile(file: string): EngineSpec[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new EngineSpecError(
+      `${file}: cannot read the engines file (${(error as Error).message})`,
+    );
+  }
+  return parseEnginesFile(text, file);
+}
+
+/** dockerode's connection options for the spec; TLS files are read here. */
+export function dockerOptions(spec: EngineSpec): DockerOptions {
+  if (spec.host === "local") return {};
+  const url = new URL(spec.host);
+  if (url.protocol === "unix:") return { socketPath: url.pathname };
+  const port = url.port ? Number(url.port) : undefined;
+  if (url.protocol === "ssh:") {
+    return {
+      protocol: "ssh",
+      host: url.hostname,
+      ...(port ? { port } : {}),
+      username: decodeURIComponent(url.username),
+    };
+  }
+  if (!spec.tls) return { protocol: "http", host: url.hostname, ...(port ? { port } : {}) };
+  const read = (field: keyof NonNullable<EngineSpec["tls"]>) => {
+    const file = (spec.tls as NonNullable<EngineSpec["tls"]>)[field];
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new EngineSpecError(
+        `engine ${spec.name}: tls.${field}: cannot read ${file} (${(error as Error).message})`,
+      );
+    }
+  };
+  return {
+    protocol: "https",
+    host: url.hostname,
+    ...(port ? { port } : {}),
+    ca: read("ca"),
+    cert: read("cert"),
+    key: read("key"),
+  };
+}
+
+/** Where the engine answers, for lists and errors. */
+export function describeHost(spec: EngineSpec): string {
+  return spec.host === "local"
+    ? (process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock")
+    : spec.host;
+}

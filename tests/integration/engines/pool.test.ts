@@ -1,0 +1,267 @@
+// A pool of two extra engines on this machine (extra-engines.ts), behind the service: placement
+// spreads labs and keeps a student's labs together, images reach an engine without a registry,
+// each engine has its own host guard, a terminal reaches a lab on the second engine, a drained
+// engine takes no new lab, an engine restarted (issue 7) gets its labs back with no restart of
+// the service, and an engine killed shows its labs unavailable while new labs, bulk jobs and a
+// reset (which re-places the lab) go to the other engine.
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type App, buildApp } from "../../../orchestrator/src/api/app.ts";
+import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
+import { connectEngine, imageId } from "../../../orchestrator/src/runtime/engine.ts";
+import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
+import { GUARD_CONTAINER, GUARD_IMAGE } from "../../../orchestrator/src/runtime/host-guard.ts";
+import { imageTag } from "../../../orchestrator/src/runtime/images/catalog.ts";
+import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
+import { destroyExtraEngines, type ExtraEngine, startExtraEngines } from "./extra-engines.ts";
+
+const run = randomBytes(2).toString("hex");
+const T1 = `it-eng-${run}`;
+const T2 = `it-eng2-${run}`;
+const CLIENT = imageTag("client");
+
+let e1: ExtraEngine;
+let e2: ExtraEngine;
+let engines: ExtraEngine[] = [];
+let app: App;
+let base = "";
+let instructor = "";
+let classId = "";
+const tokens: Record<string, string> = {};
+const logins: Record<string, string> = {};
+const labs: Record<string, string> = {};
+
+const topology = (name: string) => `name: ${name}
+networks:
+  lan: { subnet: 10.10.0.0/24 }
+nodes:
+  pc:
+    role: client
+    networks: { lan: .10 }
+    limits: { memory: 64m }
+`;
+
+async function call(method: "GET" | "POST" | "DELETE", url: string, payload?: object) {
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${instructor}` },
+    ...(payload ? { payload } : {}),
+  });
+}
+
+async function createLab(student: string, name: string): Promise<string> {
+  const response = await call("POST", "/api/labs", { topology: name, owner: logins[student] });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().lab;
+}
+
+async function engineOf(lab: string): Promise<string | null> {
+  for (const e of engines) {
+    if (await readLabRecord(e.engine, lab).catch(() => null)) return e.name;
+  }
+  return null;
+}
+
+async function report(name: string) {
+  const response = await call("GET", "/api/engines");
+  expect(response.statusCode).toBe(200);
+  return (response.json() as { name: string; labs: number; available: boolean }[]).find(
+    (r) => r.name === name,
+  );
+}
+
+async function labState(lab: string): Promise<string> {
+  const response = await call("GET", `/api/labs/${lab}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().state;
+}
+
+beforeAll(async () => {
+  // Only e1 gets the images: e2 receives them from e1 when a lab is placed there.
+  engines = await startExtraEngines(["e1", "e2"], []);
+  [e1, e2] = engines as [ExtraEngine, ExtraEngine];
+  await e1.load([CLIENT, GUARD_IMAGE]);
+  const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-engines-"));
+  for (const name of [T1, T2]) {
+    await mkdir(join(libraryDir, name));
+    await writeFile(join(libraryDir, name, "topology.yaml"), topology(name));
+  }
+  app = await buildApp({
+    engine: await connectEngine(),
+    engines: [{ name: "e1", host: e1.host, capacity: { labs: 8, memoryBytes: 2 * 1024 ** 3 } }],
+    dataDir: ":memory:",
+    libraryDir,
+    sweepEveryMs: 0,
+  });
+  instructor = ensureInstructor(app.db) as string;
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  base = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const created = await call("POST", "/api/classes", {
+    name: `engines ${run}`,
+    students: ["a", "b", "c", "d", "e"].map((x) => ({ name: x, id: `${x}-${run}` })),
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const cls = created.json() as { id: string; students: { login: string; token: string }[] };
+  classId = cls.id;
+  ["a", "b", "c", "d", "e"].forEach((x, i) => {
+    logins[x] = cls.students[i]?.login as string;
+    tokens[x] = cls.students[i]?.token as string;
+  });
+  await rm(join(libraryDir, "unused"), { force: true });
+}, 600_000);
+
+afterAll(async () => {
+  await app?.close();
+  // Every lab lived on the extra engines only: removing them removes the labs.
+  await destroyExtraEngines(engines);
+}, 600_000);
+
+describe("a pool of engines", () => {
+  it("takes an engine through the API, instructors only", async () => {
+    const refused = await app.inject({
+      method: "POST",
+      url: "/api/engines",
+      headers: { authorization: `Bearer ${tokens.a}` },
+      payload: { name: "e2", host: e2.host },
+    });
+    expect(refused.statusCode).toBe(403);
+    const bad = await call("POST", "/api/engines", { name: "e2", host: "http://nowhere" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain("host");
+    const added = await call("POST", "/api/engines", {
+      name: "e2",
+      host: e2.host,
+      capacity: { labs: 8, memory: "2g" },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json()).toMatchObject({ name: "e2", available: true, labs: 0, drained: false });
+  });
+
+  it("spreads new labs by free capacity and keeps a student's labs together", async () => {
+    labs.a = await createLab("a", T1);
+    labs.b = await createLab("b", T1);
+    labs.a2 = await createLab("a", T2);
+    labs.c = await createLab("c", T1);
+    expect(await engineOf(labs.a)).toBe("e1");
+    expect(await engineOf(labs.b)).toBe("e2");
+    // e1 and e2 hold one lab each: a's second lab follows a's first.
+    expect(await engineOf(labs.a2)).toBe("e1");
+    // e1 holds two labs, e2 one: c's goes to e2.
+    expect(await engineOf(labs.c)).toBe("e2");
+    expect((await report("e1"))?.labs).toBe(2);
+    expect((await report("e2"))?.labs).toBe(2);
+    // e2 had no image: the pool copied them from e1, with no registry.
+    expect(await imageId(e2.engine, CLIENT)).toBe(await imageId(e1.engine, CLIENT));
+  });
+
+  it("gives each engine its own host guard, in the engine's own network namespace", async () => {
+    const bridgeOf = async (lab: string, engine: ExtraEngine) => {
+      const plan = await readLabRecord(engine.engine, lab);
+      return plan?.networks[0]?.bridgeName as string;
+    };
+    const bridgeB = await bridgeOf(labs.b as string, e2);
+    const guard2 = await e2.engine.getContainer(GUARD_CONTAINER).inspect();
+    const guard1 = await e1.engine.getContainer(GUARD_CONTAINER).inspect();
+    expect(guard2.State.Running).toBe(true);
+    expect(guard1.State.Running).toBe(true);
+    // b's bridge exists in e2's namespace, where e2's guard sees it, and not in e1's.
+    const seen2 = await execCapture(e2.engine, guard2.Id, ["ip", "link", "show", bridgeB]);
+    const seen1 = await execCapture(e1.engine, guard1.Id, ["ip", "link", "show", bridgeB]);
+    expect(seen2.exitCode).toBe(0);
+    expect(seen1.exitCode).not.toBe(0);
+  });
+
+  it("opens a terminal on a lab on the second engine", async () => {
+    const lab = labs.b as string;
+    const socket = new WebSocket(`${base}/api/labs/${lab}/nodes/pc/terminal`);
+    const chunks: Buffer[] = [];
+    socket.on("message", (data: Buffer, binary) => {
+      if (binary) chunks.push(data);
+    });
+    await new Promise((resolve) => socket.on("open", resolve));
+    socket.send(JSON.stringify({ type: "hello", token: tokens.b, cols: 80, rows: 24 }));
+    socket.send(Buffer.from("echo on-$((6*7))-$(hostname)\r"), { binary: true });
+    const deadline = Date.now() + 30_000;
+    while (!Buffer.concat(chunks).toString().includes("on-42-pc") && Date.now() < deadline) {
+      await sleep(100);
+    }
+    socket.close();
+    expect(Buffer.concat(chunks).toString()).toContain("on-42-pc");
+    // The node lives on e2 only.
+    const inventory = await e2.engine.listContainers({
+      filters: JSON.stringify({ label: [`io.socketlab.lab=${lab}`] }),
+    });
+    expect(inventory).toHaveLength(1);
+  });
+
+  it("places no new lab on a drained engine", async () => {
+    const drained = await call("POST", "/api/engines/e1/drain");
+    expect(drained.statusCode, drained.body).toBe(200);
+    expect(drained.json().drained).toBe(true);
+    // Both hold two labs; without the drain, e1 would win the tie by name.
+    labs.d = await createLab("d", T1);
+    expect(await engineOf(labs.d)).toBe("e2");
+    const undrained = await call("POST", "/api/engines/e1/drain", { drained: false });
+    expect(undrained.json().drained).toBe(false);
+  });
+
+  it("refuses to remove an engine that holds labs", async () => {
+    const refused = await call("DELETE", "/api/engines/e1");
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().message).toContain("e1");
+  });
+
+  it("gets an engine's labs back after the engine restarts, without restarting the service", async () => {
+    await e2.restart();
+    // The restart policy brings the nodes back; the service asks the engine again by itself.
+    const deadline = Date.now() + 120_000;
+    let state = await labState(labs.b as string);
+    while (state !== "running" && Date.now() < deadline) {
+      await sleep(1000);
+      state = await labState(labs.b as string);
+    }
+    expect(state).toBe("running");
+    expect((await report("e2"))?.available).toBe(true);
+  });
+
+  it("shows a killed engine's labs unavailable and places new labs, bulk jobs and resets elsewhere", async () => {
+    await e2.kill();
+    expect(await labState(labs.b as string)).toBe("unavailable");
+    const listed = (await call("GET", "/api/labs")).json() as { lab: string; state: string }[];
+    const unavailable = listed.filter((l) => l.state === "unavailable").map((l) => l.lab);
+    expect(unavailable.sort()).toEqual([labs.b, labs.c, labs.d].sort());
+    expect((await report("e2"))?.available).toBe(false);
+    // An operation on such a lab says why it cannot be done.
+    const checks = await call("GET", `/api/labs/${labs.b}/checks`);
+    expect(checks.statusCode).toBe(503);
+    expect(checks.json().message).toContain("e2");
+
+    labs.e = await createLab("e", T1);
+    expect(await engineOf(labs.e)).toBe("e1");
+
+    // A bulk job: every student of the class gets T2, on e1 (a's exists there already).
+    const job = await call("POST", `/api/classes/${classId}/labs`, { topology: T2 });
+    expect(job.statusCode, job.body).toBe(202);
+    const jobId = job.json().id as string;
+    await app.jobs.settled(jobId);
+    const items = (await call("GET", `/api/jobs/${jobId}`)).json().items as {
+      state: string;
+      lab: string;
+    }[];
+    expect(items.map((i) => i.state)).toEqual(["ready", "ready", "ready", "ready", "ready"]);
+    for (const item of items) expect(await engineOf(item.lab)).toBe("e1");
+
+    // A reset of a lab of the dead engine brings it up anew on e1.
+    const reset = await call("POST", `/api/labs/${labs.b}/reset`, {});
+    expect(reset.statusCode, reset.body).toBe(200);
+    expect(reset.json().state).toBe("running");
+    expect(await readLabRecord(e1.engine, labs.b as string)).not.toBeNull();
+  });
+});
