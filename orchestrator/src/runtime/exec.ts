@@ -13,11 +13,14 @@ export async function execCapture(
   container: string,
   command: string[],
   timeoutMs = 30_000,
+  /** The user to run as (default: the container's, root in socketlab's images). */
+  user?: string,
 ): Promise<ExecResult> {
   const exec = await engine.getContainer(container).exec({
     Cmd: command,
     AttachStdout: true,
     AttachStderr: true,
+    ...(user === undefined ? {} : { User: user }),
   });
   const stream = await exec.start({ hijack: true, stdin: false });
   const stdout: Buffer[] = [];
