@@ -3,6 +3,12 @@
 // fail.
 //
 //   node bench/roster.ts [--students 20] [--concurrency 4]      (npm run bench:roster)
+//   node bench/roster.ts --engines 3 ...                        (as root: a pool of 3 engines)
+//
+// With --engines N, the service spreads the labs over N extra engines started on this machine
+// (tests/integration/engines/extra-engines.ts: own dockerd and network namespace each, the
+// images the labs need copied in first), and the compose side is left out: it would measure the
+// default engine. The default engine is then in the pool too, drained: the source of images.
 //
 // The service runs as a child process (`socketlab serve` on loopback, a fresh database, a library
 // holding only the benchmark's topology), as it runs for a class. Through its API: a class of N
@@ -21,8 +27,14 @@ import { parseArgs } from "node:util";
 import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
+import { GUARD_IMAGE } from "../orchestrator/src/runtime/host-guard.ts";
 import { newToken } from "../orchestrator/src/store/users.ts";
 import { loadTopologyFile } from "../orchestrator/src/topology/load.ts";
+import {
+  destroyExtraEngines,
+  type ExtraEngine,
+  startExtraEngines,
+} from "../tests/integration/engines/extra-engines.ts";
 import {
   COMPOSE_NOTE,
   composeProject,
@@ -41,19 +53,27 @@ const { values } = parseArgs({
   options: {
     students: { type: "string", default: "20" },
     concurrency: { type: "string", default: "4" },
+    engines: { type: "string", default: "0" },
   },
 });
 const students = Number(values.students);
 const concurrency = Number(values.concurrency);
-if (![students, concurrency].every((n) => Number.isInteger(n) && n >= 1) || concurrency > 32) {
+const engineCount = Number(values.engines);
+if (
+  ![students, concurrency].every((n) => Number.isInteger(n) && n >= 1) ||
+  concurrency > 32 ||
+  !Number.isInteger(engineCount) ||
+  engineCount < 0 ||
+  engineCount > 8
+) {
   process.stderr.write(
-    "usage: node bench/roster.ts [--students N] [--concurrency C], N >= 1, 1 <= C <= 32\n",
+    "usage: node bench/roster.ts [--students N] [--concurrency C] [--engines E], N >= 1, 1 <= C <= 32, 0 <= E <= 8\n",
   );
   process.exit(2);
 }
 
 const stop = interruptible();
-const composeVersion = await requireCompose();
+const composeVersion = engineCount > 0 ? null : await requireCompose();
 const yaml = await readFile(join(ROOT, SOURCE), "utf8");
 const engine = await connectEngine();
 const workDir = await mkdtemp(join(tmpdir(), "socketlab-roster-"));
@@ -65,6 +85,8 @@ const loaded = await loadTopologyFile(topologyPath);
 if (!loaded.ok) throw new Error(`${SOURCE} does not load; try 'socketlab validate ${SOURCE}'`);
 const topology = loaded.topology;
 const composePath = (lab: string) => join(workDir, `${lab}.yaml`);
+const enginesPath = join(workDir, "engines.yaml");
+let extraEngines: ExtraEngine[] = [];
 
 /** A port free on loopback at this moment, for the service to listen on. */
 function freePort(): Promise<number> {
@@ -96,6 +118,7 @@ class Service {
     this.url = `http://127.0.0.1:${port}`;
     const main = join(ROOT, "orchestrator/src/cli/main.ts");
     const args = ["serve", "--port", String(port), "--data", join(workDir, "data")];
+    if (extraEngines.length > 0) args.push("--engines", enginesPath);
     this.child = spawn(process.execPath, [main, ...args, "--library", libraryDir], {
       env: { ...process.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
       stdio: ["ignore", "ignore", "inherit"],
@@ -178,7 +201,18 @@ async function throughApi(service: Service) {
   const summary = /^event: summary\ndata: (.*)$/m.exec(events)?.[1];
   if (!summary) throw new Error("the job's events ended without a summary");
   const { ready, failed, total } = JSON.parse(summary) as Summary;
-  return { seconds, ready, failed, total, rssBefore, peakRss: memory(service.pid).hwm };
+  const peakRss = memory(service.pid).hwm;
+  // How the pool spread the labs (one engine: all on it).
+  const spread =
+    extraEngines.length > 0
+      ? Object.fromEntries(
+          (await service.json<{ name: string; labs: number }[]>("GET", "/api/engines")).map((e) => [
+            e.name,
+            e.labs,
+          ]),
+        )
+      : null;
+  return { seconds, ready, failed, total, rssBefore, peakRss, spread };
 }
 
 /** Compose projects with a file written, hence maybe something on the engine to take down. */
@@ -224,14 +258,27 @@ let api: Awaited<ReturnType<typeof throughApi>> | undefined;
 let compose: Awaited<ReturnType<typeof throughCompose>> | undefined;
 try {
   await downApiLabs(); // what an interrupted earlier run may have left
+  if (engineCount > 0) {
+    process.stderr.write(`starting ${engineCount} extra engines...\n`);
+    const images = [...new Set(topology.nodes.map((n) => n.image)), GUARD_IMAGE];
+    const names = Array.from({ length: engineCount }, (_, i) => `bench${i + 1}`);
+    extraEngines = await startExtraEngines(names, images);
+    const pool = extraEngines.map((e) => `  - { name: ${e.name}, host: "${e.host}" }`);
+    await writeFile(
+      enginesPath,
+      `engines:\n  - { name: default, host: local, drained: true }\n${pool.join("\n")}\n`,
+    );
+  }
   service = new Service(await freePort());
   await service.ready();
   process.stderr.write(`${students} labs through the API, ${concurrency} at a time...\n`);
   api = await throughApi(service);
   await service.stop();
   await downApiLabs();
-  process.stderr.write(`${students} labs with docker-compose, one after the other...\n`);
-  compose = await throughCompose();
+  if (engineCount === 0) {
+    process.stderr.write(`${students} labs with docker-compose, one after the other...\n`);
+    compose = await throughCompose();
+  }
 } catch (error) {
   // An interrupted run fails where it was stopped: no error, only the end of the benchmark.
   if (!stop.aborted) throw error;
@@ -239,34 +286,50 @@ try {
   await service?.stop();
   await downApiLabs();
   await downComposeLabs();
+  // The extra engines' labs go with them.
+  await destroyExtraEngines(extraEngines);
   await rm(workDir, { recursive: true, force: true });
 }
-if (stop.aborted || !api || !compose) process.exit(130);
+if (stop.aborted || !api || (engineCount === 0 && !compose)) process.exit(130);
 
 const perMinute = (seconds: number) => (students / seconds) * 60;
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const composeFigure = (figure: (c: NonNullable<typeof compose>) => string) =>
+  compose ? figure(compose) : "-";
 const rows: [string, string, string][] = [
   ["", "socketlab API", "docker-compose"],
-  ["how", `bulk job, ${concurrency} at a time`, "up -d, one by one"],
-  ["labs ready / failed", `${api.ready} / ${api.failed}`, `${students} / 0`],
-  ["total seconds", api.seconds.toFixed(1), compose.seconds.toFixed(1)],
-  ["labs per minute", perMinute(api.seconds).toFixed(1), perMinute(compose.seconds).toFixed(1)],
+  ["how", `bulk job, ${concurrency} at a time`, composeFigure(() => "up -d, one by one")],
+  [
+    "engines",
+    engineCount > 0 ? `${engineCount} extra` : "the default",
+    composeFigure(() => "the default"),
+  ],
+  ["labs ready / failed", `${api.ready} / ${api.failed}`, composeFigure(() => `${students} / 0`)],
+  ["total seconds", api.seconds.toFixed(1), composeFigure((c) => c.seconds.toFixed(1))],
+  [
+    "labs per minute",
+    perMinute(api.seconds).toFixed(1),
+    composeFigure((c) => perMinute(c.seconds).toFixed(1)),
+  ],
   ["service RSS before the job", mb(api.rssBefore), "-"],
   ["service peak RSS (VmHWM)", mb(api.peakRss), "-"],
 ];
 console.log(`${students} labs of ${SOURCE} (3 nodes, 2 networks each)`);
 for (const [label, a, b] of rows)
   console.log(`${label.padEnd(28)}${a.padStart(24)}${b.padStart(20)}`);
-console.log(`note: ${COMPOSE_NOTE}`);
+if (api.spread) console.log(`labs per engine: ${JSON.stringify(api.spread)}`);
+if (compose) console.log(`note: ${COMPOSE_NOTE}`);
 
-const resultPath = await writeResult("roster", {
+const resultPath = await writeResult(engineCount > 0 ? `roster-${engineCount}-engines` : "roster", {
   date: new Date().toISOString(),
   topology: SOURCE,
   students,
   concurrency,
-  machine: machine({ compose: composeVersion }),
+  engines: engineCount,
+  machine: machine(composeVersion ? { compose: composeVersion } : {}),
   api: { ...api, labsPerMinute: perMinute(api.seconds) },
-  compose: { ...compose, labsPerMinute: perMinute(compose.seconds) },
-  note: COMPOSE_NOTE,
+  ...(compose
+    ? { compose: { ...compose, labsPerMinute: perMinute(compose.seconds) }, note: COMPOSE_NOTE }
+    : {}),
 });
 console.log(`results: ${resultPath}`);

@@ -14,3 +14,11 @@ export function subnetPool(env = process.env): string[] {
         .filter(Boolean)
     : ["10.200.0.0/13"];
 }
+
+/**
+ * The service's engines file (README: Engines): SOCKETLAB_ENGINES, a YAML file listing the pool
+ * of Docker engines. Unset: one engine, DOCKER_HOST or the local socket.
+ */
+export function enginesFile(env = process.env): string | undefined {
+  return env.SOCKETLAB_ENGINES?.trim() || undefined;
+}

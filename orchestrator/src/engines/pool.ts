@@ -87,7 +87,12 @@ export class EnginePool {
   static single(engine: Engine): EnginePool {
     const pool = new EnginePool(false, null);
     pool.members.set("local", {
-      spec: { name: "local", host: "local", capacity: { labs: null, memoryBytes: null } },
+      spec: {
+        name: "local",
+        host: "local",
+        capacity: { labs: null, memoryBytes: null },
+        drained: false,
+      },
       engine,
       drained: false,
     });
@@ -96,20 +101,19 @@ export class EnginePool {
 
   /**
    * The engines of the service's engines file, with those added through the API and the drain
-   * marks kept in `db`.
+   * marks kept in `db` (none: the file's engines alone, as the CLI lists them).
    */
-  static fromSpecs(specs: EngineSpec[], db: Db): EnginePool {
-    ensurePoolTables(db);
-    const pool = new EnginePool(true, db);
-    const stored = storedEngines(db);
-    for (const spec of specs) pool.join(spec, false);
-    for (const row of stored)
-      if (row.spec && !pool.members.has(row.name)) pool.join(row.spec, false);
+  static fromSpecs(specs: EngineSpec[], db?: Db): EnginePool {
+    if (db) ensurePoolTables(db);
+    const pool = new EnginePool(true, db ?? null);
+    const stored = db ? storedEngines(db) : [];
+    for (const spec of specs) pool.join(spec);
+    for (const row of stored) if (row.spec && !pool.members.has(row.name)) pool.join(row.spec);
     for (const row of stored) {
       const member = pool.members.get(row.name);
       if (member) member.drained = row.drained;
     }
-    for (const record of placements(db)) pool.placed.set(record.lab, record);
+    for (const record of db ? placements(db) : []) pool.placed.set(record.lab, record);
     return pool;
   }
 
@@ -302,7 +306,7 @@ export class EnginePool {
         `the pool already has an engine named ${spec.name}`,
       );
     }
-    const member = this.join(spec, false);
+    const member = this.join(spec);
     if (this.db) storeAddedEngine(this.db, spec);
     return member;
   }
@@ -363,8 +367,8 @@ export class EnginePool {
     return { found, unavailable: labs.filter((l) => !l.available).length };
   }
 
-  private join(spec: EngineSpec, drained: boolean): PoolMember {
-    const member = { spec, engine: new Docker(dockerOptions(spec)), drained };
+  private join(spec: EngineSpec): PoolMember {
+    const member = { spec, engine: new Docker(dockerOptions(spec)), drained: spec.drained };
     this.members.set(spec.name, member);
     return member;
   }

@@ -67,6 +67,7 @@ export function storeAddedEngine(db: Db, spec: EngineSpec): void {
   const input = {
     name: spec.name,
     host: spec.host,
+    drained: spec.drained,
     ...(spec.tls ? { tls: spec.tls } : {}),
     capacity: {
       ...(spec.capacity.labs !== null ? { labs: spec.capacity.labs } : {}),
@@ -74,9 +75,9 @@ export function storeAddedEngine(db: Db, spec: EngineSpec): void {
     },
   };
   db.prepare(
-    `INSERT INTO pool_engines (name, spec, drained) VALUES (?, ?, 0)
-     ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, drained = 0`,
-  ).run(spec.name, JSON.stringify(input));
+    `INSERT INTO pool_engines (name, spec, drained) VALUES (?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, drained = excluded.drained`,
+  ).run(spec.name, JSON.stringify(input), spec.drained ? 1 : 0);
 }
 
 export function storeDrained(db: Db, name: string, drained: boolean): void {

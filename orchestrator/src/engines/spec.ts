@@ -39,6 +39,10 @@ export const engineSpecInput = z
       })
       .strict()
       .default({}),
+    drained: z
+      .boolean()
+      .default(false)
+      .describe("takes no new lab (e.g. an engine kept only as the source of images)"),
   })
   .strict()
   .refine((spec) => !spec.tls || spec.host.startsWith("tcp://"), {
@@ -54,6 +58,8 @@ export interface EngineSpec {
   tls?: { ca: string; cert: string; key: string };
   /** null: no limit. */
   capacity: { labs: number | null; memoryBytes: number | null };
+  /** Drained from the start (an instructor's drain through the API outlives this). */
+  drained: boolean;
 }
 
 /** The spec's fields checked; errors name the field (`engines.1.host: ...`). */
@@ -67,10 +73,11 @@ export function toEngineSpec(input: unknown, path = ""): EngineSpec {
       parsed.error.issues.map((i) => `${where(i.path) || "engine"}: ${i.message}`).join("; "),
     );
   }
-  const { name, host, tls, capacity } = parsed.data;
+  const { name, host, tls, capacity, drained } = parsed.data;
   return {
     name,
     host,
+    drained,
     ...(tls ? { tls } : {}),
     capacity: {
       labs: capacity.labs ?? null,

@@ -1,18 +1,24 @@
-// The connection to a Docker engine. Every other runtime module takes an `Engine` so that a
-// class can later be spread over several engines without those modules changing.
+// The connection to a Docker engine. Every other runtime module takes an `Engine`, so that a
+// class is spread over several engines (orchestrator/src/engines) without those modules changing.
 import Docker from "dockerode";
 
 export type Engine = Docker;
 
 export class EngineUnavailableError extends Error {}
 
-/** Connects to DOCKER_HOST, or the local socket, and checks that an engine answers. */
-export async function connectEngine(): Promise<Engine> {
-  const docker = new Docker();
+/**
+ * Connects to DOCKER_HOST, or the local socket (or, given `options`, the engine they name: an
+ * engine of a pool), and checks that an engine answers.
+ */
+export async function connectEngine(
+  options?: Docker.DockerOptions,
+  name?: string,
+): Promise<Engine> {
+  const docker = new Docker(options);
   try {
     await docker.ping();
   } catch (error) {
-    const where = process.env.DOCKER_HOST ?? "/var/run/docker.sock";
+    const where = name ?? process.env.DOCKER_HOST ?? "/var/run/docker.sock";
     throw new EngineUnavailableError(
       `no Docker engine answers at ${where} (${errorMessage(error)}); start one, e.g. with the README's set-up command`,
     );

@@ -95,7 +95,14 @@ beforeAll(async () => {
   }
   app = await buildApp({
     engine: await connectEngine(),
-    engines: [{ name: "e1", host: e1.host, capacity: { labs: 8, memoryBytes: 2 * 1024 ** 3 } }],
+    engines: [
+      {
+        name: "e1",
+        host: e1.host,
+        capacity: { labs: 8, memoryBytes: 2 * 1024 ** 3 },
+        drained: false,
+      },
+    ],
     dataDir: ":memory:",
     libraryDir,
     sweepEveryMs: 0,
@@ -219,6 +226,14 @@ describe("a pool of engines", () => {
   });
 
   it("gets an engine's labs back after the engine restarts, without restarting the service", async () => {
+    const node = async () =>
+      (
+        await e2.engine.listContainers({
+          all: true,
+          filters: JSON.stringify({ label: [`io.socketlab.lab=${labs.b}`] }),
+        })
+      )[0]?.Id as string;
+    const startedBefore = (await e2.engine.getContainer(await node()).inspect()).State.StartedAt;
     await e2.restart();
     // The restart policy brings the nodes back; the service asks the engine again by itself.
     const deadline = Date.now() + 120_000;
@@ -229,6 +244,10 @@ describe("a pool of engines", () => {
     }
     expect(state).toBe("running");
     expect((await report("e2"))?.available).toBe(true);
+    // The same container, started again by the engine (a lab node that never stopped would not
+    // show the engine's restart).
+    const startedAfter = (await e2.engine.getContainer(await node()).inspect()).State.StartedAt;
+    expect(startedAfter > startedBefore).toBe(true);
   });
 
   it("shows a killed engine's labs unavailable and places new labs, bulk jobs and resets elsewhere", async () => {

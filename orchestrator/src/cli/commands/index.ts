@@ -2,6 +2,7 @@
 import { capture } from "./capture.ts";
 import { check } from "./check.ts";
 import { down } from "./down.ts";
+import { engines } from "./engines.ts";
 import { exec } from "./exec.ts";
 import { images } from "./images.ts";
 import { ls } from "./ls.ts";
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
   reset,
   down,
   images,
+  engines,
   serve,
 ];
 

@@ -1,13 +1,13 @@
 import { join } from "node:path";
+import { configuredEngines } from "../../engines/configured.ts";
 import { REPO_ROOT, TOPOLOGIES_DIR } from "../../paths.ts";
-import { connectEngine } from "../../runtime/engine.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
 import { parse, UsageError } from "../args.ts";
 import type { Command } from "./index.ts";
 
 export const serve: Command = {
   name: "serve",
-  synopsis: "serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--library DIR]",
+  synopsis: "serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--library DIR] [--engines FILE]",
   summary: "run the socketlab service (API under /api, reference at /api/docs)",
   async run(args) {
     const { values } = parse(
@@ -17,6 +17,7 @@ export const serve: Command = {
         host: { type: "string", default: "127.0.0.1" },
         data: { type: "string", default: join(REPO_ROOT, ".data") },
         library: { type: "string", default: TOPOLOGIES_DIR },
+        engines: { type: "string" },
       },
       [],
     );
@@ -24,8 +25,10 @@ export const serve: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new UsageError(`--port ${values.port} is not a port number`);
     }
-    const engine = await connectEngine();
+    // The pool of engines (--engines or SOCKETLAB_ENGINES), or the one engine of old.
+    const { specs, primary: engine } = await configuredEngines(values.engines);
     // Students' labs need socketlab's images; building them is skipped when they are current.
+    // A pool's other engines receive them from this one when a lab is placed there.
     await ensureImages(engine, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
     // The service's modules (Fastify and its plugins, SQLite) load only here: every other
     // command is a short-lived process that would pay for them at each start.
@@ -38,6 +41,7 @@ export const serve: Command = {
       ]);
     const app = await buildApp({
       engine,
+      ...(specs ? { engines: specs } : {}),
       dataDir: values.data,
       libraryDir: values.library,
       quotas: quotasFromEnv(),

@@ -1,0 +1,39 @@
+import { configuredEngines } from "../../engines/configured.ts";
+import { EnginePool } from "../../engines/pool.ts";
+import { parse, printJson, printTable } from "../args.ts";
+import type { Command } from "./index.ts";
+
+const MiB = 1024 ** 2;
+
+export const engines: Command = {
+  name: "engines",
+  synopsis: "engines [--engines FILE] [--json]",
+  summary: "the engines labs are spread over, with their load (README: Engines)",
+  async run(args) {
+    const { values } = parse(
+      args,
+      { engines: { type: "string" }, json: { type: "boolean", default: false } },
+      [],
+    );
+    const { specs, primary } = await configuredEngines(values.engines);
+    const pool = specs ? EnginePool.fromSpecs(specs) : EnginePool.single(primary);
+    const reports = await pool.reports();
+    if (values.json) {
+      printJson(reports.map(({ owners: _owners, ...report }) => report));
+      return 0;
+    }
+    const limit = (used: number, cap: number | null, unit = 1) =>
+      `${Math.ceil(used / unit)}/${cap === null ? "-" : Math.floor(cap / unit)}`;
+    printTable(
+      ["ENGINE", "HOST", "STATE", "LABS", "MEMORY (MiB)"],
+      reports.map((r) => [
+        r.name,
+        r.host,
+        !r.available ? `unreachable: ${r.error}` : r.drained ? "drained" : "open",
+        limit(r.labs, r.capacity.labs),
+        limit(r.memoryBytes, r.capacity.memoryBytes, MiB),
+      ]),
+    );
+    return 0;
+  },
+};
