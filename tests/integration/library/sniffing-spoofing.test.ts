@@ -1,0 +1,70 @@
+// topologies/sniffing-spoofing: every check fails on a fresh lab and passes once the reference
+// solution (tcpdump on eve, solutions/sniffing-spoofing/*.py on mallory; never in the handout)
+// has captured alice's FTP login, pulled her password out of a pcap, and forged a notice "from"
+// the FTP server to bob.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
+import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
+import { sh, testEngine, uniqueLabId } from "../engine.ts";
+import { expectChecks, libraryTopology } from "./solutions.ts";
+
+let engine: Engine;
+const lab = uniqueLabId("it-labsb-sniff");
+const CHECKS = ["capture", "password", "spoofed"];
+const solution = (file: string) =>
+  readFile(join(import.meta.dirname, "solutions", "sniffing-spoofing", file), "utf8");
+
+async function run(node: string, script: string): Promise<string> {
+  const result = await sh(engine, lab, node, script);
+  expect(result.exitCode, `${node}: ${script}\n${result.stdout}`).toBe(0);
+  return result.stdout.trim();
+}
+
+beforeAll(async () => {
+  engine = await testEngine();
+  await upLab(engine, await libraryTopology("sniffing-spoofing"), { lab, owner: "erin" });
+});
+
+afterAll(async () => {
+  if (engine) await downLab(engine, lab);
+});
+
+describe("the sniffing-spoofing lab", () => {
+  it("serves alice's FTP home and bob's notice board", async () => {
+    expect(await run("alice", "curl -s --max-time 5 -u alice:Tulip-7384 ftp://ftp/todo.txt")).toBe(
+      "water the plants",
+    );
+    await run("alice", "echo 'hello bob' | nc -u -w 1 bob 5140");
+    const alice = await run("alice", "hostname -i | cut -d' ' -f1");
+    expect(await run("bob", "cat /root/notices.log")).toContain(`from ${alice} port `);
+  });
+
+  it("fails every check on a fresh lab", async () => {
+    await expectChecks(engine, lab, CHECKS, false);
+  });
+
+  it("passes every check once the sniffer, the attacker and the spoof have done their work", async () => {
+    // eve, passive: tcpdump until ten FTP control packets went by (alice logs in every 3 s).
+    await run(
+      "eve",
+      "timeout 30 tcpdump -i eth0 -U -c 10 -w /root/ftp.pcap tcp port 21 2>/dev/null",
+    );
+    expect(
+      await run(
+        "mallory",
+        `cat > /root/sniff.py <<'PY'\n${await solution("sniff_password.py")}\nPY\npython3 /root/sniff.py`,
+      ),
+    ).toBe("Tulip-7384");
+    await run(
+      "mallory",
+      `cat > /root/spoof.py <<'PY'\n${await solution("spoof.py")}\nPY\npython3 /root/spoof.py`,
+    );
+    await run(
+      "bob",
+      "for i in $(seq 50); do grep -q maintenance /root/notices.log && exit 0; sleep 0.1; done; exit 1",
+    );
+    await expectChecks(engine, lab, CHECKS, true);
+  });
+});
