@@ -1,0 +1,150 @@
+// The browser and the service for the end-to-end tests: Debian's chromium driven by
+// playwright-core, and the real service (with the built dashboard) on a free loopback port, on the
+// real engine, with a class of two students and a TA, each student with a lab of a two-node
+// topology named `it-e2e-<run>` (so that lab ids start with `it-e2e`).
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { build } from "vite";
+import { buildApp } from "../../orchestrator/src/api/app.ts";
+import { ensureInstructor } from "../../orchestrator/src/api/services/bootstrap.ts";
+import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
+import { type ApiHarness, bearer } from "../integration/api/app.ts";
+import { testEngine } from "../integration/engine.ts";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const ARTIFACTS = join(REPO_ROOT, "tests", "e2e", "artifacts");
+
+const TOPOLOGY = (name: string) => `name: ${name}
+description: two nodes on one network, for the dashboard's browser tests
+networks:
+  lan:
+    subnet: 10.10.0.0/24
+nodes:
+  client:
+    networks: { lan: .10 }
+  server:
+    networks: { lan: .20 }
+`;
+
+export interface E2e extends ApiHarness {
+  /** http://127.0.0.1:PORT */
+  base: string;
+  browser: Browser;
+  tokens: { alice: string; bob: string; ta: string };
+  logins: { alice: string; bob: string; ta: string };
+  labs: { alice: string; bob: string };
+}
+
+/** Builds the dashboard as set-up does, so that the service serves the current sources. */
+async function buildDashboard(): Promise<void> {
+  await build({ configFile: join(REPO_ROOT, "dashboard", "vite.config.ts"), logLevel: "warn" });
+}
+
+export async function startE2e(): Promise<E2e> {
+  await buildDashboard();
+  const topology = `it-e2e-${randomBytes(2).toString("hex")}`;
+  const libraryDir = await mkdtemp(join(tmpdir(), "sl-e2e-library-"));
+  await mkdir(join(libraryDir, topology));
+  await writeFile(join(libraryDir, topology, "topology.yaml"), TOPOLOGY(topology));
+  const engine = await testEngine();
+  // Warnings and errors reach the test output: a failure on the service side says why.
+  const app = await buildApp({
+    engine,
+    dataDir: ":memory:",
+    libraryDir,
+    logger: { level: "warn" },
+  });
+  const instructor = ensureInstructor(app.db) as string;
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const created = await app.inject({
+    method: "POST",
+    url: "/api/classes",
+    headers: bearer(instructor),
+    payload: {
+      name: `Class ${topology}`,
+      students: [
+        { name: "Alice Example", id: `alice-${topology.slice(-4)}` },
+        { name: "Bob Example", id: `bob-${topology.slice(-4)}` },
+      ],
+      tas: [`Tara ${topology.slice(-4)}`],
+    },
+  });
+  if (created.statusCode !== 201) throw new Error(`class: ${created.statusCode} ${created.body}`);
+  const roster = created.json() as {
+    students: { login: string; token: string }[];
+    tas: { login: string; token: string }[];
+  };
+  const [alice, bob] = roster.students as [
+    { login: string; token: string },
+    { login: string; token: string },
+  ];
+  const ta = roster.tas[0] as { login: string; token: string };
+  const labFor = async (owner: string) => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/labs",
+      headers: bearer(instructor),
+      payload: { topology, owner },
+    });
+    if (response.statusCode !== 201)
+      throw new Error(`lab: ${response.statusCode} ${response.body}`);
+    return (response.json() as { lab: string }).lab;
+  };
+  const [aliceLab, bobLab] = await Promise.all([labFor(alice.login), labFor(bob.login)]);
+
+  // launch() gives every run a fresh, temporary user-data directory.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  await mkdir(ARTIFACTS, { recursive: true });
+  return {
+    app,
+    engine,
+    instructor,
+    topology,
+    libraryDir,
+    base,
+    browser,
+    tokens: { alice: alice.token, bob: bob.token, ta: ta.token },
+    logins: { alice: alice.login, bob: bob.login, ta: ta.login },
+    labs: { alice: aliceLab, bob: bobLab },
+  };
+}
+
+/** A new browser profile's page on a laptop-sized screen, signed in through a login link. */
+export async function signIn(
+  e2e: E2e,
+  token: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${e2e.base}/#token=${encodeURIComponent(token)}`);
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** The terminal of `lab`/`node` in the page: its pane (to click into) and its rows (xterm.js's DOM renderer, to read). */
+export function terminalOn(page: Page, lab: string, node: string) {
+  const pane = page.locator(`[aria-label="Terminal on ${lab}/${node}"]`);
+  return { pane, rows: pane.locator(".xterm-rows") };
+}

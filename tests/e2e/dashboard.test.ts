@@ -1,0 +1,157 @@
+// The dashboard in a real browser (Debian's chromium, headless) against the real service and
+// engine: a student signs in with a login link and works in a terminal; a student cannot open
+// another student's lab; a TA sees the class grid and watches a student's terminal live. Every
+// page is saved as a screenshot under tests/e2e/artifacts/.
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bearer, cleanUp } from "../integration/api/app.ts";
+import { type E2e, screenshot, signIn, startE2e, terminalOn } from "./browser.ts";
+
+let e2e: E2e;
+/** The student's page with a terminal open on their lab's client node, for the watch test. */
+let alicePage: Page | null = null;
+
+beforeAll(async () => {
+  e2e = await startE2e();
+}, 300_000);
+
+afterAll(async () => {
+  await e2e?.browser.close();
+  if (e2e) await cleanUp(e2e);
+});
+
+/** Whether the service lists a lab's live terminals (terminal protocol v2: sessions, watching). */
+async function sharedTerminalsLanded(): Promise<boolean> {
+  const response = await e2e.app.inject({
+    url: `/api/labs/${e2e.labs.alice}/terminals`,
+    headers: bearer(e2e.tokens.alice),
+  });
+  return response.statusCode === 200;
+}
+
+describe("the dashboard in a browser", () => {
+  it("shows the sign-in page to a visitor without a token", async () => {
+    const context = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(`${e2e.base}/labs`);
+    await page
+      .getByLabel("Access token")
+      .fill("slt_0000000000000000_not-a-valid-token-at-all-xxxxxxxxxxxxxxxxx");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(() => page.getByRole("alert").textContent(), { timeout: 30_000 })
+      .toContain("not valid");
+    await screenshot(page, "login");
+    await context.close();
+  });
+
+  it("signs a student in with a login link; they type a command in a terminal and see its output", async () => {
+    const { page } = await signIn(e2e, e2e.tokens.alice);
+    // The token left the address bar and lives in the tab's sessionStorage.
+    expect(new URL(page.url()).hash).toBe("");
+    expect(await page.evaluate(() => sessionStorage.getItem("socketlab.token"))).toBe(
+      e2e.tokens.alice,
+    );
+    await page.getByRole("heading", { name: "My labs" }).waitFor();
+    await page.getByRole("link", { name: e2e.labs.alice }).waitFor();
+    await screenshot(page, "student-labs");
+
+    await page.getByRole("link", { name: e2e.labs.alice }).click();
+    await page.getByRole("heading", { name: `Lab ${e2e.labs.alice}` }).waitFor();
+    await page.getByRole("button", { name: "Open a terminal on client" }).click();
+    const { pane, rows } = terminalOn(page, e2e.labs.alice, "client");
+    await page.getByRole("status").filter({ hasText: "connected" }).waitFor({ timeout: 60_000 });
+    await pane.click();
+    // The command line holds 6*7, never 42: only the shell's output can show hello-42.
+    await page.keyboard.type("echo hello-$((6*7))\n");
+    await rows.filter({ hasText: "hello-42" }).waitFor({ timeout: 60_000 });
+    await screenshot(page, "student-lab-terminal");
+    alicePage = page;
+  });
+
+  it("does not let a student open another student's lab: the page says not found, the terminal is refused", async () => {
+    const { context, page } = await signIn(e2e, e2e.tokens.alice);
+    await page.goto(`${e2e.base}/labs/${e2e.labs.bob}`);
+    await page.getByRole("heading", { name: "Lab not found" }).waitFor();
+    await screenshot(page, "student-other-lab");
+    // The WebSocket from the browser itself, with the student's token, to the other lab's node.
+    const code = await page.evaluate(
+      ([lab, token]) =>
+        new Promise<number>((resolve) => {
+          const socket = new WebSocket(
+            `ws://${location.host}/api/labs/${lab}/nodes/client/terminal`,
+          );
+          socket.onopen = () =>
+            socket.send(JSON.stringify({ type: "hello", token, cols: 80, rows: 24 }));
+          socket.onclose = (event) => resolve(event.code);
+        }),
+      [e2e.labs.bob, e2e.tokens.alice] as const,
+    );
+    expect(code).toBe(4404);
+    await context.close();
+  });
+
+  it("shows a TA the class grid; the TA watches a student's terminal live", async (context) => {
+    const { page } = await signIn(e2e, e2e.tokens.ta);
+    await page.getByRole("heading", { name: "Classes" }).waitFor();
+    const grid = page.getByRole("list", { name: /^Students of / });
+    for (const lab of [e2e.labs.alice, e2e.labs.bob]) {
+      await grid.getByRole("link", { name: lab }).waitFor({ timeout: 30_000 });
+    }
+    await grid.locator(".state-running").nth(1).waitFor();
+    await screenshot(page, "ta-class-grid");
+
+    if (!(await sharedTerminalsLanded())) {
+      context.skip(
+        "the service has no GET /api/labs/:id/terminals (terminal protocol v2): watching has not landed",
+      );
+    }
+    expect(alicePage, "the student's terminal from the test before").not.toBeNull();
+    const student = alicePage as Page;
+
+    await grid.getByRole("link", { name: e2e.labs.alice }).click();
+    await page.getByRole("heading", { name: `Lab ${e2e.labs.alice}` }).waitFor();
+    await page
+      .getByRole("button", { name: `Watch ${e2e.logins.alice}'s terminal on client` })
+      .first()
+      .click({ timeout: 30_000 });
+    await page
+      .getByRole("status")
+      .filter({ hasText: "watching (read-only)" })
+      .waitFor({ timeout: 30_000 });
+    const watched = terminalOn(page, e2e.labs.alice, "client");
+    const theirs = terminalOn(student, e2e.labs.alice, "client");
+    // The recent screen is replayed to a new watcher...
+    await watched.rows.filter({ hasText: "hello-42" }).waitFor({ timeout: 30_000 });
+    // ...and what the student does next shows up live.
+    await theirs.pane.click();
+    await student.keyboard.type("echo watched-$((7*6))\n");
+    await watched.rows.filter({ hasText: "watched-42" }).waitFor({ timeout: 30_000 });
+    await screenshot(page, "ta-watching");
+
+    // The TA takes control and types; the student sees it in their own terminal.
+    await page.getByRole("button", { name: "Take control" }).click();
+    await page.getByRole("button", { name: "Release control" }).waitFor({ timeout: 30_000 });
+    await watched.pane.click();
+    await page.keyboard.type("echo from-ta-$((40+2))\n");
+    await theirs.rows.filter({ hasText: "from-ta-42" }).waitFor({ timeout: 30_000 });
+    await screenshot(student, "student-after-take-control");
+  });
+
+  it("shows an instructor the labs, the recordings and the audit log", async () => {
+    const { context, page } = await signIn(e2e, e2e.instructor);
+    await page.getByRole("heading", { name: "Classes" }).waitFor();
+    await page.getByRole("link", { name: "Labs", exact: true }).click();
+    await page.getByRole("link", { name: e2e.labs.bob }).waitFor();
+    await screenshot(page, "instructor-labs");
+    await page.getByRole("link", { name: "Recordings" }).click();
+    await page.getByLabel("Lab").selectOption(e2e.labs.alice);
+    await page.getByRole("heading", { name: "Recordings" }).waitFor();
+    await screenshot(page, "instructor-recordings");
+    await page.getByRole("link", { name: "Audit log" }).click();
+    // The audit log records the students' sign-ins.
+    await page.getByRole("cell", { name: e2e.logins.alice }).first().waitFor();
+    await screenshot(page, "instructor-audit");
+    await context.close();
+  });
+});
