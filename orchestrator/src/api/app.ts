@@ -10,6 +10,7 @@ import {
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import type { Engine } from "../runtime/engine.ts";
+import type { TerminalOptions } from "../terminals/registry.ts";
 import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
 import { installErrorHandler } from "./errors.ts";
 import auth from "./plugins/auth.ts";
@@ -26,6 +27,7 @@ import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
 import meRoutes from "./routes/me.ts";
+import recordingRoutes from "./routes/recordings.ts";
 import terminalRoutes from "./routes/terminal.ts";
 import topologyRoutes from "./routes/topologies.ts";
 import type { Lifetime } from "./services/lifetime.ts";
@@ -48,6 +50,8 @@ export interface AppOptions {
   now?: () => number;
   /** How often expired and idle labs are looked for, ms; 0: only when `app.sweeper.sweep()` is called. */
   sweepEveryMs?: number;
+  /** Terminals' grace period, replay, flow control and recordings (default: terminals/registry.ts). */
+  terminals?: Partial<TerminalOptions>;
   logger?: FastifyServerOptions["logger"];
 }
 
@@ -90,7 +94,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(jobRoutes);
   await app.register(topologyRoutes);
   await app.register(auditRoutes);
-  await app.register(terminalRoutes);
+  await app.register(terminalRoutes, { ...options.terminals, dataDir: options.dataDir });
+  await app.register(recordingRoutes);
   await app.register(meRoutes);
   await app.register(dashboard);
   return app;

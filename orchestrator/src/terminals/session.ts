@@ -1,178 +1,241 @@
-// One terminal over a WebSocket: waits for the hello, lets `admit` check the token and the lab,
-// opens the shell only then, and pumps bytes both ways (see api/schemas/terminal.ts for the
-// protocol). When either side ends, the other is ended too: no shell outlives its socket.
-import type { RawData, WebSocket } from "ws";
-import { CLOSE, controlMessage, helloMessage } from "../api/schemas/terminal.ts";
+// One terminal session: a shell in a node and the viewers looking at it. It outlives their
+// sockets: when the last viewer leaves, the shell lives on for a grace period (a reconnecting
+// browser gets it back, with the recent screen replayed), then it is killed.
+//
+// Flow control: every viewer has its own send buffer. Only the owner's backpressure pauses the
+// shell's output (its writes then block in the node; keystrokes still flow, so Ctrl-C works); a
+// watcher whose buffer passes the high watermark is dropped (4429), so it never stalls the
+// session.
+import { CLOSE, type Viewer as ViewerInfo, type ViewerMode } from "../api/schemas/terminal.ts";
 import type { Shell } from "../runtime/shell.ts";
+import type { Recorder } from "./recorder.ts";
+import { ReplayBuffer } from "./replay.ts";
+import type { Viewer } from "./viewer.ts";
 
-/** A refusal to open the terminal, with the close code and a message for the user. */
-export class TerminalRefused extends Error {
-  readonly code: number;
-  constructor(code: number, message: string) {
-    super(message);
-    this.code = code;
-  }
+export interface SessionLimits {
+  /** How long the shell outlives its last viewer, ms. */
+  graceMs: number;
+  /** Output kept for a replay, bytes. */
+  replayBytes: number;
+  /** A viewer's unsent output above which the shell is paused (owner) or the viewer dropped. */
+  highWatermark: number;
+  /** The owner's unsent output below which the shell resumes. */
+  lowWatermark: number;
+  /** The least time between two marks of the lab as used, ms. */
+  touchEveryMs: number;
 }
 
-export interface SessionOptions {
-  /** Checks the token and the lab, then opens the shell; throws TerminalRefused to refuse. */
-  open(token: string, size: { cols: number; rows: number }): Promise<Shell>;
-  /** Marks the lab active (throttled here). */
+export interface SessionHooks {
+  /** Marks the lab as used. */
   touch(): void;
+  audit(actor: string, action: string, detail: Record<string, unknown>): void;
   log(error: unknown, message: string): void;
-  helloTimeoutMs?: number;
-  /** Output bytes waiting for the client above which the shell's output is paused. */
-  highWatermark?: number;
-  lowWatermark?: number;
-  pingEveryMs?: number;
-  touchEveryMs?: number;
+  /** The session has ended (its shell exited or was killed). */
+  gone(): void;
 }
 
-/** Close reasons are at most 123 bytes. */
-const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString();
+export interface SessionInfo {
+  id: string;
+  lab: string;
+  node: string;
+  /** Who opened the session: only they reconnect to it in control, and only their size applies. */
+  owner: string;
+  startedAt: Date;
+}
 
-const asBuffer = (data: RawData): Buffer =>
-  Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+export class TerminalSession {
+  readonly info: SessionInfo;
+  private readonly shell: Shell;
+  private readonly recorder: Recorder;
+  private readonly limits: SessionLimits;
+  private readonly hooks: SessionHooks;
+  private readonly replay: ReplayBuffer;
+  private readonly viewers = new Set<Viewer>();
+  private graceTimer: NodeJS.Timeout | null = null;
+  private lastTouch = 0;
+  private ending: Promise<void> | null = null;
 
-/** Runs the session; resolves once the socket has closed and the shell is gone. */
-export function runSession(socket: WebSocket, options: SessionOptions): Promise<void> {
-  let shell: Shell | null = null;
-  let started = false;
-  let closed = false;
-  let lastTouch = 0;
-  // Everything after the hello runs in arrival order, after the shell has opened: keystrokes
-  // typed before it runs are not lost, and a keystroke after a resize sees the new size.
-  let inOrder: Promise<void> = Promise.resolve();
-  const then = (step: (current: Shell) => Promise<void> | void) => {
-    inOrder = inOrder
-      .then(() => (shell && !closed ? step(shell) : undefined))
-      // One failed step must not stop the ones after it.
-      .catch((error: unknown) => options.log(error, "terminal: a message failed"));
-  };
+  constructor(
+    info: SessionInfo,
+    shell: Shell,
+    recorder: Recorder,
+    limits: SessionLimits,
+    hooks: SessionHooks,
+  ) {
+    this.info = info;
+    this.shell = shell;
+    this.recorder = recorder;
+    this.limits = limits;
+    this.hooks = hooks;
+    this.replay = new ReplayBuffer(limits.replayBytes);
+    shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
+    void shell.ended.then(() => this.exited());
+    // A session nobody joins (its opener hung up while it started) goes after the grace period.
+    this.armGrace();
+  }
 
-  const close = (code: number, text: string) => {
-    if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
-      socket.close(code, reason(text));
-    }
-  };
-  const touch = () => {
-    const now = Date.now();
-    if (now - lastTouch < (options.touchEveryMs ?? 30_000)) return;
-    lastTouch = now;
-    options.touch();
-  };
+  get live(): boolean {
+    return this.ending === null;
+  }
 
-  const helloTimer = setTimeout(
-    () => close(CLOSE.timeout, "no hello message in time"),
-    options.helloTimeoutMs ?? 10_000,
-  );
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
 
-  // A peer that stops answering pings is gone (a closed laptop, a dropped link): end it.
-  let alive = true;
-  socket.on("pong", () => {
-    alive = true;
-  });
-  const pinger = setInterval(() => {
-    if (!alive) {
-      socket.terminate();
+  /** Adds a viewer: `ready`, the recent screen, then live output (all in one tick, in order). */
+  join(viewer: Viewer): void {
+    if (!this.live) {
+      viewer.close(CLOSE.gone, "the session has ended");
       return;
     }
-    alive = false;
-    socket.ping();
-  }, options.pingEveryMs ?? 30_000);
-
-  const start = async (token: string, size: { cols: number; rows: number }) => {
-    try {
-      const opened = await options.open(token, size);
-      if (closed) {
-        await opened.kill();
-        return;
-      }
-      shell = opened;
-    } catch (error) {
-      if (error instanceof TerminalRefused) close(error.code, error.message);
-      else {
-        options.log(error, "terminal: the shell could not be started");
-        close(CLOSE.internal, "the shell could not be started");
-      }
-      return;
-    }
-    const current = shell;
-    // Flow control: output not yet handed to the kernel is counted; above the high watermark the
-    // exec stream is paused (the shell's writes then block in the node), below the low one it
-    // resumes. Keystrokes still flow, so Ctrl-C takes effect at once.
-    let unsent = 0;
-    current.stream.on("data", (chunk: Buffer) => {
-      if (socket.readyState !== socket.OPEN) return;
-      unsent += chunk.length;
-      socket.send(chunk, { binary: true }, () => {
-        unsent -= chunk.length;
-        if (current.stream.isPaused() && unsent <= (options.lowWatermark ?? 256 * 1024)) {
-          current.stream.resume();
-        }
+    this.disarmGrace();
+    viewer.onDrain = () => this.flow();
+    viewer.message({ type: "ready", session: this.info.id, mode: viewer.mode });
+    const screen = this.replay.snapshot();
+    if (screen.length > 0) viewer.output(screen);
+    this.viewers.add(viewer);
+    this.broadcastViewers();
+    if (viewer.mode === "watch") {
+      this.hooks.audit(viewer.login, "terminal.watch", {
+        session: this.info.id,
+        owner: this.info.owner,
       });
-      if (unsent >= (options.highWatermark ?? 1024 * 1024)) current.stream.pause();
-    });
-    void current.ended.then(() => close(CLOSE.normal, "the shell exited"));
-    socket.send(JSON.stringify({ type: "ready" }));
-    touch();
-  };
+    }
+    this.touch();
+  }
 
-  socket.on("message", (data, isBinary) => {
-    if (!started) {
-      started = true;
-      const hello = isBinary ? null : parseJson(asBuffer(data));
-      const parsed = helloMessage.safeParse(hello);
-      clearTimeout(helloTimer);
-      if (!parsed.success) {
-        close(CLOSE.badRequest, "the first message must be {type:'hello', token, cols, rows}");
-        return;
-      }
-      inOrder = start(parsed.data.token, { cols: parsed.data.cols, rows: parsed.data.rows });
-      return;
-    }
-    if (isBinary) {
-      const bytes = asBuffer(data);
-      then((current) => {
-        current.stream.write(bytes);
-        touch();
+  /** A viewer's socket closed (or it was dropped); the last one out starts the grace period. */
+  leave(viewer: Viewer): void {
+    if (!this.viewers.delete(viewer)) return;
+    this.broadcastViewers();
+    // The owner's backpressure may have been what held the shell.
+    this.flow();
+    if (this.viewers.size === 0 && this.live) this.armGrace();
+  }
+
+  /** Keystrokes: only from a viewer in control. */
+  input(viewer: Viewer, bytes: Buffer): void {
+    if (viewer.mode !== "control" || !this.viewers.has(viewer) || !this.live) return;
+    this.shell.stream.write(bytes);
+    this.recorder.input(bytes);
+    this.touch();
+  }
+
+  /** Applies only from the owner in control; resolves once the engine has applied it. */
+  async resize(viewer: Viewer, cols: number, rows: number): Promise<void> {
+    if (!this.sizes(viewer) || !this.live) return;
+    await this.shell.resize(cols, rows);
+    this.recorder.resize(cols, rows);
+  }
+
+  setMode(viewer: Viewer, mode: ViewerMode): void {
+    if (!this.viewers.has(viewer) || viewer.mode === mode) return;
+    viewer.mode = mode;
+    if (mode === "control") {
+      this.hooks.audit(viewer.login, "terminal.take-control", {
+        session: this.info.id,
+        owner: this.info.owner,
       });
-      return;
     }
-    const parsed = controlMessage.safeParse(parseJson(asBuffer(data)));
-    if (!parsed.success) {
-      close(CLOSE.badRequest, "unknown control message");
-      return;
-    }
-    const { cols, rows } = parsed.data;
-    then((current) =>
-      current.resize(cols, rows).catch((error: unknown) => {
-        options.log(error, "terminal: resize failed");
-      }),
+    viewer.message({ type: "mode", mode });
+    this.broadcastViewers();
+  }
+
+  viewerList(): ViewerInfo[] {
+    return [...this.viewers].map((v) => ({ login: v.login, role: v.role, mode: v.mode }));
+  }
+
+  /** Kills the shell and closes every viewer with `code`; resolves once the shell is gone. */
+  end(code: number = CLOSE.gone, text = "the session has ended"): Promise<void> {
+    this.ending ??= this.finish(
+      () => this.shell.kill(),
+      (viewer) => viewer.close(code, text),
     );
-  });
+    return this.ending;
+  }
 
-  // ws emits "error" before "close"; unheard, it would end the process.
-  socket.on("error", (error) => options.log(error, "terminal: socket error"));
-  return new Promise((resolve) => {
-    socket.on("close", () => {
-      closed = true;
-      clearTimeout(helloTimer);
-      clearInterval(pinger);
-      // After the steps under way: a shell still opening is killed by `start` itself.
-      resolve(
-        inOrder
-          .then(() => shell?.kill())
-          .catch((error: unknown) => options.log(error, "terminal: killing the shell")),
-      );
-    });
-  });
-}
+  private exited(): void {
+    this.ending ??= this.finish(
+      async () => {},
+      async (viewer) => {
+        const code = await this.shell.exitCode().catch(() => null);
+        viewer.message({ type: "exit", code });
+        viewer.close(CLOSE.normal, "the shell exited");
+      },
+    );
+  }
 
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return null;
+  private async finish(
+    stop: () => Promise<void>,
+    dismiss: (viewer: Viewer) => Promise<void> | void,
+  ): Promise<void> {
+    this.disarmGrace();
+    const viewers = [...this.viewers];
+    this.viewers.clear();
+    this.hooks.gone();
+    try {
+      await Promise.all([stop(), ...viewers.map((viewer) => dismiss(viewer))]);
+    } catch (error) {
+      this.hooks.log(error, "terminal: ending the session");
+    }
+    await this.recorder
+      .finish()
+      .catch((error: unknown) => this.hooks.log(error, "terminal: ending the recording"));
+  }
+
+  private output(chunk: Buffer): void {
+    this.replay.append(chunk);
+    this.recorder.output(chunk);
+    for (const viewer of this.viewers) {
+      viewer.output(chunk);
+      // Anyone but the owner (a watcher, or a TA who took control) is dropped when behind.
+      if (viewer.login !== this.info.owner && viewer.unsent > this.limits.highWatermark) {
+        this.drop(viewer);
+      }
+    }
+    this.flow();
+  }
+
+  /** Pauses the shell while an owner's viewer is behind, resumes once they all caught up. */
+  private flow(): void {
+    let behind = 0;
+    for (const viewer of this.viewers) {
+      if (viewer.login === this.info.owner) behind = Math.max(behind, viewer.unsent);
+    }
+    const stream = this.shell.stream;
+    if (behind >= this.limits.highWatermark) stream.pause();
+    else if (stream.isPaused() && behind <= this.limits.lowWatermark) stream.resume();
+  }
+
+  private drop(viewer: Viewer): void {
+    viewer.close(CLOSE.tooSlow, "too slow: the output waiting for this viewer passed its limit");
+    this.leave(viewer);
+  }
+
+  /** Whether `viewer`'s size is the terminal's: the owner's, in control. */
+  private sizes(viewer: Viewer): boolean {
+    return viewer.login === this.info.owner && viewer.mode === "control";
+  }
+
+  private broadcastViewers(): void {
+    const viewers = this.viewerList();
+    for (const viewer of this.viewers) viewer.message({ type: "viewers", viewers });
+  }
+
+  private touch(): void {
+    const now = Date.now();
+    if (now - this.lastTouch < this.limits.touchEveryMs) return;
+    this.lastTouch = now;
+    this.hooks.touch();
+  }
+
+  private armGrace(): void {
+    this.disarmGrace();
+    this.graceTimer = setTimeout(() => void this.end(), this.limits.graceMs);
+  }
+
+  private disarmGrace(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
   }
 }

@@ -20,7 +20,7 @@ export interface ApiHarness {
 
 export async function apiHarness(
   topology: string,
-  options: Pick<AppOptions, "quotas" | "lifetime" | "now" | "sweepEveryMs"> = {},
+  options: Pick<AppOptions, "quotas" | "lifetime" | "now" | "sweepEveryMs" | "terminals"> = {},
 ): Promise<ApiHarness> {
   const engine = await testEngine();
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-library-"));

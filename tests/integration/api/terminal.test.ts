@@ -1,17 +1,18 @@
 // Terminals over a WebSocket on the real engine, with a real client on a loopback-listening app:
-// echo, resize, a UTF-8 character split across reads, no shell left behind after a disconnect,
-// and who may attach: another student's node, no token and a bad token are refused before
-// anything runs in the node.
+// echo, resize, a UTF-8 character split across reads, no shell left behind after a disconnect
+// (once its grace period is over), and who may attach: another student's node, no token and a
+// bad token are refused before anything runs in the node. Sessions, watchers and recordings:
+// terminal-sessions.test.ts.
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { buildApp } from "../../../orchestrator/src/api/app.ts";
 import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
 import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
 import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
+import { eventually, hello, running as runningIn, Terminal } from "./terminal-client.ts";
 
 let h: ApiHarness;
 let base = "";
@@ -20,69 +21,17 @@ const topology = `it-term-${run}`;
 const tokens: Record<string, string> = {};
 const labs: Record<string, string> = {};
 
-/** A terminal client: every output byte kept, decoded only when looked at. */
-class Terminal {
-  readonly socket: WebSocket;
-  readonly chunks: Buffer[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  readonly ready: Promise<void>;
-
-  constructor(lab: string, node: string, hello: object | null, server = base) {
-    this.socket = new WebSocket(`${server}/api/labs/${lab}/nodes/${node}/terminal`);
-    this.closed = new Promise((resolve) =>
-      this.socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.on("message", (data: Buffer, isBinary) => {
-        if (isBinary) this.chunks.push(data);
-        else if (JSON.parse(data.toString()).type === "ready") resolve();
-      });
-      void this.closed.then(({ code, reason }) => reject(new Error(`closed ${code} ${reason}`)));
-    });
-    // The rejection is looked at by the tests that expect one; keep it from being unhandled.
-    this.ready.catch(() => {});
-    if (hello) this.socket.on("open", () => this.socket.send(JSON.stringify(hello)));
-  }
-
-  type(text: string): void {
-    this.socket.send(Buffer.from(text), { binary: true });
-  }
-
-  output(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-
-  /** Waits until the output holds `text` (its UTF-8 bytes). */
-  async see(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const seen = this.output().toString("utf8");
-      const match = typeof text === "string" ? seen.includes(text) : text.exec(seen);
-      if (match) return typeof text === "string" ? text : (match as RegExpExecArray)[0];
-      if (Date.now() > deadline) throw new Error(`never saw ${text}; saw ${JSON.stringify(seen)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
-
-const hello = (token: string, cols = 80, rows = 24) => ({ type: "hello", token, cols, rows });
+const url = (lab: string, node: string, server = base) =>
+  `${server}/api/labs/${lab}/nodes/${node}/terminal`;
 
 async function openTerminal(lab: string, node: string, token: string, cols = 80, rows = 24) {
-  const terminal = new Terminal(lab, node, hello(token, cols, rows));
+  const terminal = new Terminal(url(lab, node), hello(token, cols, rows));
   await terminal.ready;
   return terminal;
 }
 
-/**
- * Processes in the node whose command line starts with `prefix` (a zombie has none, so a zombie
- * left to a pid 1 that does not reap is not counted); the counting itself runs in sh.
- */
-async function running(lab: string, node: string, prefix: string): Promise<number> {
-  const container = await nodeContainer(h.engine, lab, node);
-  const script = `for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done | grep -c "^${prefix}" || true`;
-  const result = await execCapture(h.engine, container, ["sh", "-c", script]);
-  return Number(result.stdout.trim());
-}
+const running = (lab: string, node: string, prefix: string) =>
+  runningIn(h.engine, lab, node, prefix);
 
 /** Login shells opened by terminals in the node. */
 const shells = (lab: string, node: string) => running(lab, node, "bash -l");
@@ -92,18 +41,9 @@ async function execIds(lab: string, node: string): Promise<string[]> {
   return (await h.engine.getContainer(container).inspect()).ExecIDs ?? [];
 }
 
-/** Polls until `read` gives `want`, with a deadline: no timing is asserted. */
-async function eventually<T>(read: () => Promise<T>, want: T, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value === want || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 beforeAll(async () => {
-  h = await apiHarness(topology);
+  // A short grace period: a shell outlives its last socket that long (terminal-sessions.test.ts).
+  h = await apiHarness(topology, { terminals: { graceMs: 1_000 } });
   await h.app.listen({ port: 0, host: "127.0.0.1" });
   base = `ws://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   const response = await h.app.inject({
@@ -132,7 +72,7 @@ beforeAll(async () => {
     expect(created.statusCode).toBe(201);
     labs[who] = created.json().lab;
   }
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   if (h) await cleanUp(h);
@@ -203,7 +143,7 @@ describe("a node's terminal", () => {
     await terminal.closed;
   }, 60_000);
 
-  it("leaves no shell behind when the socket closes", async () => {
+  it("leaves no shell behind once the grace period after the socket closes is over", async () => {
     const lab = labs.a as string;
     const before = await eventually(() => shells(lab, "beta"), 0);
     expect(before).toBe(0);
@@ -233,7 +173,7 @@ describe("a node's terminal", () => {
     await other.listen({ port: 0, host: "127.0.0.1" });
     const server = `ws://127.0.0.1:${(other.server.address() as AddressInfo).port}`;
     const lab = labs.a as string;
-    const terminal = new Terminal(lab, "gamma", hello(token), server);
+    const terminal = new Terminal(url(lab, "gamma", server), hello(token));
     await terminal.ready;
     terminal.type("echo started; sleep 4343\r");
     await terminal.see("started");
@@ -254,7 +194,7 @@ describe("who may attach", () => {
   it("refuses another student's node as not found, and runs nothing in it", async () => {
     const lab = labs.b as string;
     const execsBefore = await execIds(lab, "alpha");
-    const terminal = new Terminal(lab, "alpha", hello(tokens.a as string));
+    const terminal = new Terminal(url(lab, "alpha"), hello(tokens.a as string));
     const closed = await terminal.closed;
     expect(closed.code).toBe(CLOSE.notFound);
     expect(closed.reason).toContain("not found");
@@ -270,27 +210,26 @@ describe("who may attach", () => {
 
   it("refuses a bad token with 4401", async () => {
     const terminal = new Terminal(
-      labs.a as string,
-      "alpha",
+      url(labs.a as string, "alpha"),
       hello(`slt_${"0".repeat(16)}_${"A".repeat(43)}`),
     );
     expect((await terminal.closed).code).toBe(CLOSE.unauthorized);
   });
 
   it("refuses an empty token with 4401", async () => {
-    const terminal = new Terminal(labs.a as string, "alpha", hello(""));
+    const terminal = new Terminal(url(labs.a as string, "alpha"), hello(""));
     expect((await terminal.closed).code).toBe(CLOSE.unauthorized);
   });
 
   it("refuses a first message that is not a hello, and keystrokes before it", async () => {
-    const terminal = new Terminal(labs.a as string, "alpha", null);
+    const terminal = new Terminal(url(labs.a as string, "alpha"), null);
     terminal.socket.on("open", () => terminal.type("id\r"));
     expect((await terminal.closed).code).toBe(CLOSE.badRequest);
     expect(terminal.chunks).toHaveLength(0);
   });
 
   it("refuses a node the lab does not have", async () => {
-    const terminal = new Terminal(labs.a as string, "nosuchnode", hello(tokens.a as string));
+    const terminal = new Terminal(url(labs.a as string, "nosuchnode"), hello(tokens.a as string));
     expect((await terminal.closed).code).toBe(CLOSE.refused);
   });
 });

@@ -32,13 +32,19 @@ export const serve: Command = {
     await ensureImages(engine, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
     // The service's modules (Fastify and its plugins, SQLite) load only here: every other
     // command is a short-lived process that would pay for them at each start.
-    const [{ buildApp }, { ensureInstructor }, { lifetimeFromEnv }, { quotasFromEnv }] =
-      await Promise.all([
-        import("../../api/app.ts"),
-        import("../../api/services/bootstrap.ts"),
-        import("../../api/services/lifetime.ts"),
-        import("../../api/services/quotas.ts"),
-      ]);
+    const [
+      { buildApp },
+      { ensureInstructor },
+      { lifetimeFromEnv },
+      { quotasFromEnv },
+      { terminalsFromEnv },
+    ] = await Promise.all([
+      import("../../api/app.ts"),
+      import("../../api/services/bootstrap.ts"),
+      import("../../api/services/lifetime.ts"),
+      import("../../api/services/quotas.ts"),
+      import("../../terminals/registry.ts"),
+    ]);
     const app = await buildApp({
       engine,
       ...(specs ? { engines: specs } : {}),
@@ -46,6 +52,7 @@ export const serve: Command = {
       libraryDir: values.library,
       quotas: quotasFromEnv(),
       lifetime: lifetimeFromEnv(),
+      terminals: terminalsFromEnv(),
       // JSON lines for log collectors; readable lines when a person watches the terminal.
       logger: process.stdout.isTTY
         ? { level: "info", transport: { target: "pino-pretty" } }

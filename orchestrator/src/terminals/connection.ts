@@ -1,0 +1,174 @@
+// One WebSocket to a terminal (protocol: api/schemas/terminal.ts): waits for the hello, lets
+// `admit` check the token and the lab and find or open the session (nothing runs in the node
+// before), then joins the session as a viewer and passes its messages on, in arrival order.
+// The socket closing leaves the session, which outlives it for its grace period.
+import type { RawData, WebSocket } from "ws";
+import {
+  CLOSE,
+  controlMessage,
+  type HelloMessage,
+  helloMessage,
+  type ViewerMode,
+} from "../api/schemas/terminal.ts";
+import type { Role } from "../store/users.ts";
+import type { TerminalSession } from "./session.ts";
+import { Viewer } from "./viewer.ts";
+
+/** A refusal to open the terminal, with the close code and a message for the user. */
+export class TerminalRefused extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface Admission {
+  session: TerminalSession;
+  user: { login: string; role: Role };
+  mode: ViewerMode;
+  /** Whether the session was opened for this hello (rather than found). */
+  created: boolean;
+}
+
+export interface ConnectionOptions {
+  /** Checks the token, the lab and the session asked for; throws TerminalRefused to refuse. */
+  admit(hello: HelloMessage): Promise<Admission>;
+  log(error: unknown, message: string): void;
+  helloTimeoutMs?: number;
+  pingEveryMs?: number;
+}
+
+const asBuffer = (data: RawData): Buffer =>
+  Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+
+/** Serves the socket; resolves once it has closed and left its session. */
+export function serveConnection(socket: WebSocket, options: ConnectionOptions): Promise<void> {
+  let joined: { session: TerminalSession; viewer: Viewer } | null = null;
+  let started = false;
+  let closed = false;
+  // Everything after the hello runs in arrival order, after the session is joined: keystrokes
+  // typed before the shell runs are not lost, and a keystroke after a resize sees the new size.
+  let inOrder: Promise<void> = Promise.resolve();
+  const then = (step: (session: TerminalSession, viewer: Viewer) => Promise<void> | void) => {
+    inOrder = inOrder
+      .then(() => (joined && !closed ? step(joined.session, joined.viewer) : undefined))
+      // One failed step must not stop the ones after it.
+      .catch((error: unknown) => options.log(error, "terminal: a message failed"));
+  };
+
+  const close = (code: number, text: string) => {
+    if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
+      socket.close(code, Buffer.from(text).subarray(0, 123).toString());
+    }
+  };
+
+  const helloTimer = setTimeout(
+    () => close(CLOSE.timeout, "no hello message in time"),
+    options.helloTimeoutMs ?? 10_000,
+  );
+
+  // A peer that stops answering pings is gone (a closed laptop, a dropped link): end it.
+  let alive = true;
+  socket.on("pong", () => {
+    alive = true;
+  });
+  const pinger = setInterval(() => {
+    if (!alive) {
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    socket.ping();
+  }, options.pingEveryMs ?? 30_000);
+
+  const start = async (hello: HelloMessage) => {
+    let admitted: Admission;
+    try {
+      admitted = await options.admit(hello);
+    } catch (error) {
+      if (error instanceof TerminalRefused) close(error.code, error.message);
+      else {
+        options.log(error, "terminal: the session could not be opened");
+        close(CLOSE.internal, "the shell could not be started");
+      }
+      return;
+    }
+    const { session, user, mode, created } = admitted;
+    if (closed) {
+      // Nobody saw the shell opened for this socket: it goes at once.
+      if (created) await session.end();
+      return;
+    }
+    const viewer = new Viewer(socket, user, mode);
+    joined = { session, viewer };
+    session.join(viewer);
+    // A reconnecting owner's window may have changed size meanwhile.
+    if (!created) await session.resize(viewer, hello.cols, hello.rows);
+  };
+
+  socket.on("message", (data, isBinary) => {
+    if (!started) {
+      started = true;
+      clearTimeout(helloTimer);
+      const parsed = helloMessage.safeParse(isBinary ? null : parseJson(asBuffer(data)));
+      if (!parsed.success) {
+        close(CLOSE.badRequest, "the first message must be {type:'hello', token, cols, rows}");
+        return;
+      }
+      inOrder = start(parsed.data).catch((error: unknown) =>
+        options.log(error, "terminal: joining the session"),
+      );
+      return;
+    }
+    if (isBinary) {
+      const bytes = asBuffer(data);
+      then((session, viewer) => session.input(viewer, bytes));
+      return;
+    }
+    const parsed = controlMessage.safeParse(parseJson(asBuffer(data)));
+    if (!parsed.success) {
+      close(CLOSE.badRequest, "unknown control message");
+      return;
+    }
+    const message = parsed.data;
+    then((session, viewer) => {
+      switch (message.type) {
+        case "resize":
+          return session.resize(viewer, message.cols, message.rows);
+        case "pause":
+          return viewer.pause();
+        case "resume":
+          return viewer.resume();
+        case "take-control":
+          return session.setMode(viewer, "control");
+        case "release-control":
+          return session.setMode(viewer, "watch");
+      }
+    });
+  });
+
+  // ws emits "error" before "close"; unheard, it would end the process.
+  socket.on("error", (error) => options.log(error, "terminal: socket error"));
+  return new Promise((resolve) => {
+    socket.on("close", () => {
+      closed = true;
+      clearTimeout(helloTimer);
+      clearInterval(pinger);
+      // After the steps under way: a session still being joined is left by `start` itself.
+      resolve(
+        inOrder.then(() => {
+          if (joined) joined.session.leave(joined.viewer);
+        }),
+      );
+    });
+  });
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return null;
+  }
+}

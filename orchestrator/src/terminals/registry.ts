@@ -1,0 +1,167 @@
+// The service's live terminal sessions, by id: a reconnecting browser or a watcher finds its
+// session here. Closing the registry (the service stopping) kills every shell before it returns.
+import { randomBytes } from "node:crypto";
+import { statSync } from "node:fs";
+import { CLOSE } from "../api/schemas/terminal.ts";
+import { parseDuration } from "../api/services/lifetime.ts";
+import type { Shell } from "../runtime/shell.ts";
+import type { Db } from "../store/db.ts";
+import { finishRecording, unfinishedRecordings } from "../store/recordings.ts";
+import { Recorder } from "./recorder.ts";
+import { type SessionLimits, TerminalSession } from "./session.ts";
+
+export interface TerminalOptions extends SessionLimits {
+  /** Record keystrokes ("i" events) too; output is always recorded. */
+  recordInput: boolean;
+  /** Where the asciicast files go. */
+  recordingsDir: string;
+  /** A recording stops (and is marked truncated) once its file would pass this size. */
+  maxRecordingBytes: number;
+}
+
+export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, "recordingsDir"> = {
+  graceMs: 60_000,
+  replayBytes: 64 * 1024,
+  highWatermark: 1024 * 1024,
+  lowWatermark: 256 * 1024,
+  touchEveryMs: 30_000,
+  recordInput: false,
+  maxRecordingBytes: 50 * 1024 * 1024,
+};
+
+/**
+ * The service's settings from its environment: SOCKETLAB_TERMINAL_GRACE (a duration such as 90s
+ * or 5m; 0 kills a shell as soon as its last viewer leaves) and SOCKETLAB_RECORD_INPUT (true or
+ * false).
+ */
+export function terminalsFromEnv(env = process.env): Partial<TerminalOptions> {
+  const options: Partial<TerminalOptions> = {};
+  const grace = env.SOCKETLAB_TERMINAL_GRACE?.trim();
+  if (grace) {
+    const ms = parseDuration(grace);
+    if (ms === null) {
+      throw new Error("SOCKETLAB_TERMINAL_GRACE must be a duration such as 90s, 5m or 0");
+    }
+    options.graceMs = ms;
+  }
+  const recordInput = env.SOCKETLAB_RECORD_INPUT?.trim().toLowerCase();
+  if (recordInput) {
+    if (recordInput !== "true" && recordInput !== "false") {
+      throw new Error("SOCKETLAB_RECORD_INPUT must be true or false");
+    }
+    options.recordInput = recordInput === "true";
+  }
+  return options;
+}
+
+export interface RegistryHooks {
+  /** Marks a lab as used. */
+  touch(lab: string): void;
+  audit(actor: string, action: string, target: string, detail: Record<string, unknown>): void;
+  log(error: unknown, message: string): void;
+}
+
+export interface NewSession {
+  lab: string;
+  labOwner: string;
+  node: string;
+  owner: string;
+  shell: Shell;
+  size: { cols: number; rows: number };
+}
+
+export class TerminalRegistry {
+  private readonly sessions = new Map<string, TerminalSession>();
+  private readonly db: Db;
+  private readonly options: TerminalOptions;
+  private readonly hooks: RegistryHooks;
+  private closing = false;
+
+  constructor(db: Db, options: TerminalOptions, hooks: RegistryHooks) {
+    this.db = db;
+    this.options = options;
+    this.hooks = hooks;
+    // A service that stopped abruptly left its recordings open: they end where their files do.
+    for (const recording of unfinishedRecordings(db)) {
+      let bytes = 0;
+      try {
+        bytes = statSync(recording.path).size;
+      } catch {
+        // The file is gone; the row stays, with no bytes.
+      }
+      finishRecording(db, recording.id, {
+        endedAt: new Date().toISOString(),
+        bytes,
+        truncated: false,
+      });
+    }
+  }
+
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** Registers a session for a shell just opened, and starts recording it. */
+  start(request: NewSession): TerminalSession {
+    const id = randomBytes(16).toString("hex");
+    const startedAt = new Date();
+    const recorder = new Recorder(
+      {
+        db: this.db,
+        dir: this.options.recordingsDir,
+        recordInput: this.options.recordInput,
+        maxBytes: this.options.maxRecordingBytes,
+        now: Date.now,
+      },
+      {
+        id,
+        lab: request.lab,
+        node: request.node,
+        owner: request.owner,
+        labOwner: request.labOwner,
+        cols: request.size.cols,
+        rows: request.size.rows,
+        startedAt: startedAt.getTime(),
+      },
+    );
+    const session = new TerminalSession(
+      { id, lab: request.lab, node: request.node, owner: request.owner, startedAt },
+      request.shell,
+      recorder,
+      this.options,
+      {
+        touch: () => this.hooks.touch(request.lab),
+        audit: (actor, action, detail) =>
+          this.hooks.audit(actor, action, request.lab, { node: request.node, ...detail }),
+        log: this.hooks.log,
+        gone: () => this.sessions.delete(id),
+      },
+    );
+    this.sessions.set(id, session);
+    this.hooks.audit(request.owner, "terminal.open", request.lab, {
+      node: request.node,
+      session: id,
+      user: request.shell.user,
+    });
+    return session;
+  }
+
+  get(id: string): TerminalSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** The lab's live sessions, oldest first. */
+  ofLab(lab: string): TerminalSession[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.info.lab === lab)
+      .sort((a, b) => a.info.startedAt.getTime() - b.info.startedAt.getTime());
+  }
+
+  /** Kills every shell and ends every recording; new sessions are refused from now on. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      [...this.sessions.values()].map((s) => s.end(CLOSE.goingAway, "the service is stopping")),
+    );
+  }
+}
