@@ -10,6 +10,7 @@ import { router } from "./router.ts";
 import { sniffer } from "./sniffer.ts";
 import { ssh } from "./ssh.ts";
 import type { Role } from "./types.ts";
+import { victim } from "./victim.ts";
 import { web } from "./web.ts";
 
 export type { Role } from "./types.ts";
@@ -26,6 +27,7 @@ export const ROLES: readonly Role[] = [
   ca,
   web,
   mail,
+  victim,
 ];
 
 export const DEFAULT_ROLE = "client";
