@@ -16,6 +16,21 @@ if [ ! -s .data/instructor-token ]; then
     -e 'import { newToken } from "./orchestrator/src/store/users.ts"; console.log(newToken())' \
     >.data/instructor-token)
 fi
+# The demo lab's student, so that the dashboard can be seen as a student sees it: a student
+# account `demo` (the demo lab's owner) and its token, kept in .data like the instructor's (a new
+# token only when the kept one no longer signs in, e.g. after .data/socketlab.sqlite was removed).
+(umask 077 && node --input-type=module -e '
+  import { openDb } from "./orchestrator/src/store/db.ts";
+  import { authenticate, createUser, issueToken, userByLogin } from "./orchestrator/src/store/users.ts";
+  const [kept, dataDir] = process.argv.slice(1);
+  const db = openDb(dataDir);
+  if (kept && authenticate(db, kept)?.user.login === "demo") console.log(kept);
+  else {
+    const user = userByLogin(db, "demo") ?? createUser(db, { login: "demo", name: "Demo Student", role: "student" });
+    console.log(issueToken(db, user.id));
+  }
+  db.close();' "$(cat .data/demo-token 2>/dev/null)" .data >.data/demo-token.new)
+mv .data/demo-token.new .data/demo-token
 if [ -s .data/serve.pid ] && kill -0 "$(cat .data/serve.pid)" 2>/dev/null; then
   say "restarting the service"
   kill "$(cat .data/serve.pid)"
@@ -46,4 +61,10 @@ The instructor's token (also in .data/instructor-token):
   $(cat .data/instructor-token)
 Try:
   curl -s -H "Authorization: Bearer \$(cat .data/instructor-token)" http://127.0.0.1:$port/api/labs
+HELP
+cat <<HELP
+
+The dashboard (login links; the token leaves the address bar once signed in):
+  instructor:              http://127.0.0.1:$port/#token=$(cat .data/instructor-token)
+  demo (the lab's student): http://127.0.0.1:$port/#token=$(cat .data/demo-token)
 HELP

@@ -55,6 +55,23 @@ ensure_npm_deps() {
   fi
 }
 
+# The web dashboard (dashboard/ -> dashboard/dist, which the service serves at /): built again
+# when any of its sources, or the dependencies, are newer than the last build.
+ensure_dashboard() {
+  cd "$SOCKETLAB_ROOT"
+  local built=dashboard/dist/index.html
+  if [ ! -f "$built" ] || [ -n "$(find dashboard package-lock.json -path dashboard/dist -prune \
+    -o -type f -newer "$built" -print -quit)" ]; then
+    say "building the dashboard"
+    npx vite build --config dashboard/vite.config.ts --logLevel warn
+  fi
+}
+
+# Debian's chromium, only for the browser tests (tests/e2e): scripts/test.sh calls this.
+setup_browser() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
 engine_answers() {
   curl -fsS --max-time 3 --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1
 }
@@ -90,6 +107,7 @@ setup_all() {
   command -v curl >/dev/null || apt_install curl
   ensure_node
   ensure_npm_deps
+  ensure_dashboard
   ensure_docker
   ensure_image_tools
   ensure_images

@@ -133,7 +133,7 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
           button.addEventListener("click", () =>
             tabs.open(
               { lab: id, node: s.node, session: s.session, watch },
-              `${watch ? "👁 " : ""}${s.owner}@${s.node}`,
+              `${watch ? "watch " : ""}${s.owner}@${s.node}`,
             ),
           );
           return h(

@@ -13,7 +13,7 @@ export function loginPage(main: HTMLElement, problem: string | null, signedIn: (
   });
   const form = h(
     "form",
-    { className: "login card" },
+    { className: "login-form card" },
     h("h1", {}, "Sign in"),
     h("p", {}, "Paste the access token you were given, or open your login link."),
     h("label", { htmlFor: "token" }, "Access token"),
