@@ -1,0 +1,220 @@
+// The service killed with SIGKILL in the middle of a bulk spin-up, then started again on the same
+// data folder: the job must be resumed to its end (or its students reported failed), every
+// student's lab running or reported failed through the API, and no engine object of the class's
+// labs left that the API does not list. The service runs as a real process (`socketlab serve`).
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
+import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
+import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
+import { LABELS } from "../../orchestrator/src/plan/types.ts";
+import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
+import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
+import { GUARD_CONTAINER } from "../../orchestrator/src/runtime/host-guard.ts";
+import { newToken } from "../../orchestrator/src/store/users.ts";
+import { parseSse } from "./api/sse.ts";
+import { FIXTURES, testEngine } from "./engine.ts";
+
+const STUDENTS = 6;
+const run = randomBytes(2).toString("hex");
+/** The library topology: the class's labs are `<topology>-<student>`. */
+const topology = `it-rob-kill-${run}`;
+const token = newToken();
+let engine: Engine;
+let workDir = "";
+let service: ChildProcess | undefined;
+let base = "";
+
+/** A port free on loopback at this moment. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
+
+/** `socketlab serve` on the test's data folder and library; resolves once /api/ready answers. */
+async function startService(): Promise<ChildProcess> {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const args = ["serve", "--port", String(port), "--data", join(workDir, "data")];
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, "orchestrator/src/cli/main.ts"), ...args, "--library", join(workDir, "lib")],
+    {
+      env: { ...process.env, SOCKETLAB_INSTRUCTOR_TOKEN: token },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+    const ok = await fetch(`${base}/api/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function call<T>(method: string, path: string, body?: object): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : null,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text) as T;
+}
+
+async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  await exited;
+}
+
+/** Every container, network and volume of the class's labs, by lab: `kind name`. */
+async function classObjects(): Promise<Map<string, string[]>> {
+  const filters = JSON.stringify({ label: [LABELS.managed] });
+  const [containers, networks, volumes] = await Promise.all([
+    engine.listContainers({ all: true, filters }),
+    engine.listNetworks({ filters }),
+    engine.listVolumes({ filters }),
+  ]);
+  const objects = new Map<string, string[]>();
+  const add = (labels: Record<string, string> | undefined, what: string) => {
+    const lab = labels?.[LABELS.lab];
+    if (!lab?.startsWith(`${topology}-`)) return;
+    objects.set(lab, [...(objects.get(lab) ?? []), what]);
+  };
+  for (const c of containers) add(c.Labels, `container ${c.Names[0]}`);
+  for (const n of networks) add(n.Labels, `network ${n.Name}`);
+  for (const v of volumes.Volumes ?? []) add(v.Labels ?? undefined, `volume ${v.Name}`);
+  return objects;
+}
+
+/** The host guard's rules that name a bridge of one of `labs` (the fixture's two networks). */
+async function hostRules(labs: string[]): Promise<string[]> {
+  const bridges = labs.flatMap((lab) => ["front", "back"].map((net) => bridgeName(lab, net)));
+  const lines: string[] = [];
+  for (const chain of ["INPUT", "DOCKER-USER"]) {
+    const result = await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-S", chain]);
+    expect(result.exitCode).toBe(0);
+    lines.push(...result.stdout.split("\n"));
+  }
+  return lines.filter((line) => bridges.some((b) => line.includes(b)));
+}
+
+async function downClassLabs(): Promise<void> {
+  for (const lab of (await classObjects()).keys()) await downLab(engine, lab);
+}
+
+beforeAll(async () => {
+  engine = await testEngine();
+  workDir = await mkdtemp(join(tmpdir(), "sl-it-rob-kill-"));
+  const yaml = await readFile(join(FIXTURES, "three-nodes.yaml"), "utf8");
+  await mkdir(join(workDir, "lib", topology), { recursive: true });
+  await writeFile(
+    join(workDir, "lib", topology, "topology.yaml"),
+    yaml.replace(/^name: three-nodes$/m, `name: ${topology}`),
+  );
+});
+
+afterAll(async () => {
+  if (service) await kill(service, "SIGTERM");
+  if (engine) await downClassLabs();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+interface JobItem {
+  student: string;
+  state: "queued" | "started" | "ready" | "failed";
+  lab: string | null;
+  error: string | null;
+}
+
+it("resumes a bulk spin-up killed twice, every lab running or reported failed, no orphan", async () => {
+  service = await startService();
+  const students = Array.from({ length: STUDENTS }, (_, i) => ({ name: `K${i}`, id: `k${i}` }));
+  const cls = await call<{ id: string }>("POST", "/api/classes", {
+    name: `it-rob kill ${run}`,
+    students,
+  });
+  const job = await call<{ id: string }>("POST", `/api/classes/${cls.id}/labs`, {
+    topology,
+    concurrency: 3,
+  });
+
+  // Killed first while the first labs are being created: as soon as the engine holds one of
+  // their containers.
+  for (;;) {
+    const objects = await classObjects();
+    if ([...objects.values()].some((what) => what.some((w) => w.startsWith("container")))) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await kill(service, "SIGKILL");
+  expect((await classObjects()).size).toBeGreaterThan(0);
+
+  // Killed again once the resumed job has brought a lab up, with others still to come.
+  service = await startService();
+  for (;;) {
+    const { items } = await call<{ items: JobItem[] }>("GET", `/api/jobs/${job.id}`);
+    const ready = items.filter((i) => i.state === "ready").length;
+    if (ready > 0 && ready < STUDENTS) break;
+    expect(ready).toBeLessThan(STUDENTS);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await kill(service, "SIGKILL");
+
+  service = await startService();
+  // The stream replays the job from its start and ends after the summary.
+  const events = parseSse(await call<string>("GET", `/api/jobs/${job.id}/events`));
+  const summary = events.at(-1);
+  expect(summary?.event).toBe("summary");
+  const after = await call<{ state: string; items: JobItem[] }>("GET", `/api/jobs/${job.id}`);
+  expect(after.state).toBe("finished");
+  expect(after.items.map((i) => i.student).sort()).toEqual(students.map((s) => s.id).sort());
+
+  const labs = await call<{ lab: string; owner: string; state: string }[]>("GET", "/api/labs");
+  const ours = labs.filter((l) => l.lab.startsWith(`${topology}-`));
+  for (const item of after.items) {
+    const lab = ours.find((l) => l.owner === item.student);
+    if (item.state === "ready") {
+      expect({ student: item.student, lab: lab?.lab, state: lab?.state }).toEqual({
+        student: item.student,
+        lab: item.lab,
+        state: "running",
+      });
+    } else {
+      // Reported failed, with a message.
+      expect({ student: item.student, state: item.state, error: typeof item.error }).toEqual({
+        student: item.student,
+        state: "failed",
+        error: "string",
+      });
+    }
+  }
+  expect(summary?.data).toMatchObject({ total: STUDENTS });
+
+  // Every engine object of the class's labs belongs to a lab the API lists.
+  const listed = new Set(ours.map((l) => l.lab));
+  const orphans = [...(await classObjects())].filter(([lab]) => !listed.has(lab));
+  expect(orphans).toEqual([]);
+  // ... and so does every host rule of one of the students' possible lab ids.
+  const unlisted = students.map((s) => `${topology}-${s.id}`).filter((lab) => !listed.has(lab));
+  expect(await hostRules(unlisted)).toEqual([]);
+});
