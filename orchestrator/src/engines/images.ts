@@ -1,6 +1,5 @@
 // Images reach an engine of the pool without a registry: an image missing there is saved from an
 // engine that has it and loaded (the same image id and labels, so content hashes still match).
-// An image no engine has is left to the bring-up, whose error names it.
 import { type Engine, errorMessage, imageId } from "../runtime/engine.ts";
 
 export interface ImageSource {
@@ -26,18 +25,22 @@ export async function copyImage(source: Engine, target: Engine, reference: strin
 
 /**
  * Makes every image of `references` present on `target`, copying each missing one from the first
- * of `sources` that has it. Returns the images copied.
+ * of `sources` that has it. Returns the images copied and those no engine has.
  */
 export async function provideImages(
   target: ImageSource,
   sources: ImageSource[],
   references: string[],
-): Promise<string[]> {
+): Promise<{ copied: string[]; missing: string[] }> {
   const copied: string[] = [];
+  const missing: string[] = [];
   for (const reference of new Set(references)) {
     if (await imageId(target.engine, reference)) continue;
     const source = await firstHolding(sources, reference);
-    if (!source) continue;
+    if (!source) {
+      missing.push(reference);
+      continue;
+    }
     try {
       await copyImage(source.engine, target.engine, reference);
     } catch (error) {
@@ -47,7 +50,7 @@ export async function provideImages(
     }
     copied.push(reference);
   }
-  return copied;
+  return { copied, missing };
 }
 
 async function firstHolding(sources: ImageSource[], reference: string) {

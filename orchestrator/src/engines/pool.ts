@@ -34,9 +34,9 @@ export class EngineDownError extends EngineUnavailableError {
   }
 }
 
-/** A pool request that cannot be carried out (no room, an unknown or busy engine). */
+/** A pool request that cannot be carried out (no room, no image, an unknown or busy engine). */
 export class PoolRequestError extends Error {
-  readonly kind: "no_room" | "unknown_engine" | "engine_exists" | "engine_in_use";
+  readonly kind: "no_room" | "image_missing" | "unknown_engine" | "engine_exists" | "engine_in_use";
   constructor(kind: PoolRequestError["kind"], message: string) {
     super(message);
     this.kind = kind;
@@ -76,7 +76,7 @@ export class EnginePool {
   /** Labs given an engine whose record is not written there yet. */
   private readonly pending = new Map<string, Pending>();
   /** Image copies under way, by `engine image`: concurrent placements share one. */
-  private readonly copies = new Map<string, Promise<string[]>>();
+  private readonly copies = new Map<string, Promise<{ copied: string[]; missing: string[] }>>();
 
   private constructor(pooled: boolean, db: Db | null) {
     this.pooled = pooled;
@@ -269,6 +269,8 @@ export class EnginePool {
       if (down !== null) return { member: knownMember, available: false, record: known };
       if (await readLabRecord(knownMember.engine, lab))
         return { member: knownMember, available: true };
+      // Its engine answers and no longer holds it (taken down from outside): the record is stale.
+      this.forget(lab);
     }
     for (const member of this.list()) {
       if (member === knownMember) continue;
@@ -379,12 +381,15 @@ export class EnginePool {
     return this.unreachable(member);
   }
 
-  /** Copies to `member` the images it lacks, from the other engines; one copy per image at a time. */
+  /**
+   * Copies to `member` the images it lacks, from the other engines (one copy per image at a
+   * time); refuses the lab, before anything is created, when no engine has one of them.
+   */
   private async provide(member: PoolMember, images: string[]): Promise<void> {
     const sources = this.list()
       .filter((m) => m !== member)
       .map((m) => ({ name: m.spec.name, engine: m.engine }));
-    await Promise.all(
+    const results = await Promise.all(
       [...new Set(images)].map((image) => {
         const key = `${member.spec.name} ${image}`;
         let copy = this.copies.get(key);
@@ -397,6 +402,13 @@ export class EnginePool {
         return copy;
       }),
     );
+    const missing = results.flatMap((r) => r.missing);
+    if (missing.length > 0) {
+      throw new PoolRequestError(
+        "image_missing",
+        `image ${missing.join(", ")} is on no engine of the pool; build it on one ('socketlab images build' with DOCKER_HOST set to that engine) or load it there`,
+      );
+    }
   }
 }
 

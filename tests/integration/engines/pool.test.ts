@@ -5,7 +5,7 @@
 // the service, and an engine killed shows its labs unavailable while new labs, bulk jobs and a
 // reset (which re-places the lab) go to the other engine.
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,8 @@ import { destroyExtraEngines, type ExtraEngine, startExtraEngines } from "./extr
 const run = randomBytes(2).toString("hex");
 const T1 = `it-eng-${run}`;
 const T2 = `it-eng2-${run}`;
+/** A topology whose image no engine has. */
+const T3 = `it-eng3-${run}`;
 const CLIENT = imageTag("client");
 
 let e1: ExtraEngine;
@@ -89,9 +91,15 @@ beforeAll(async () => {
   [e1, e2] = engines as [ExtraEngine, ExtraEngine];
   await e1.load([CLIENT, GUARD_IMAGE]);
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-engines-"));
-  for (const name of [T1, T2]) {
+  for (const name of [T1, T2, T3]) {
     await mkdir(join(libraryDir, name));
-    await writeFile(join(libraryDir, name, "topology.yaml"), topology(name));
+    const yaml = topology(name);
+    await writeFile(
+      join(libraryDir, name, "topology.yaml"),
+      name === T3
+        ? yaml.replace("role: client", `role: client\n    image: socketlab/${run}-none:latest`)
+        : yaml,
+    );
   }
   app = await buildApp({
     engine: await connectEngine(),
@@ -121,7 +129,6 @@ beforeAll(async () => {
     logins[x] = cls.students[i]?.login as string;
     tokens[x] = cls.students[i]?.token as string;
   });
-  await rm(join(libraryDir, "unused"), { force: true });
 }, 600_000);
 
 afterAll(async () => {
@@ -149,6 +156,17 @@ describe("a pool of engines", () => {
     });
     expect(added.statusCode, added.body).toBe(201);
     expect(added.json()).toMatchObject({ name: "e2", available: true, labs: 0, drained: false });
+  });
+
+  it("refuses a lab whose image no engine has, before creating anything", async () => {
+    const response = await call("POST", "/api/labs", { topology: T3, owner: logins.a });
+    expect(response.statusCode, response.body).toBe(409);
+    expect(response.json()).toMatchObject({ error: "image_missing" });
+    expect(response.json().message).toContain(`socketlab/${run}-none:latest`);
+    for (const e of engines) {
+      const volumes = await e.engine.listVolumes();
+      expect(volumes.Volumes ?? []).toEqual([]);
+    }
   });
 
   it("spreads new labs by free capacity and keeps a student's labs together", async () => {

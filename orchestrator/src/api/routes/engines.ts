@@ -15,23 +15,14 @@ import {
   engineSchema,
   enginesSchema,
 } from "../schemas/engines.ts";
-
-const STATUS: Record<PoolRequestError["kind"], [number, string]> = {
-  no_room: [503, "no_engine"],
-  unknown_engine: [404, "not_found"],
-  engine_exists: [409, "engine_exists"],
-  engine_in_use: [409, "engine_in_use"],
-};
+import { poolApiError } from "../services/engine-errors.ts";
 
 /** The pool's refusals as API errors. */
 async function answer<T>(action: () => Promise<T> | T): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof PoolRequestError) {
-      const [status, code] = STATUS[error.kind];
-      throw new ApiError(status, code, error.message);
-    }
+    if (error instanceof PoolRequestError) throw poolApiError(error);
     if (error instanceof EngineSpecError) throw invalid(error.message);
     throw error;
   }

@@ -22,6 +22,7 @@ import { type User, userByLogin } from "../../store/users.ts";
 import type { Topology } from "../../topology/model.ts";
 import { ApiError, forbidden, invalid, notFound } from "../errors.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
+import { poolApiError } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import type { Library } from "./library.ts";
 import {
@@ -335,7 +336,7 @@ export class LabService {
     try {
       return await this.engines.place(lab, owner, memory, images);
     } catch (error) {
-      if (error instanceof PoolRequestError) throw new ApiError(503, "no_engine", error.message);
+      if (error instanceof PoolRequestError) throw poolApiError(error);
       throw error;
     }
   }
