@@ -17,10 +17,7 @@
 // Then the same N labs as compose projects generated from socketlab's plans (compose.ts), `up -d`
 // one after the other, timed from the first plan to the last `up`. The API's labs are taken down
 // before compose starts, so that each side finds the engine as empty. Tear-downs are not timed.
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -28,7 +25,6 @@ import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { GUARD_IMAGE } from "../orchestrator/src/runtime/host-guard.ts";
-import { newToken } from "../orchestrator/src/store/users.ts";
 import { loadTopologyFile } from "../orchestrator/src/topology/load.ts";
 import {
   destroyExtraEngines,
@@ -43,6 +39,7 @@ import {
   requireCompose,
 } from "./compose.ts";
 import { interruptible, machine, ROOT, run, writeResult } from "./run.ts";
+import { freePort, memory, Service } from "./service.ts";
 
 const SOURCE = "tests/fixtures/three-nodes.yaml";
 /** The topology's name in the benchmark's library: its labs are `bench-roster-<login>`. */
@@ -88,119 +85,10 @@ const composePath = (lab: string) => join(workDir, `${lab}.yaml`);
 const enginesPath = join(workDir, "engines.yaml");
 let extraEngines: ExtraEngine[] = [];
 
-/** A port free on loopback at this moment, for the service to listen on. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
-
-/** The service's resident set now (VmRSS) and its high-water mark since it started (VmHWM). */
-function memory(pid: number): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) =>
-    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
-  return { rss: kb("VmRSS") * 1024, hwm: kb("VmHWM") * 1024 };
-}
-
-class Service {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly token = newToken();
-  private readonly exited: Promise<void>;
-
-  constructor(port: number) {
-    this.url = `http://127.0.0.1:${port}`;
-    const main = join(ROOT, "orchestrator/src/cli/main.ts");
-    const args = ["serve", "--port", String(port), "--data", join(workDir, "data")];
-    if (extraEngines.length > 0) args.push("--engines", enginesPath);
-    this.child = spawn(process.execPath, [main, ...args, "--library", libraryDir], {
-      env: { ...process.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
-  }
-
-  get pid(): number {
-    return this.child.pid as number;
-  }
-
-  async call(method: string, path: string, body?: object): Promise<Response> {
-    return fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body ? { "content-type": "application/json" } : {}),
-      },
-      body: body ? JSON.stringify(body) : null,
-      signal: stop,
-    });
-  }
-
-  async json<T>(method: string, path: string, body?: object): Promise<T> {
-    const response = await this.call(method, path, body);
-    if (!response.ok)
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  }
-
-  /** Until /api/ready answers 200 (the engine and the database answer). */
-  async ready(): Promise<void> {
-    for (;;) {
-      if (this.child.exitCode !== null) throw new Error("the service exited while starting");
-      const ok = await fetch(`${this.url}/api/ready`, { signal: stop }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return;
-      stop.throwIfAborted();
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
-  /** SIGTERM (the service lets labs under way finish), then SIGKILL if it lingers. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 120_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-interface Summary {
-  ready: number;
-  failed: number;
-  total: number;
-}
-
-/** The bulk job through the API: the class, then the job, timed from its request to `summary`. */
+/** The bulk job through the API, timed from its request to its `summary`. */
 async function throughApi(service: Service) {
-  const roster = Array.from({ length: students }, (_, i) => ({
-    name: `Student ${i + 1}`,
-    id: `r${i + 1}`,
-  }));
-  const cls = await service.json<{ id: string }>("POST", "/api/classes", {
-    name: "roster benchmark",
-    students: roster,
-  });
   const rssBefore = memory(service.pid).rss;
-  const start = performance.now();
-  const job = await service.json<{ id: string }>("POST", `/api/classes/${cls.id}/labs`, {
-    topology: TOPOLOGY,
-    concurrency,
-  });
-  // The stream replays the job's events from its start and ends after the summary.
-  const events = await (await service.call("GET", `/api/jobs/${job.id}/events`)).text();
-  const seconds = (performance.now() - start) / 1000;
-  const summary = /^event: summary\ndata: (.*)$/m.exec(events)?.[1];
-  if (!summary) throw new Error("the job's events ended without a summary");
-  const { ready, failed, total } = JSON.parse(summary) as Summary;
+  const job = await service.bulk(TOPOLOGY, students, concurrency);
   const peakRss = memory(service.pid).hwm;
   // How the pool spread the labs (one engine: all on it).
   const spread =
@@ -212,7 +100,7 @@ async function throughApi(service: Service) {
           ]),
         )
       : null;
-  return { seconds, ready, failed, total, rssBefore, peakRss, spread };
+  return { ...job, rssBefore, peakRss, spread };
 }
 
 /** Compose projects with a file written, hence maybe something on the engine to take down. */
@@ -269,7 +157,13 @@ try {
       `engines:\n  - { name: default, host: local, drained: true }\n${pool.join("\n")}\n`,
     );
   }
-  service = new Service(await freePort());
+  service = new Service({
+    port: await freePort(),
+    dataDir: join(workDir, "data"),
+    libraryDir,
+    args: extraEngines.length > 0 ? ["--engines", enginesPath] : [],
+    signal: stop,
+  });
   await service.ready();
   process.stderr.write(`${students} labs through the API, ${concurrency} at a time...\n`);
   api = await throughApi(service);
