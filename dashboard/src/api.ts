@@ -7,6 +7,8 @@ import type { classSchema } from "../../orchestrator/src/api/schemas/classes.ts"
 import type { jobSchema } from "../../orchestrator/src/api/schemas/jobs.ts";
 import type { labStatusSchema, labSummarySchema } from "../../orchestrator/src/api/schemas/labs.ts";
 import type { meSchema } from "../../orchestrator/src/api/schemas/me.ts";
+import type { recordingListSchema } from "../../orchestrator/src/api/schemas/recordings.ts";
+import type { terminalListSchema } from "../../orchestrator/src/api/schemas/terminal.ts";
 import type { libraryEntrySchema } from "../../orchestrator/src/api/schemas/topologies.ts";
 import { token } from "./session.ts";
 
@@ -25,25 +27,8 @@ export type JobEvent =
   | { type: "failed"; student: string; error: string }
   | { type: "summary"; ready: number; failed: number; total: number };
 
-/** A live terminal session of a lab (terminal protocol v2, GET /api/labs/:id/terminals). */
-export interface LiveTerminal {
-  session: string;
-  node: string;
-  owner: string;
-  startedAt: string;
-  viewers: number;
-}
-
-/** A recorded terminal session (GET /api/recordings?lab=ID). */
-export interface Recording {
-  id: string;
-  lab: string;
-  node: string;
-  owner: string;
-  startedAt: string;
-  endedAt: string | null;
-  bytes: number;
-}
+export type LiveTerminal = z.infer<typeof terminalListSchema>[number];
+export type Recording = z.infer<typeof recordingListSchema>[number];
 
 /** An answer other than 2xx, with the service's `{ error, message }`. */
 export class ApiError extends Error {

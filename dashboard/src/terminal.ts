@@ -5,6 +5,7 @@
 // session read-only until it takes control.
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
+import type { ServerMessage, ViewerMode } from "../../orchestrator/src/api/schemas/terminal.ts";
 import { h } from "./dom.ts";
 import { token } from "./session.ts";
 
@@ -17,17 +18,7 @@ export interface TerminalTarget {
   watch?: boolean;
 }
 
-type Mode = "control" | "watch";
-interface Viewer {
-  login: string;
-  role: string;
-  mode: Mode;
-}
-type ServerMessage =
-  | { type: "ready"; session?: string; mode?: Mode }
-  | { type: "mode"; mode: Mode }
-  | { type: "viewers"; viewers: Viewer[] }
-  | { type: "exit"; code: number };
+type Mode = ViewerMode;
 
 /** Output written to xterm but not yet rendered, above which the server is asked to pause. */
 const HIGH_WATERMARK = 128 * 1024;
@@ -66,8 +57,6 @@ export class TerminalView {
   private socket: WebSocket | null = null;
   private session: string | null;
   private mode: Mode | null = null;
-  /** The server speaks protocol v2 (sessions, pause/resume, watching). */
-  private v2 = false;
   private pending = 0;
   private paused = false;
   /** Bumped at each connection, so that callbacks of an old one are ignored. */
@@ -185,10 +174,9 @@ export class TerminalView {
       case "ready":
         // A session replays its recent screen on a rejoin: start from a clean screen.
         if (this.session && message.session === this.session) this.term.reset();
-        this.v2 = typeof message.session === "string";
-        this.session = message.session ?? null;
+        this.session = message.session;
         this.attempts = 0;
-        this.setMode(message.mode ?? "control");
+        this.setMode(message.mode);
         // The size may have changed while the socket was down.
         if (this.mode === "control") {
           this.sendControl({ type: "resize", cols: this.term.cols, rows: this.term.rows });
@@ -215,8 +203,8 @@ export class TerminalView {
     this.controlButton.hidden = true;
     const known = CLOSE_REASONS[code];
     if (SESSION_OVER.has(code)) this.session = null;
-    // A dropped link (no close code of ours) to a v2 session: rejoin the same shell.
-    if (!known && this.v2 && this.session && this.attempts < RECONNECT_DELAYS_MS.length) {
+    // A dropped link (no close code of ours): rejoin the same shell.
+    if (!known && this.session && this.attempts < RECONNECT_DELAYS_MS.length) {
       const delay = RECONNECT_DELAYS_MS[this.attempts++] as number;
       this.setState("connection lost; reconnecting…");
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
@@ -236,7 +224,7 @@ export class TerminalView {
     this.term.options.disableStdin = mode === "watch";
     this.setState(mode === "watch" ? "watching (read-only)" : "connected");
     // Only a watcher can take control, and give it back.
-    this.controlButton.hidden = !this.target.watch || !this.v2;
+    this.controlButton.hidden = !this.target.watch;
     this.controlButton.textContent = mode === "watch" ? "Take control" : "Release control";
   }
 
@@ -258,8 +246,7 @@ export class TerminalView {
         this.sendControl({ type: "resume" });
       }
     });
-    // v1 servers close on messages they do not know: pause only a v2 server.
-    if (this.v2 && !this.paused && this.pending >= HIGH_WATERMARK) {
+    if (!this.paused && this.pending >= HIGH_WATERMARK) {
       this.paused = true;
       this.sendControl({ type: "pause" });
     }

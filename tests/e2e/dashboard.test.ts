@@ -2,9 +2,9 @@
 // engine: a student signs in with a login link and works in a terminal; a student cannot open
 // another student's lab; a TA sees the class grid and watches a student's terminal live. Every
 // page is saved as a screenshot under tests/e2e/artifacts/.
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, cleanUp } from "../integration/api/app.ts";
+import { cleanUp } from "../integration/api/app.ts";
 import { type E2e, screenshot, signIn, startE2e, terminalOn } from "./browser.ts";
 
 let e2e: E2e;
@@ -20,13 +20,19 @@ afterAll(async () => {
   if (e2e) await cleanUp(e2e);
 });
 
-/** Whether the service lists a lab's live terminals (terminal protocol v2: sessions, watching). */
-async function sharedTerminalsLanded(): Promise<boolean> {
-  const response = await e2e.app.inject({
-    url: `/api/labs/${e2e.labs.alice}/terminals`,
-    headers: bearer(e2e.tokens.alice),
-  });
-  return response.statusCode === 200;
+/** The last match of `pattern` in the text of `rows`, once there is one. */
+async function shellSays(rows: Locator, pattern: RegExp): Promise<RegExpMatchArray> {
+  let found: RegExpMatchArray | undefined;
+  await expect
+    .poll(
+      async () => {
+        found = [...((await rows.textContent()) ?? "").matchAll(pattern)].at(-1);
+        return found !== undefined;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+  return found as RegExpMatchArray;
 }
 
 describe("the dashboard in a browser", () => {
@@ -69,6 +75,51 @@ describe("the dashboard in a browser", () => {
     alicePage = page;
   });
 
+  it("fits the terminal to its pane, and a dropped socket rejoins the same shell", async () => {
+    const page = alicePage as Page;
+    const { pane, rows } = terminalOn(page, e2e.labs.alice, "client");
+    let asked = 0;
+    const sttySize = async () => {
+      const mark = `size${++asked}`;
+      await pane.click();
+      await page.keyboard.type(`echo ${mark}-$(stty size | tr ' ' x)-end\n`);
+      const [, lines, columns] = await shellSays(
+        rows,
+        new RegExp(`${mark}-(\\d+)x(\\d+)-end`, "g"),
+      );
+      return { lines: Number(lines), columns: Number(columns) };
+    };
+    const large = await sttySize();
+    await page.setViewportSize({ width: 1000, height: 600 });
+    // The pane shrank: the shell's size follows once the browser has sent the new one.
+    let small = large;
+    await expect
+      .poll(
+        async () => {
+          small = await sttySize();
+          return small.columns;
+        },
+        { timeout: 60_000 },
+      )
+      .toBeLessThan(large.columns);
+    expect(small.lines).toBeLessThan(large.lines);
+    await page.setViewportSize({ width: 1366, height: 768 });
+
+    // A variable only this shell has (the line that sets it never shows its value), set for sure
+    // before the socket drops.
+    await page.keyboard.type("export MARK=kept-$((40+2)); echo set-$((1+1))\n");
+    await rows.filter({ hasText: "set-2" }).waitFor({ timeout: 60_000 });
+    for (const socket of e2e.app.websocketServer.clients) socket.terminate();
+    await page.getByRole("status").filter({ hasText: "reconnecting" }).waitFor({ timeout: 30_000 });
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^connected$/ })
+      .waitFor({ timeout: 60_000 });
+    await pane.click();
+    await page.keyboard.type('echo "mark=$MARK"\n');
+    await rows.filter({ hasText: "mark=kept-42" }).waitFor({ timeout: 60_000 });
+  });
+
   it("does not let a student open another student's lab: the page says not found, the terminal is refused", async () => {
     const { context, page } = await signIn(e2e, e2e.tokens.alice);
     await page.goto(`${e2e.base}/labs/${e2e.labs.bob}`);
@@ -91,7 +142,7 @@ describe("the dashboard in a browser", () => {
     await context.close();
   });
 
-  it("shows a TA the class grid; the TA watches a student's terminal live", async (context) => {
+  it("shows a TA the class grid; the TA watches a student's terminal live", async () => {
     const { page } = await signIn(e2e, e2e.tokens.ta);
     await page.getByRole("heading", { name: "Classes" }).waitFor();
     const grid = page.getByRole("list", { name: /^Students of / });
@@ -101,11 +152,6 @@ describe("the dashboard in a browser", () => {
     await grid.locator(".state-running").nth(1).waitFor();
     await screenshot(page, "ta-class-grid");
 
-    if (!(await sharedTerminalsLanded())) {
-      context.skip(
-        "the service has no GET /api/labs/:id/terminals (terminal protocol v2): watching has not landed",
-      );
-    }
     expect(alicePage, "the student's terminal from the test before").not.toBeNull();
     const student = alicePage as Page;
 

@@ -53,7 +53,6 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
   const status = statusLine();
   const live = h("div");
   const liveCard = card("Live terminals", live);
-  liveCard.hidden = true;
 
   const reset = async (nodeNames: string[]) => {
     const what = nodeNames.length ? `node ${nodeNames.join(", ")}` : `the whole lab ${id}`;
@@ -107,8 +106,11 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
   };
   show(lab);
 
+  let liveShown = "";
   const showLive = (sessions: LiveTerminal[]) => {
-    liveCard.hidden = false;
+    const seen = JSON.stringify(sessions);
+    if (seen === liveShown) return;
+    liveShown = seen;
     if (sessions.length === 0) {
       fill(live, h("p", {}, "No terminal is open in this lab."));
       return;
@@ -183,19 +185,13 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
     ),
   );
 
-  let liveAvailable = true;
   poll(REFRESH_MS, signal, async () => {
     try {
-      show(await api.lab(id));
+      const [next, sessions] = await Promise.all([api.lab(id), api.terminals(id)]);
+      show(next);
+      showLive(sessions);
     } catch (error) {
       fill(status, errorMessage(error));
-    }
-    if (!liveAvailable) return;
-    try {
-      showLive(await api.terminals(id));
-    } catch (error) {
-      // A service without shared terminals has no such route: the card stays hidden.
-      if (error instanceof ApiError && error.status === 404) liveAvailable = false;
     }
   });
 }

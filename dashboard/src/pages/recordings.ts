@@ -1,5 +1,5 @@
 // Recorded terminal sessions of a lab (TAs and instructors): download as asciicast, or replay.
-import { ApiError, api, filenameOf, type Recording } from "../api.ts";
+import { api, filenameOf, type Recording } from "../api.ts";
 import { errorMessage, fill, formatTime, h, saveBlob } from "../dom.ts";
 import { castPlayer, parseCast } from "../player.ts";
 import type { PageContext } from "../router.ts";
@@ -74,12 +74,7 @@ export async function recordingsPage({ main, query, signal }: PageContext): Prom
             ),
       );
     } catch (error) {
-      fill(
-        list,
-        error instanceof ApiError && error.status === 404
-          ? h("p", {}, "This service does not record terminals yet.")
-          : errorMessage(error),
-      );
+      fill(list, errorMessage(error));
     }
   };
   select.addEventListener("change", () => void show());
