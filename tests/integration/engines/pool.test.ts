@@ -269,8 +269,30 @@ describe("a pool of engines", () => {
   });
 
   it("shows a killed engine's labs unavailable and places new labs, bulk jobs and resets elsewhere", async () => {
+    // A second service on a fresh database: its placements come from asking the engines.
+    const fresh = await buildApp({
+      engine: await connectEngine(),
+      engines: [e1, e2].map((e) => ({
+        name: e.name,
+        host: e.host,
+        capacity: { labs: null, memoryBytes: null },
+        drained: false,
+      })),
+      dataDir: ":memory:",
+      sweepEveryMs: 0,
+    });
+    await fresh.ready();
     await e2.kill();
     expect(await labState(labs.b as string)).toBe("unavailable");
+    // The fresh service knows b's lab is on e2 only from the engines, asked at its start.
+    const seen = await fresh.inject({
+      method: "GET",
+      url: `/api/labs/${labs.b}`,
+      headers: { authorization: `Bearer ${ensureInstructor(fresh.db)}` },
+    });
+    await fresh.close();
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json()).toMatchObject({ lab: labs.b, owner: logins.b, state: "unavailable" });
     const listed = (await call("GET", "/api/labs")).json() as { lab: string; state: string }[];
     const unavailable = listed.filter((l) => l.state === "unavailable").map((l) => l.lab);
     expect(unavailable.sort()).toEqual([labs.b, labs.c, labs.d].sort());
