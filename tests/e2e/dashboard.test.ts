@@ -184,6 +184,20 @@ describe("the dashboard in a browser", () => {
     await screenshot(student, "student-after-take-control");
   });
 
+  it("lets a TA bring a topology up for the whole class, with a progress bar", async () => {
+    const { context, page } = await signIn(e2e, e2e.tokens.ta);
+    await page.getByLabel("Topology").selectOption(e2e.topology);
+    await page.getByRole("button", { name: "Spin up for the class" }).click();
+    // Both students already have this lab: bringing it up again leaves it as it is, and is ready.
+    await page.getByRole("status").filter({ hasText: "Done: 2 ready, 0 failed of 2." }).waitFor({
+      timeout: 120_000,
+    });
+    const progress = page.getByRole("progressbar", { name: /^Spin-up progress/ });
+    expect(await progress.evaluate((bar) => (bar as HTMLProgressElement).value)).toBe(2);
+    await screenshot(page, "ta-spin-up");
+    await context.close();
+  });
+
   it("shows an instructor the labs, the recordings and the audit log", async () => {
     const { context, page } = await signIn(e2e, e2e.instructor);
     await page.getByRole("heading", { name: "Classes" }).waitFor();
