@@ -25,6 +25,17 @@ async function runSolution(file: string) {
 /** Runs a short Python program on client. */
 const python = (source: string) => sh(engine, lab, "client", `python3 - <<'PY'\n${source}\nPY`);
 
+/** postfix hands a message on to dovecot after it took it: waits until its queue is empty. */
+async function waitForDelivery() {
+  const delivered = await sh(
+    engine,
+    lab,
+    "mail",
+    "for i in $(seq 100); do postqueue -p | grep -q 'queue is empty' && exit 0; sleep 0.1; done; exit 1",
+  );
+  expect(delivered.exitCode).toBe(0);
+}
+
 beforeAll(async () => {
   engine = await testEngine();
   await upLab(engine, await libraryTopology("app-protocols"), { lab, owner: "erin" });
@@ -94,7 +105,15 @@ pop.quit()
     expect(result.stdout, result.stderr).toBe("['pub/welcome.txt']\nrefused 550\n250\n3\n3\n");
   });
 
-  it("fails every check on a fresh lab", async () => {
+  it("fails every check on a fresh lab, even with a report sent as alice without her login", async () => {
+    const forged = await python(`
+import smtplib
+with smtplib.SMTP("mail.example.com", 25) as smtp:
+    smtp.sendmail("alice@example.com", ["bob@example.com"],
+        "From: alice@example.com\\r\\nSubject: Lab report\\r\\n\\r\\nforged\\r\\n")
+`);
+    expect(forged.exitCode, forged.stderr).toBe(0);
+    await waitForDelivery();
     await expectChecks(engine, lab, CHECKS, false);
   });
 
@@ -103,14 +122,7 @@ pop.quit()
     expect(api.stdout, api.stderr).toBe(`${ITEM_COUNT} items\n`);
     const mail = await runSolution("files_and_mail.py");
     expect(mail.stdout, mail.stderr).toBe(`${SEEDED_SUBJECTS.join("\n")}\n`);
-    // postfix hands a message on to dovecot after it took it: wait until it has (a loaded machine).
-    const delivered = await sh(
-      engine,
-      lab,
-      "mail",
-      "for i in $(seq 100); do postqueue -p | grep -q 'queue is empty' && exit 0; sleep 0.1; done; exit 1",
-    );
-    expect(delivered.exitCode).toBe(0);
+    await waitForDelivery();
     await expectChecks(engine, lab, CHECKS, true);
   });
 });
