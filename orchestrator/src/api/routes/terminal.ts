@@ -3,9 +3,11 @@
 // WebSocket): the first message carries it, and the same rules as the REST lab routes apply
 // before anything runs in the node. Sessions live in a registry and outlive their sockets.
 import { mkdtempSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { WebSocket } from "ws";
 import { LabRequestError, nodeContainer } from "../../labs/lifecycle.ts";
 import { openShell } from "../../runtime/shell.ts";
 import { audit } from "../../store/audit.ts";
@@ -32,17 +34,18 @@ export interface TerminalRoutesOptions extends Partial<TerminalOptions> {
   dataDir: string;
 }
 
-/** Where recordings go: a temporary folder for a service whose database is in memory. */
-function recordingsDir(options: TerminalRoutesOptions): string {
-  if (options.recordingsDir) return options.recordingsDir;
-  if (options.dataDir === ":memory:") return mkdtempSync(join(tmpdir(), "socketlab-recordings-"));
-  return join(options.dataDir, "recordings");
-}
-
 const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options) => {
+  // Recordings go to the data folder; a service whose database is in memory (tests) keeps them
+  // in a temporary folder, removed with it, as their metadata goes with the database.
+  let recordingsDir = options.recordingsDir ?? join(options.dataDir, "recordings");
+  if (!options.recordingsDir && options.dataDir === ":memory:") {
+    const temporary = mkdtempSync(join(tmpdir(), "socketlab-recordings-"));
+    recordingsDir = temporary;
+    app.addHook("onClose", () => rm(temporary, { recursive: true, force: true }));
+  }
   const registry = new TerminalRegistry(
     app.db,
-    { ...DEFAULT_TERMINAL_OPTIONS, ...options, recordingsDir: recordingsDir(options) },
+    { ...DEFAULT_TERMINAL_OPTIONS, ...options, recordingsDir },
     {
       touch: (lab) => app.labs.touchLab(lab),
       audit: (actor, action, target, detail) => audit(app.db, actor, action, target, detail),
@@ -50,11 +53,13 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
     },
   );
   // Open sockets, so that stopping the service waits for them to leave their sessions.
-  const connections = new Set<Promise<void>>();
-  // Before the database closes (onClose): ending a session records its recording's end.
+  const connections = new Map<WebSocket, Promise<void>>();
+  // Before the database closes (onClose): ending a session records its recording's end. Sockets
+  // were told (1001) while the shells were killed; one that does not read is not waited for.
   app.addHook("preClose", async () => {
     await registry.close();
-    await Promise.all(connections);
+    for (const socket of connections.keys()) socket.terminate();
+    await Promise.all(connections.values());
   });
 
   app.get(
@@ -109,6 +114,10 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
             throw error;
           }
           const shell = await openShell(engine, container, size);
+          if (registry.closed) {
+            await shell.kill();
+            throw new TerminalRefused(CLOSE.goingAway, "the service is stopping");
+          }
           const session = registry.start({ lab, labOwner, node, owner: user.login, shell, size });
           return { session, user: who, mode: "control", created: true };
         }
@@ -132,8 +141,8 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
         admit,
         log: (error, message) => request.log.error({ err: error }, message),
       });
-      connections.add(served);
-      void served.then(() => connections.delete(served));
+      connections.set(socket, served);
+      void served.then(() => connections.delete(socket));
     },
   );
 
