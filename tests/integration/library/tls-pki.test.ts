@@ -2,6 +2,7 @@
 // clients, and every check fails on a fresh lab and passes once the reference solution (kept
 // here, never in the handout) ran on `client`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runChecks } from "../../../orchestrator/src/labs/checks.ts";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { sh, testEngine, uniqueLabId } from "../engine.ts";
@@ -77,6 +78,38 @@ describe("the tls-pki lab", () => {
 
   it("fails every check on a fresh lab", async () => {
     await expectChecks(engine, lab, CHECKS, false);
+  });
+
+  it("takes no self-signed certificate for one the lab CA signed", async () => {
+    const selfSigned = await on(
+      "client",
+      `set -e
+mkdir -p /root/tls && cd /root/tls
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key \\
+  -subj /CN=client -out client.csr 2>/dev/null
+openssl x509 -req -in client.csr -key client.key -days 1 -out client.crt \\
+  -extfile /dev/stdin 2>/dev/null <<'EXT'
+subjectAltName=DNS:client
+EXT
+cat > server.py <<'PY'
+${TLS_SERVER}
+PY
+python3 server.py >server.log 2>&1 &
+server=$!
+for i in $(seq 100); do ss -ltn | grep -q ':8443 ' && break; sleep 0.1; done
+echo $server`,
+    );
+    expect(selfSigned.exitCode, selfSigned.stderr).toBe(0);
+    const results = await runChecks(engine, lab);
+    expect(
+      results.map((r) => [r.id, r.passed]),
+      JSON.stringify(results, null, 2),
+    ).toEqual(CHECKS.map((id) => [id, id === "csr"]));
+    const stopped = await on(
+      "client",
+      `kill ${selfSigned.stdout.trim()}; while ss -ltn | grep -q ':8443 '; do sleep 0.1; done`,
+    );
+    expect(stopped.exitCode).toBe(0);
   });
 
   it("passes every check after the reference solution", async () => {
