@@ -176,9 +176,19 @@ export class EnginePool {
 
   /** Each engine with its load, capacity and whether it answers. */
   async reports(): Promise<EngineReport[]> {
+    return this.withPending(await this.observe());
+  }
+
+  /** What the engines hold and whether they answer, read from them. */
+  private async observe(): Promise<{ labs: PooledLab[]; reachability: (string | null)[] }> {
     const labs = await this.labs();
     const reachability = await Promise.all(this.list().map((m) => this.reachability(m, labs)));
-    return this.list().map((member, i) => {
+    return { labs, reachability };
+  }
+
+  /** The engines' loads: what they hold plus the placements under way (read now, not awaited). */
+  private withPending({ labs, reachability }: Awaited<ReturnType<EnginePool["observe"]>>) {
+    return this.list().map((member, i): EngineReport => {
       const name = member.spec.name;
       const here = labs.filter((l) => l.engine === name);
       const pending = [...this.pending.entries()].filter(
@@ -217,9 +227,10 @@ export class EnginePool {
     if (!this.pooled) {
       member = this.list()[0] as PoolMember;
     } else {
-      // Nothing is awaited between the choice and holding the place, so two placements under
-      // way both see each other.
-      const choice = chooseEngine(await this.reports(), { owner, memoryBytes });
+      // The placements under way are counted after the last await, and nothing is awaited
+      // between the choice and holding the place: concurrent placements see each other.
+      const observed = await this.observe();
+      const choice = chooseEngine(this.withPending(observed), { owner, memoryBytes });
       if (!choice.ok) throw new PoolRequestError("no_room", choice.reason);
       member = this.member(choice.engine);
       this.pending.set(lab, { engine: choice.engine, owner, memoryBytes });

@@ -27,6 +27,7 @@ const T2 = `it-eng2-${run}`;
 /** A topology whose image no engine has. */
 const T3 = `it-eng3-${run}`;
 const CLIENT = imageTag("client");
+const STUDENTS = ["a", "b", "c", "d", "e", "f", "g"];
 
 let e1: ExtraEngine;
 let e2: ExtraEngine;
@@ -107,7 +108,7 @@ beforeAll(async () => {
       {
         name: "e1",
         host: e1.host,
-        capacity: { labs: 8, memoryBytes: 2 * 1024 ** 3 },
+        capacity: { labs: 16, memoryBytes: 2 * 1024 ** 3 },
         drained: false,
       },
     ],
@@ -120,12 +121,12 @@ beforeAll(async () => {
   base = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const created = await call("POST", "/api/classes", {
     name: `engines ${run}`,
-    students: ["a", "b", "c", "d", "e"].map((x) => ({ name: x, id: `${x}-${run}` })),
+    students: STUDENTS.map((x) => ({ name: x, id: `${x}-${run}` })),
   });
   expect(created.statusCode, created.body).toBe(201);
   const cls = created.json() as { id: string; students: { login: string; token: string }[] };
   classId = cls.id;
-  ["a", "b", "c", "d", "e"].forEach((x, i) => {
+  STUDENTS.forEach((x, i) => {
     logins[x] = cls.students[i]?.login as string;
     tokens[x] = cls.students[i]?.token as string;
   });
@@ -152,7 +153,7 @@ describe("a pool of engines", () => {
     const added = await call("POST", "/api/engines", {
       name: "e2",
       host: e2.host,
-      capacity: { labs: 8, memory: "2g" },
+      capacity: { labs: 16, memory: "2g" },
     });
     expect(added.statusCode, added.body).toBe(201);
     expect(added.json()).toMatchObject({ name: "e2", available: true, labs: 0, drained: false });
@@ -184,6 +185,13 @@ describe("a pool of engines", () => {
     expect((await report("e2"))?.labs).toBe(2);
     // e2 had no image: the pool copied them from e1, with no registry.
     expect(await imageId(e2.engine, CLIENT)).toBe(await imageId(e1.engine, CLIENT));
+  });
+
+  it("spreads labs placed at the same time", async () => {
+    [labs.f, labs.g] = await Promise.all([createLab("f", T1), createLab("g", T1)]);
+    const where = [await engineOf(labs.f as string), await engineOf(labs.g as string)];
+    expect([...where].sort()).toEqual(["e1", "e2"]);
+    labs.fgOnE2 = where[0] === "e2" ? labs.f : labs.g;
   });
 
   it("gives each engine its own host guard, in the engine's own network namespace", async () => {
@@ -230,7 +238,7 @@ describe("a pool of engines", () => {
     const drained = await call("POST", "/api/engines/e1/drain");
     expect(drained.statusCode, drained.body).toBe(200);
     expect(drained.json().drained).toBe(true);
-    // Both hold two labs; without the drain, e1 would win the tie by name.
+    // Both hold three labs; without the drain, e1 would win the tie by name.
     labs.d = await createLab("d", T1);
     expect(await engineOf(labs.d)).toBe("e2");
     const undrained = await call("POST", "/api/engines/e1/drain", { drained: false });
@@ -295,7 +303,7 @@ describe("a pool of engines", () => {
     expect(seen.json()).toMatchObject({ lab: labs.b, owner: logins.b, state: "unavailable" });
     const listed = (await call("GET", "/api/labs")).json() as { lab: string; state: string }[];
     const unavailable = listed.filter((l) => l.state === "unavailable").map((l) => l.lab);
-    expect(unavailable.sort()).toEqual([labs.b, labs.c, labs.d].sort());
+    expect(unavailable.sort()).toEqual([labs.b, labs.c, labs.d, labs.fgOnE2].sort());
     expect((await report("e2"))?.available).toBe(false);
     // An operation on such a lab says why it cannot be done.
     const checks = await call("GET", `/api/labs/${labs.b}/checks`);
@@ -314,7 +322,7 @@ describe("a pool of engines", () => {
       state: string;
       lab: string;
     }[];
-    expect(items.map((i) => i.state)).toEqual(["ready", "ready", "ready", "ready", "ready"]);
+    expect(items.map((i) => i.state)).toEqual(STUDENTS.map(() => "ready"));
     for (const item of items) expect(await engineOf(item.lab)).toBe("e1");
 
     // A reset of a lab of the dead engine brings it up anew on e1.
