@@ -158,6 +158,8 @@ export class TerminalSession {
     this.ending ??= this.finish(
       async () => {},
       async (viewer) => {
+        // The last output goes out even to a viewer that asked to hold it.
+        viewer.resume();
         const code = await this.shell.exitCode().catch(() => null);
         viewer.message({ type: "exit", code });
         viewer.close(CLOSE.normal, "the shell exited");

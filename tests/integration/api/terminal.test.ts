@@ -151,8 +151,9 @@ describe("a node's terminal", () => {
     expect(before).toBe(0);
     const terminal = await openTerminal(lab, "beta", tokens.a as string);
     // A foreground job and a job that ignores hangups: both must go with the shell.
-    terminal.type("nohup sleep 4545 >/dev/null 2>&1 & echo started; sleep 4242\r");
-    await terminal.see("started");
+    // `$((...))` keeps the echoed command line from matching: "started-10" is the output.
+    terminal.type("nohup sleep 4545 >/dev/null 2>&1 & echo started-$((2*5)); sleep 4242\r");
+    await terminal.see("started-10");
     expect(await shells(lab, "beta")).toBe(1);
     expect(await running(lab, "beta", "sleep 4242")).toBe(1);
     expect(await running(lab, "beta", "sleep 4545")).toBe(1);
@@ -163,8 +164,9 @@ describe("a node's terminal", () => {
     expect(await eventually(() => running(lab, "beta", "sleep 4545"), 0)).toBe(0);
   });
 
-  it("kills its shells before a stopping service returns", async () => {
-    // A second service on the same engine; its own instructor may open any lab's terminal.
+  it("kills its shells, open or in their grace period, before a stopping service returns", async () => {
+    // A second service on the same engine (60 s of grace, the default); its own instructor may
+    // open any lab's terminal.
     const other = await buildApp({
       engine: h.engine,
       dataDir: ":memory:",
@@ -177,12 +179,22 @@ describe("a node's terminal", () => {
     const lab = labs.a as string;
     const terminal = new Terminal(url(lab, "gamma", server), hello(token));
     await terminal.ready;
-    terminal.type("echo started; sleep 4343\r");
-    await terminal.see("started");
+    terminal.type("echo started-$((3*3)); sleep 4343\r");
+    await terminal.see("started-9");
     expect(await running(lab, "gamma", "sleep 4343")).toBe(1);
+    // A second shell whose socket has closed: it waits for a reconnect.
+    const left = new Terminal(url(lab, "gamma", server), hello(token));
+    await left.ready;
+    left.type("echo started-$((4*4)); sleep 4444\r");
+    await left.see("started-16");
+    await left.close();
+    expect(await running(lab, "gamma", "sleep 4444")).toBe(1);
     await other.close();
     expect(await shells(lab, "gamma")).toBe(0);
     expect(await running(lab, "gamma", "sleep 4343")).toBe(0);
+    expect(await running(lab, "gamma", "sleep 4444")).toBe(0);
+    // Closed by the stopping service (the WebSocket plugin closes its sockets with no code).
+    await terminal.closed;
   });
 
   it("closes with 1000 when the shell exits", async () => {

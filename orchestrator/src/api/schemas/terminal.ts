@@ -9,7 +9,8 @@
 //      `{type:"ready", session, mode:"control"}`.
 //    - `session` of a live session the same user started (a browser reconnecting within the
 //      grace period): the same shell; `{type:"ready", session, mode:"control"}`, then the recent
-//      screen replayed as binary frames, then live output.
+//      screen replayed as binary frames (the client resets its terminal first: the replay is the
+//      last 64 KiB of output, not a diff), then live output.
 //    - `session` + `watch:true`, by a TA/instructor who may see the lab (or by the owner): a
 //      watcher; `{type:"ready", session, mode:"watch"}`, the replay, then live output. A
 //      watcher's keystrokes are ignored and its sizes never apply.
@@ -91,7 +92,10 @@ export const terminalListSchema = z.array(
 export const CLOSE = {
   /** The shell exited (after `{type:"exit"}`). */
   normal: 1000,
-  /** The service is stopping. */
+  /**
+   * The service is stopping: a hello it will not serve. Sockets open when it stops are closed by
+   * the WebSocket plugin first, with no code (1005 at the client).
+   */
   goingAway: 1001,
   /** A first message that is not a valid hello, or a malformed control message. */
   badRequest: 4400,
