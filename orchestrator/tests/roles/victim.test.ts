@@ -24,7 +24,7 @@ describe("victim config in the topology", () => {
       "lab.yaml:10:14: nodes.bob.config.every: must be at least 2",
     ]);
     expect(await problems(withConfig(["visit: [web/app]"]))).toEqual([
-      "lab.yaml:9:15: nodes.bob.config.visit.0: an http:// or https:// URL, like http://web/app/",
+      "lab.yaml:9:15: nodes.bob.config.visit[0]: an http:// or https:// URL, like http://web/app/",
     ]);
   });
 });
