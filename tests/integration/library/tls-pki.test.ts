@@ -31,21 +31,28 @@ server.socket = context.wrap_socket(server.socket, server_side=True)
 server.serve_forever()
 `;
 
+/** Task 2, in /root/tls: a key and a request for CN=client. */
+const MAKE_REQUEST = `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key \\
+  -subj /CN=client -out client.csr 2>/dev/null`;
+
+/** Task 4, in /root/tls: the server in the background (its pid in server.pid), once it listens. */
+const START_SERVER = `cat > server.py <<'PY'
+${TLS_SERVER}
+PY
+nohup python3 server.py >server.log 2>&1 &
+echo $! > server.pid
+for i in $(seq 100); do ss -ltn | grep -q ':8443 ' && exit 0; sleep 0.1; done
+cat server.log; exit 1`;
+
 /** The reference solution, tasks 1 to 4 in order. */
 const SOLUTION = `set -e
 mkdir -p /root/tls && cd /root/tls
 openssl s_client -connect web:443 -servername web </dev/null 2>/dev/null |
   openssl x509 -noout -fingerprint -sha256 | sed 's/^[^=]*=/fingerprint=/' > answers.txt
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key \\
-  -subj /CN=client -out client.csr 2>/dev/null
+${MAKE_REQUEST}
 curl -fsS --data-binary @client.csr 'http://ca:8600/sign?name=client' -o client.crt
 openssl verify -CAfile /etc/socketlab/ca.pem client.crt
-cat > server.py <<'PY'
-${TLS_SERVER}
-PY
-nohup python3 server.py >server.log 2>&1 &
-for i in $(seq 100); do ss -ltn | grep -q ':8443 ' && exit 0; sleep 0.1; done
-cat server.log; exit 1`;
+${START_SERVER}`;
 
 beforeAll(async () => {
   engine = await testEngine();
@@ -84,25 +91,18 @@ describe("the tls-pki lab", () => {
       "client",
       `set -e
 mkdir -p /root/tls && cd /root/tls
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout client.key \\
-  -subj /CN=client -out client.csr 2>/dev/null
+${MAKE_REQUEST}
 openssl x509 -req -in client.csr -key client.key -days 1 -out client.crt \\
   -extfile /dev/stdin 2>/dev/null <<'EXT'
 subjectAltName=DNS:client
 EXT
-cat > server.py <<'PY'
-${TLS_SERVER}
-PY
-python3 server.py >server.log 2>&1 &
-server=$!
-for i in $(seq 100); do ss -ltn | grep -q ':8443 ' && break; sleep 0.1; done
-echo $server`,
+${START_SERVER}`,
     );
-    expect(selfSigned.exitCode, selfSigned.stderr).toBe(0);
+    expect(selfSigned.exitCode, selfSigned.stdout + selfSigned.stderr).toBe(0);
     await expectPassing(engine, lab, CHECKS, ["csr"]);
     const stopped = await on(
       "client",
-      `kill ${selfSigned.stdout.trim()}; while ss -ltn | grep -q ':8443 '; do sleep 0.1; done`,
+      "kill $(cat /root/tls/server.pid); while ss -ltn | grep -q ':8443 '; do sleep 0.1; done",
     );
     expect(stopped.exitCode).toBe(0);
   });
