@@ -3,10 +3,14 @@
 // node: trigger queries for names nobody asked before, and floods of forged referrals with
 // guessed ids to the resolver's fixed query port. Two instances run side by side, as two
 // students' labs: the attack in one leaves the other's cache clean. Then, in the second one,
-// each defence the lab turned off is turned back on alone, and the same attack fails.
+// each defence the lab turned off is turned back on alone, and the same attack fails: DNS
+// COOKIE and a random source port through the topology (the resolver is recreated), DNSSEC by
+// signing the lab's zones at run time with keys of their own (attacks/sign-zone.sh).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runChecks } from "../../../orchestrator/src/labs/checks.ts";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { LabPlan } from "../../../orchestrator/src/plan/types.ts";
+import { zoneFilePath } from "../../../orchestrator/src/roles/dns/named-conf.ts";
 import type { DnsConfig } from "../../../orchestrator/src/roles/dns/schema.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import type { Topology } from "../../../orchestrator/src/topology/model.ts";
@@ -122,5 +126,53 @@ describe("the dns-remote-kaminsky lab", () => {
       expect(result.exitCode, result.stdout + result.stderr).toBe(1);
       expect(await cacheDump(engine, labs.bob)).not.toMatch(POISON);
     });
+
+    it("DNSSEC validation: a forged delegation fails validation, the user is never redirected", async () => {
+      await withResolver(() => {}); // the topology's resolver again: no DNSSEC, fixed port
+      await signHierarchy(labs.bob);
+      // Validation is real: the resolver vouches for example.com's data (the `ad` flag).
+      const signed = await run(engine, labs.bob, "user", "dig +dnssec example.com SOA");
+      expect(signed).toMatch(/^;; flags: qr rd ra ad;/m);
+      await run(engine, labs.bob, "resolver", "rndc flush");
+
+      const result = await attack(labs.bob, DEFENDED);
+      console.log(`kaminsky, DNSSEC: ${result.stdout.trim()}`);
+      // The race may well be won (the forged referral lands in the cache), but the delegation is
+      // unsigned where example.com's DS says it must be signed: SERVFAIL, never the attacker.
+      const dig = await run(engine, labs.bob, "user", "dig +time=5 www.example.com A");
+      expect(dig).not.toContain(evil(labs.bob));
+      expect(dig).toMatch(/status: (SERVFAIL|NOERROR)/);
+      const passed = await runChecks(engine, labs.bob);
+      expect(passed.find((c) => c.id === "user-fooled")?.passed).toBe(false);
+      if (result.exitCode === 0) {
+        const log = await run(engine, labs.bob, "resolver", "cat /var/log/named/named.log");
+        expect(log).toMatch(/insecurity proof failed|broken trust chain/);
+      }
+    });
   });
 });
+
+/**
+ * Signs bob's hierarchy with keys of its own, bottom up (example.com, com, the root: each
+ * parent publishes its child's DS), and makes the resolver validate with the lab's root key.
+ */
+async function signHierarchy(lab: string) {
+  const sign = async (node: string, zone: string, childDs: string | null) => {
+    await copyAttacks(engine, lab, node, ["sign-zone.sh"]);
+    const ds = childDs === null ? "" : ` '${childDs}'`;
+    const out = await run(
+      engine,
+      lab,
+      node,
+      `sh /root/sign-zone.sh ${zone} ${zoneFilePath(zone)}${ds}`,
+    );
+    const [dsRecord, dnskey] = out.trim().split("\n");
+    if (!dsRecord || !dnskey) throw new Error(`${node}: sign-zone.sh printed ${out}`);
+    return { ds: dsRecord, dnskey };
+  };
+  const example = await sign("example-ns", "example.com", null);
+  const com = await sign("com-ns", "com", example.ds);
+  const root = await sign("root", ".", com.ds);
+  await copyAttacks(engine, lab, "resolver", ["trust-anchor.sh"]);
+  await run(engine, lab, "resolver", `sh /root/trust-anchor.sh '${root.dnskey}'`);
+}
