@@ -166,12 +166,15 @@ export class EnginePool {
             ? null
             : await listLabRecords(member.engine).catch(() => null);
         if (plans) return plans.map((plan) => ({ engine: name, available: true, plan }));
-        return [...this.placed.values()]
-          .filter((r) => r.engine === name)
-          .map((record) => ({ engine: name, available: false, record }));
+        return this.storedOn(name).map((record) => ({ engine: name, available: false, record }));
       }),
     );
     return perEngine.flat();
+  }
+
+  /** The labs the store places on the engine. */
+  storedOn(engine: string): PlacementRecord[] {
+    return [...this.placed.values()].filter((r) => r.engine === engine);
   }
 
   /** Each engine with its load, capacity and whether it answers. */

@@ -8,6 +8,7 @@ import {
   PoolRequestError,
   pooledLabId,
 } from "../../engines/pool.ts";
+import type { PlacementRecord } from "../../engines/records.ts";
 import { networkBridge } from "../../labs/capture.ts";
 import { type CheckResult, runChecks } from "../../labs/checks.ts";
 import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
@@ -116,9 +117,12 @@ export class LabService {
           const labs = await listLabs(member.engine).catch(() => null);
           if (labs) return labs;
         }
-        return (await this.engines.labs()).flatMap((l) =>
-          l.engine === member.spec.name && !l.available ? [unavailableSummary(l)] : [],
-        );
+        return this.engines.storedOn(member.spec.name).map((record) => ({
+          ...labOf(record),
+          state: "unavailable" as const,
+          nodes: 0,
+          running: 0,
+        }));
       }),
     );
     return perEngine.flat().sort((a, b) => a.lab.localeCompare(b.lab));
@@ -129,7 +133,7 @@ export class LabService {
     const where = await this.engines.locate(lab);
     const status: (Omit<LabStatus, "state"> & { state: ServiceLabState }) | null =
       where?.available === false && where.record
-        ? { ...where.record, state: "unavailable", networks: [], nodes: [] }
+        ? { ...labOf(where.record), state: "unavailable", networks: [], nodes: [] }
         : where
           ? await labStatus(where.member.engine, lab)
           : null;
@@ -403,7 +407,7 @@ export class LabService {
   }
 }
 
-function unavailableSummary(lab: PooledLab & { available: false }) {
-  const { lab: id, owner, topology } = lab.record;
-  return { lab: id, owner, topology, state: "unavailable" as const, nodes: 0, running: 0 };
+/** What the store knows of a lab on an engine that does not answer. */
+function labOf(record: PlacementRecord) {
+  return { lab: record.lab, owner: record.owner, topology: record.topology };
 }
