@@ -164,6 +164,9 @@ export class ExtraEngine {
 
 /** Starts the named extra engines, each with `images` copied from the default engine. */
 export async function startExtraEngines(names: string[], images: string[]): Promise<ExtraEngine[]> {
+  if (process.getuid?.() !== 0) {
+    throw new Error("extra engines need root (ip netns, nsenter, dockerd); CI runs as root");
+  }
   const engines = names.map((name) => new ExtraEngine(name));
   // What a run that was interrupted left behind goes first.
   await Promise.all(engines.map((e) => e.destroy()));
