@@ -19,7 +19,10 @@ export function networkHash(network: NetworkSpec): string {
   return stableHash({ subnet, gateway, sniffable, bridgeName });
 }
 
-/** Leaves out `name` and `containerName` (they identify the container) and `after` (it orders). */
+/**
+ * Leaves out `name` and `containerName` (they identify the container), `after` (it orders) and
+ * `user` (only terminals use it).
+ */
 export function nodeHash(node: NodeSpec): string {
   const { image, endpoints, env, extraHosts, files, command } = node;
   const { capabilities, sysctls, limits, ready, hostname } = node;

@@ -2,7 +2,13 @@
 // one lab instance. Pure: no I/O, the same input always gives the same plan.
 import { formatAddress, formatCidr } from "../net/ipv4.ts";
 import type { InstanceView } from "../roles/types.ts";
-import type { Cidr, NetworkDef, NodeDef, Topology } from "../topology/model.ts";
+import {
+  type Cidr,
+  DEFAULT_NODE_USER,
+  type NetworkDef,
+  type NodeDef,
+  type Topology,
+} from "../topology/model.ts";
 import { envList, extraHosts, startCommand } from "./container.ts";
 import {
   type LabelContext,
@@ -112,6 +118,7 @@ function planNode(
     limits: { ...node.limits },
     ready: node.ready === null ? null : { ...node.ready },
     after: [...node.after],
+    user: node.user ?? DEFAULT_NODE_USER,
   };
   const hash = nodeHash(spec);
   return { ...spec, labels: nodeLabels(context, node.name, hash), hash };

@@ -62,6 +62,8 @@ export interface NodePlan {
   limits: Limits;
   ready: ReadyCheck | null;
   after: string[];
+  /** The account browser terminals log in as; records written before it existed have none. */
+  user?: string;
   labels: Record<string, string>;
   hash: string;
 }

@@ -1,9 +1,9 @@
-// An interactive login shell in a container, with a TTY, as the node's lab user, that can be
-// killed. The user is `student` (images/base), or root in an image that has no such user. Docker has no
-// kill-exec API, and ExecInspect's Pid is the host's, not the container's: the shell gets a
-// marker in its environment, which everything it starts inherits, and a second exec kills every
-// process carrying it — the shell, its jobs, and what was nohup'd or disowned — with no file
-// written (read-only root filesystems work too).
+// An interactive login shell in a container, with a TTY, as the node's lab user (root in an image
+// that has no such account), that can be killed. Docker has no kill-exec API, and ExecInspect's
+// Pid is the host's, not the container's: the shell gets a marker in its environment, which
+// everything it starts inherits, and a second exec kills every process carrying it — the shell,
+// its jobs, and what was nohup'd or disowned — with no file written (read-only root filesystems
+// work too).
 import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -26,9 +26,6 @@ export interface Shell {
 
 const RESIZE_ATTEMPTS = 6;
 
-/** The lab user terminals log in as, where the node's image has it. */
-export const LAB_USER = "student";
-
 /** The account's home, from the node's passwd database; null when it has no such user. */
 async function homeOf(engine: Engine, container: string, user: string): Promise<string | null> {
   const entry = await execCapture(engine, container, ["getent", "passwd", user], 10_000).catch(
@@ -42,7 +39,8 @@ export async function openShell(
   engine: Engine,
   container: string,
   size: { cols: number; rows: number },
-  wanted = LAB_USER,
+  /** The node's lab user (topology `user:`); root when the image has no such account. */
+  wanted: string,
 ): Promise<Shell> {
   const marker = `SOCKETLAB_TERMINAL=${randomBytes(8).toString("hex")}`;
   const login = "if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi";

@@ -67,6 +67,8 @@ export interface NodeDef {
   routes: RouteDef[];
   /** The node's DNS resolver, written to /etc/resolv.conf at start: a node's name or an IPv4. */
   resolver: string | null;
+  /** The account browser terminals log in as; DEFAULT_NODE_USER when none is given. */
+  user?: string;
   /** The role's settings, as its schema parsed them; null when the role takes none. */
   config: unknown;
 }
@@ -101,3 +103,6 @@ export const DEFAULT_LIMITS: Limits = {
 export const DEFAULT_READY_TIMEOUT_SECONDS = 30;
 
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;
+
+/** The lab user of socketlab's images (images/base), whom terminals log in as by default. */
+export const DEFAULT_NODE_USER = "student";

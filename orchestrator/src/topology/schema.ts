@@ -60,6 +60,14 @@ const route = z.strictObject({
 /** A resolver: a node's name or an IPv4 address; empty keeps Docker's own (no default). */
 const resolver = z.union([z.string().min(1), z.null()]);
 
+/** The account browser terminals log in as: a user name by Debian's rule (`root` allowed). */
+const user = z
+  .string()
+  .regex(
+    /^[a-z_][a-z0-9_-]{0,31}$/,
+    "a user name holds a-z, 0-9, '_' and '-' (32 at most), such as student or root",
+  );
+
 /** A node's attachment: `.53` (host part), `10.0.0.53` (full address), or `auto`/empty. */
 const attachment = z.union([z.string(), z.null()]);
 
@@ -89,6 +97,8 @@ const node = z.strictObject({
   routes: z.array(route).optional(),
   /** The DNS resolver the node uses (/etc/resolv.conf): a node's name or an IPv4 address. */
   resolver: resolver.optional(),
+  /** The account browser terminals log in as (default: student). */
+  user: user.optional(),
   /** The role's own settings; each role checks them against its schema (see roles/). */
   config: z.unknown().optional(),
 });
@@ -115,6 +125,7 @@ export const topologySchema = z.strictObject({
       role: name("role").optional(),
       limits: limits.optional(),
       resolver: resolver.optional(),
+      user: user.optional(),
     })
     .optional(),
   networks: z.record(name("network name"), network),

@@ -10,6 +10,7 @@ import { convertLimits } from "./limits.ts";
 import { isNamespacedSysctl, normaliseCapability, SYSCTL_NAME } from "./linux.ts";
 import {
   DEFAULT_LIMITS,
+  DEFAULT_NODE_USER,
   DEFAULT_READY_TIMEOUT_SECONDS,
   type Limits,
   type NetworkDef,
@@ -71,6 +72,7 @@ export async function resolveTopology(
         report,
       ),
     },
+    defaultUser: defaults.user ?? DEFAULT_NODE_USER,
     readSource,
     report,
   };
@@ -138,6 +140,7 @@ interface NodeContext {
   /** Undefined when `defaults.role` names no role (already reported). */
   defaultRole: Role | undefined;
   defaultLimits: Limits;
+  defaultUser: string;
   readSource: SourceReader;
   report: Report;
 }
@@ -146,7 +149,7 @@ interface NodeContext {
 async function resolveNode(
   name: string,
   value: unknown,
-  { declaredNetworks, defaultRole, defaultLimits, readSource, report }: NodeContext,
+  { declaredNetworks, defaultRole, defaultLimits, defaultUser, readSource, report }: NodeContext,
 ): Promise<{ def: NodeDef; requests: AddressRequest[]; after: string[] | undefined }> {
   const path = ["nodes", name];
   const node = fields(nodeSchema, value);
@@ -193,6 +196,7 @@ async function resolveNode(
     after: [],
     routes: [],
     resolver: null,
+    user: node.user ?? defaultUser,
     config: role ? checkConfig(role, member(value, "config"), [...path, "config"], report) : null,
   };
   return { def, requests, after: node.after };

@@ -98,6 +98,7 @@ describe("loadTopologyText on a valid topology", () => {
           after: [],
           routes: [],
           resolver: null,
+          user: "student",
           config: null,
         },
         {
@@ -118,6 +119,7 @@ describe("loadTopologyText on a valid topology", () => {
             { to: { subnet: { base: 0xc0a80000, prefix: 16 } }, via: "server" },
           ],
           resolver: null,
+          user: "student",
           config: null,
         },
         {
@@ -138,6 +140,7 @@ describe("loadTopologyText on a valid topology", () => {
           after: ["server", "client"],
           routes: [],
           resolver: null,
+          user: "student",
           config: null,
         },
       ],
@@ -179,6 +182,7 @@ describe("loadTopologyText on a valid topology", () => {
             after: [],
             routes: [],
             resolver: null,
+            user: "student",
             config: null,
           },
         ],

@@ -3,7 +3,7 @@
 // control; a slow watcher is dropped while the owner keeps working; only the owner's size
 // applies; every session is recorded as asciicast v2; shells run as the lab user `student`.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,6 +75,12 @@ beforeAll(async () => {
   });
   await h.app.listen({ port: 0, host: "127.0.0.1" });
   base = `ws://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  // gamma's terminals log in as root (topology `user:`); the other nodes' as student.
+  const file = join(h.libraryDir, topology, "topology.yaml");
+  await writeFile(
+    file,
+    (await readFile(file, "utf8")).replace("  gamma:\n", "  gamma:\n    user: root\n"),
+  );
   await createClass(`s${run}`, ["a", "b"], ["ta"]);
   await createClass(`o${run}`, ["c"], ["other"]);
   tokens.instructor = h.instructor;
@@ -162,12 +168,16 @@ describe("a session outlives its socket", () => {
     await terminal.close();
   });
 
-  it("runs the shell as the lab user student, in its home, with sudo", async () => {
+  it("runs the shell as the node's lab user: student, in its home, with sudo; or root", async () => {
     const { terminal } = await open(labs.a as string, "alpha", tokens.a as string);
     expect(await ask(terminal, "who", "id -un")).toBe("student");
     expect(await ask(terminal, "home", "pwd")).toBe("/home/student");
     expect(await ask(terminal, "root", "sudo -n id -u")).toBe("0");
     await terminal.close();
+    const other = await open(labs.a as string, "gamma", tokens.a as string);
+    expect(await ask(other.terminal, "who", "id -un")).toBe("root");
+    expect(await ask(other.terminal, "home", "pwd")).toBe("/root");
+    await other.terminal.close();
   });
 
   it("holds output while the client asks for a pause, and sends it on resume", async () => {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { WebSocket } from "ws";
 import { LabRequestError, nodeContainer } from "../../labs/lifecycle.ts";
+import { readLabRecord } from "../../runtime/lab-record.ts";
 import { openShell } from "../../runtime/shell.ts";
 import { audit } from "../../store/audit.ts";
 import { authenticate, type User } from "../../store/users.ts";
@@ -18,6 +19,7 @@ import {
   type TerminalOptions,
   TerminalRegistry,
 } from "../../terminals/registry.ts";
+import { DEFAULT_NODE_USER } from "../../topology/model.ts";
 import { ApiError } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { bearer } from "../schemas/common.ts";
@@ -113,7 +115,14 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
             }
             throw error;
           }
-          const shell = await openShell(engine, container, size);
+          // The node's lab user, as its topology says (records older than `user:` have none).
+          const planned = (await readLabRecord(engine, lab))?.nodes.find((n) => n.name === node);
+          const shell = await openShell(
+            engine,
+            container,
+            size,
+            planned?.user ?? DEFAULT_NODE_USER,
+          );
           if (registry.closed) {
             await shell.kill();
             throw new TerminalRefused(CLOSE.goingAway, "the service is stopping");
