@@ -39,6 +39,9 @@ const SYSTEM_ACCOUNTS = new Set([
   "ftp",
   "sshd",
   "memcache",
+  // images/base's lab user, with passwordless sudo: a lab password on it would hand root to
+  // whoever guesses it (a brute-force exercise, say).
+  "student",
 ]);
 
 export const usernameSchema = z
