@@ -2,25 +2,17 @@
 // on a fresh lab and passes once the reference solution (solutions/arp-poisoning/poison.py, never
 // in the handout) runs on mallory: alice's ARP entry for bob then shows mallory's MAC, and a
 // capture on mallory holds what alice sent bob, while alice and bob still talk.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
-import { sh, testEngine, uniqueLabId } from "../engine.ts";
-import { expectChecks, libraryTopology } from "./solutions.ts";
+import { testEngine, uniqueLabId } from "../engine.ts";
+import { expectChecks, libraryTopology, shOk, solutionFile } from "./solutions.ts";
 
 let engine: Engine;
 const lab = uniqueLabId("it-labsb-arp");
 const CHECKS = ["alice-poisoned", "bob-poisoned-forwarding", "captured"];
-const SOLUTION = join(import.meta.dirname, "solutions", "arp-poisoning", "poison.py");
 
-/** Runs `script` on `node` and returns its trimmed output, failing the test on a non-zero exit. */
-async function run(node: string, script: string): Promise<string> {
-  const result = await sh(engine, lab, node, script);
-  expect(result.exitCode, `${node}: ${script}\n${result.stdout}`).toBe(0);
-  return result.stdout.trim();
-}
+const run = (node: string, script: string) => shOk(engine, lab, node, script);
 
 /** The MAC address that `node`'s ARP cache holds for `peer` (after a ping, so it has one). */
 const cachedMac = (node: string, peer: string) =>
@@ -64,7 +56,7 @@ describe("the arp-poisoning lab", () => {
     const mallory = await run("mallory", "cat /sys/class/net/eth0/address");
     await run(
       "mallory",
-      `cat > /root/poison.py <<'PY'\n${await readFile(SOLUTION, "utf8")}\nPY
+      `cat > /root/poison.py <<'PY'\n${await solutionFile("arp-poisoning", "poison.py")}\nPY
 nohup python3 /root/poison.py >/root/poison.log 2>&1 &
 nohup tcpdump -i eth0 -U -w /root/mitm.pcap tcp port 9000 >/root/tcpdump.log 2>&1 &`,
     );

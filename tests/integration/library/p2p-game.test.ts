@@ -1,27 +1,20 @@
 // topologies/p2p-game: the router's delay shows in a ping across it, and every check fails on a
 // fresh lab and passes once the reference peers (solutions/p2p-game/*.py, never in the handout)
 // have measured the round trip and played 50 turns in lockstep through the router's loss.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
-import { sh, testEngine, uniqueLabId } from "../engine.ts";
-import { expectChecks, libraryTopology } from "./solutions.ts";
+import { testEngine, uniqueLabId } from "../engine.ts";
+import { expectChecks, libraryTopology, shOk, solutionFile } from "./solutions.ts";
 
 let engine: Engine;
 const lab = uniqueLabId("it-labsb-p2p");
 const CHECKS = ["rtt", "ack", "lockstep"];
 /** The router delays what it sends each way by 50 ms (topology.yaml). */
 const CONFIGURED_RTT_MS = 100;
-const solution = (file: string) =>
-  readFile(join(import.meta.dirname, "solutions", "p2p-game", file), "utf8");
+const solution = (file: string) => solutionFile("p2p-game", file);
 
-async function run(node: string, script: string): Promise<string> {
-  const result = await sh(engine, lab, node, script);
-  expect(result.exitCode, `${node}: ${script}\n${result.stdout}`).toBe(0);
-  return result.stdout.trim();
-}
+const run = (node: string, script: string) => shOk(engine, lab, node, script);
 
 beforeAll(async () => {
   engine = await testEngine();

@@ -2,25 +2,18 @@
 // solution (tcpdump on eve, solutions/sniffing-spoofing/*.py on mallory; never in the handout)
 // has captured alice's FTP login, pulled her password out of a pcap, and forged a notice "from"
 // the FTP server to bob.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
-import { sh, testEngine, uniqueLabId } from "../engine.ts";
-import { expectChecks, libraryTopology } from "./solutions.ts";
+import { testEngine, uniqueLabId } from "../engine.ts";
+import { expectChecks, libraryTopology, shOk, solutionFile } from "./solutions.ts";
 
 let engine: Engine;
 const lab = uniqueLabId("it-labsb-sniff");
 const CHECKS = ["capture", "password", "spoofed"];
-const solution = (file: string) =>
-  readFile(join(import.meta.dirname, "solutions", "sniffing-spoofing", file), "utf8");
+const solution = (file: string) => solutionFile("sniffing-spoofing", file);
 
-async function run(node: string, script: string): Promise<string> {
-  const result = await sh(engine, lab, node, script);
-  expect(result.exitCode, `${node}: ${script}\n${result.stdout}`).toBe(0);
-  return result.stdout.trim();
-}
+const run = (node: string, script: string) => shOk(engine, lab, node, script);
 
 beforeAll(async () => {
   engine = await testEngine();

