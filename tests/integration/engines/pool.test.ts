@@ -331,4 +331,21 @@ describe("a pool of engines", () => {
     expect(reset.json().state).toBe("running");
     expect(await readLabRecord(e1.engine, labs.b as string)).not.toBeNull();
   });
+
+  it("removes the dead engine once its labs are re-placed", async () => {
+    const left = [labs.c, labs.d, labs.fgOnE2] as string[];
+    const refused = await call("DELETE", "/api/engines/e2");
+    expect(refused.statusCode).toBe(409);
+    for (const lab of left) {
+      const reset = await call("POST", `/api/labs/${lab}/reset`, {});
+      expect(reset.statusCode, reset.body).toBe(200);
+    }
+    const removed = await call("DELETE", "/api/engines/e2");
+    expect(removed.statusCode, removed.body).toBe(204);
+    const names = ((await call("GET", "/api/engines")).json() as { name: string }[]).map(
+      (e) => e.name,
+    );
+    expect(names).toEqual(["e1"]);
+    for (const lab of left) expect(await labState(lab)).toBe("running");
+  });
 });
