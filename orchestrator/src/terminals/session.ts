@@ -70,7 +70,7 @@ export class TerminalSession {
     this.replay = new ReplayBuffer(limits.replayBytes);
     shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
     void shell.ended.then(() => this.exited());
-    // A session nobody joins (its opener hung up while it started) goes after the grace period.
+    // The grace period runs until a first viewer joins: a session nobody joins does not live on.
     this.armGrace();
   }
 
