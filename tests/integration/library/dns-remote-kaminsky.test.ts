@@ -27,10 +27,10 @@ const CHECKS = ["delegation", "user-fooled"];
 /** The resolver's fixed query port in the topology. */
 const QUERY_PORT = 33333;
 /**
- * Bounds of one attack. Undefended, it was seen to win after 12 to 33 tries (9 to 16 s, on a
- * loaded 2-core machine): the wide bound keeps a slow machine from failing the proof; a defended
- * resolver gets the same attack for 40 tries (each some 9,000 forged replies, so several times
- * the whole id space in all).
+ * Bounds of one attack. Undefended, it was seen to win after 1 to 15 tries (4 to 8 s, on a
+ * loaded 2-core machine): the wide bound keeps a slow machine from failing the proof. A defended
+ * resolver gets the same attack for 40 tries, some 15,000 forged replies each: about nine times
+ * the whole id space in all.
  */
 const UNDEFENDED = { tries: 150, seconds: 90 };
 const DEFENDED = { tries: 40, seconds: 30 };
