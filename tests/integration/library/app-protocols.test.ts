@@ -1,13 +1,11 @@
 // topologies/app-protocols: the lab's DNS, web API, FTP and mail servers answer real clients
 // (curl, ftplib, smtplib, poplib), and every check fails on a fresh lab and passes once the
 // reference solution (solutions/app-protocols/*.py, never in the handout) ran on `client`.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { sh, testEngine, uniqueLabId } from "../engine.ts";
-import { expectChecks, libraryTopology } from "./solutions.ts";
+import { expectChecks, libraryTopology, solutionFile } from "./solutions.ts";
 
 let engine: Engine;
 const lab = uniqueLabId("it-labsa-app-protocols");
@@ -16,14 +14,11 @@ const CHECKS = ["api-pages", "feed-titles", "ftp-upload", "ftp-download", "smtp-
 const ITEM_COUNT = 57;
 const SEEDED_SUBJECTS = ["Welcome to the lab", "Reading mail with imaplib", "Office hours moved"];
 
-/** Runs solutions/app-protocols/FILE with python3 on client. */
-async function runSolution(file: string) {
-  const source = await readFile(join(import.meta.dirname, "solutions", "app-protocols", file));
-  return sh(engine, lab, "client", `python3 - <<'PY'\n${source}\nPY`);
-}
-
-/** Runs a short Python program on client. */
+/** Runs a Python program on client. */
 const python = (source: string) => sh(engine, lab, "client", `python3 - <<'PY'\n${source}\nPY`);
+
+/** Runs solutions/app-protocols/FILE on client. */
+const runSolution = async (file: string) => python(await solutionFile("app-protocols", file));
 
 /** postfix hands a message on to dovecot after it took it: waits until its queue is empty. */
 async function waitForDelivery() {
