@@ -7,8 +7,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { EngineSpec } from "../engines/spec.ts";
+import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
 import type { TerminalOptions } from "../terminals/registry.ts";
 import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
