@@ -23,10 +23,13 @@ export function parseCast(text: string): Cast {
   return { width: header.width ?? 80, height: header.height ?? 24, events };
 }
 
-/** A player for `cast`; stops when `signal` aborts. */
-export function castPlayer(cast: Cast, signal: AbortSignal): HTMLElement {
+/** A player for `cast`: `play` starts it (once its element is in the page); `signal` stops it. */
+export function castPlayer(
+  cast: Cast,
+  signal: AbortSignal,
+): { element: HTMLElement; play(): void } {
   const screen = h("div", { className: "player-screen" });
-  const play = h("button", { type: "button" }, "Play");
+  const play = h("button", { type: "button" }, "Replay");
   const element = h(
     "div",
     { className: "player" },
@@ -43,7 +46,7 @@ export function castPlayer(cast: Cast, signal: AbortSignal): HTMLElement {
     stop();
     term?.dispose();
   });
-  play.addEventListener("click", () => {
+  const start = () => {
     stop();
     term?.dispose();
     term = new Terminal({ cols: cast.width, rows: cast.height, disableStdin: true, fontSize: 13 });
@@ -71,6 +74,7 @@ export function castPlayer(cast: Cast, signal: AbortSignal): HTMLElement {
       }, wait * 1000);
     };
     next();
-  });
-  return element;
+  };
+  play.addEventListener("click", start);
+  return { element, play: start };
 }

@@ -3,7 +3,7 @@
 // real engine, with a class of two students and a TA, each student with a lab of a two-node
 // topology named `it-e2e-<run>` (so that lab ids start with `it-e2e`).
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { build } from "vite";
 import { buildApp } from "../../orchestrator/src/api/app.ts";
 import { ensureInstructor } from "../../orchestrator/src/api/services/bootstrap.ts";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
-import { type ApiHarness, bearer } from "../integration/api/app.ts";
+import { type ApiHarness, bearer, cleanUp } from "../integration/api/app.ts";
 import { testEngine } from "../integration/engine.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -37,15 +37,27 @@ export interface E2e extends ApiHarness {
   tokens: { alice: string; bob: string; ta: string };
   logins: { alice: string; bob: string; ta: string };
   labs: { alice: string; bob: string };
+  /** This run's build of the dashboard. */
+  dashboardDir: string;
 }
 
-/** Builds the dashboard as set-up does, so that the service serves the current sources. */
-async function buildDashboard(): Promise<void> {
-  await build({ configFile: join(REPO_ROOT, "dashboard", "vite.config.ts"), logLevel: "warn" });
+/**
+ * Builds the dashboard from its current sources into a folder of this run's own, which the service
+ * then serves: never a stale build, and no clash with a build or a service using dashboard/dist.
+ */
+async function buildDashboard(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), "sl-e2e-dashboard-"));
+  await build({
+    configFile: join(REPO_ROOT, "dashboard", "vite.config.ts"),
+    build: { outDir, emptyOutDir: true },
+    logLevel: "warn",
+  });
+  return outDir;
 }
 
 export async function startE2e(): Promise<E2e> {
-  await buildDashboard();
+  const dashboardDir = await buildDashboard();
+  process.env.SOCKETLAB_DASHBOARD_DIR = dashboardDir;
   const topology = `it-e2e-${randomBytes(2).toString("hex")}`;
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-e2e-library-"));
   await mkdir(join(libraryDir, topology));
@@ -124,7 +136,17 @@ export async function startE2e(): Promise<E2e> {
     tokens: { alice: alice.token, bob: bob.token, ta: ta.token },
     logins: { alice: alice.login, bob: bob.login, ta: ta.login },
     labs: { alice: aliceLab, bob: bobLab },
+    dashboardDir,
   };
+}
+
+/** Closes the browser, takes the labs down, stops the service and removes the run's files. */
+export async function stopE2e(e2e: E2e): Promise<void> {
+  await e2e.browser.close();
+  await cleanUp(e2e);
+  await Promise.all(
+    [e2e.dashboardDir, e2e.libraryDir].map((dir) => rm(dir, { recursive: true, force: true })),
+  );
 }
 
 /** A new browser profile's page on a laptop-sized screen, signed in through a login link. */
@@ -134,6 +156,8 @@ export async function signIn(
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
+  // The page's own errors reach the test output: a failing step then says why.
+  page.on("pageerror", (error) => console.error(`browser: ${error.message}`));
   await page.goto(`${e2e.base}/#token=${encodeURIComponent(token)}`);
   await page.getByRole("button", { name: "Sign out" }).waitFor();
   return { context, page };

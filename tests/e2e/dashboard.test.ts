@@ -2,10 +2,10 @@
 // engine: a student signs in with a login link and works in a terminal; a student cannot open
 // another student's lab; a TA sees the class grid and watches a student's terminal live. Every
 // page is saved as a screenshot under tests/e2e/artifacts/.
+import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanUp } from "../integration/api/app.ts";
-import { type E2e, screenshot, signIn, startE2e, terminalOn } from "./browser.ts";
+import { type E2e, screenshot, signIn, startE2e, stopE2e, terminalOn } from "./browser.ts";
 
 let e2e: E2e;
 /** The student's page with a terminal open on their lab's client node, for the watch test. */
@@ -16,8 +16,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await e2e?.browser.close();
-  if (e2e) await cleanUp(e2e);
+  if (e2e) await stopE2e(e2e);
 });
 
 /** The last match of `pattern` in the text of `rows`, once there is one. */
@@ -198,6 +197,26 @@ describe("the dashboard in a browser", () => {
     await context.close();
   });
 
+  it("lets a student download a pcap of a network and reset a node after confirming", async () => {
+    const page = alicePage as Page;
+    await page.getByLabel("Seconds").fill("1");
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 60_000 }),
+      page.getByRole("button", { name: "Record and download pcap" }).click(),
+    ]);
+    const pcap = await readFile((await download.path()) as string);
+    // A pcap file's magic number, in either byte order.
+    expect(["a1b2c3d4", "d4c3b2a1"]).toContain(pcap.subarray(0, 4).toString("hex"));
+
+    await page.getByRole("button", { name: "Reset server" }).click();
+    const dialog = page.getByRole("dialog", { name: "Reset node server?" });
+    await screenshot(page, "student-reset-confirmation");
+    await dialog.getByRole("button", { name: "Reset" }).click();
+    await page.getByRole("status").filter({ hasText: "Reset node server: done." }).waitFor({
+      timeout: 120_000,
+    });
+  });
+
   it("shows an instructor the labs, the recordings and the audit log", async () => {
     const { context, page } = await signIn(e2e, e2e.instructor);
     await page.getByRole("heading", { name: "Classes" }).waitFor();
@@ -206,7 +225,12 @@ describe("the dashboard in a browser", () => {
     await screenshot(page, "instructor-labs");
     await page.getByRole("link", { name: "Recordings" }).click();
     await page.getByLabel("Lab").selectOption(e2e.labs.alice);
-    await page.getByRole("heading", { name: "Recordings" }).waitFor();
+    // The student's session, replayed into a terminal in the page.
+    await page.getByRole("button", { name: "Play" }).first().click();
+    await page
+      .locator(".player-screen .xterm-rows")
+      .filter({ hasText: "hello-42" })
+      .waitFor({ timeout: 60_000 });
     await screenshot(page, "instructor-recordings");
     await page.getByRole("link", { name: "Audit log" }).click();
     // The audit log records the students' sign-ins.

@@ -26,24 +26,24 @@ export async function recordingsPage({ main, query, signal }: PageContext): Prom
   signal.addEventListener("abort", () => playing?.abort());
 
   const open = async (recording: Recording, save: boolean) => {
-    let response: Response;
     try {
-      response = await api.recording(recording.id);
+      const response = await api.recording(recording.id);
+      if (save) {
+        saveBlob(await response.blob(), filenameOf(response, `${recording.id}.cast`));
+        return;
+      }
+      playing?.abort();
+      playing = new AbortController();
+      const cast = castPlayer(parseCast(await response.text()), playing.signal);
+      fill(
+        player,
+        h("h2", {}, `${recording.owner}@${recording.node}, ${formatTime(recording.startedAt)}`),
+        cast.element,
+      );
+      cast.play();
     } catch (error) {
       fill(player, errorMessage(error));
-      return;
     }
-    if (save) {
-      saveBlob(await response.blob(), filenameOf(response, `${recording.id}.cast`));
-      return;
-    }
-    playing?.abort();
-    playing = new AbortController();
-    fill(
-      player,
-      h("h2", {}, `${recording.owner}@${recording.node}, ${formatTime(recording.startedAt)}`),
-      castPlayer(parseCast(await response.text()), playing.signal),
-    );
   };
 
   const show = async () => {

@@ -1,19 +1,18 @@
 // The web dashboard (dashboard/, built by `vite build` into dashboard/dist): its files at `/`, and
 // index.html for every other GET outside /api, so that the dashboard's own routes (/labs/ID...)
-// load it too. /api stays the API's: an unknown API path is the API's JSON 404.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+// load it too. /api stays the API's: an unknown API path is the API's JSON 404. Files are looked
+// up at each request, so a rebuild (new asset names) is served without a restart.
+import { existsSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { REPO_ROOT } from "../../paths.ts";
 
+/** Where the build is, unless SOCKETLAB_DASHBOARD_DIR names another (the browser tests build their own). */
 export const DASHBOARD_DIST = join(REPO_ROOT, "dashboard", "dist");
 
-export default async function dashboard(
-  app: FastifyInstance,
-  options: { root?: string },
-): Promise<void> {
-  const root = options.root ?? DASHBOARD_DIST;
+export default async function dashboard(app: FastifyInstance): Promise<void> {
+  const root = resolve(process.env.SOCKETLAB_DASHBOARD_DIR ?? DASHBOARD_DIST);
   // The API works without the dashboard; set-up (scripts/setup.sh) builds it.
   if (!existsSync(join(root, "index.html"))) {
     app.log.warn(
@@ -23,11 +22,10 @@ export default async function dashboard(
     return;
   }
   const assets = join(root, "assets");
+  // Only reply.sendFile: the route below chooses the file.
   await app.register(fastifyStatic, {
     root,
-    prefix: "/",
-    // One route per file found now, rather than a catch-all: the catch-all below is ours.
-    wildcard: false,
+    serve: false,
     setHeaders: (reply, path) => {
       // Vite names its assets by their content's hash: they never change under one name.
       reply.header(
@@ -37,7 +35,14 @@ export default async function dashboard(
     },
   });
   app.get("/*", { schema: { hide: true } }, (request, reply) => {
-    if (request.url === "/api" || request.url.startsWith("/api/")) return reply.callNotFound();
-    return reply.header("cache-control", "no-cache").sendFile("index.html");
+    const path = (request.params as { "*": string })["*"];
+    if (path === "api" || path.startsWith("api/")) return reply.callNotFound();
+    const file = resolve(root, path);
+    const isFile =
+      file.startsWith(root + sep) && statSync(file, { throwIfNoEntry: false })?.isFile();
+    if (isFile) return reply.sendFile(relative(root, file));
+    // A missing file (say, an asset of an older build) is a 404; any other path is a page's.
+    if (/\.\w+$/.test(path)) return reply.callNotFound();
+    return reply.sendFile("index.html");
   });
 }
