@@ -41,6 +41,10 @@ afterAll(async () => {
 });
 
 describe("the web-security lab", () => {
+  it("fails every check on a fresh lab, before anyone used the board", async () => {
+    await expectChecks(engine, lab, CHECKS, false);
+  });
+
   it("serves the board to a logged-in client, and bob's browser visits it", async () => {
     const board = await run(
       "attacker",
@@ -60,10 +64,6 @@ describe("the web-security lab", () => {
       "grep -q 'GET / HTTP/1.1\" 200 .*HeadlessChrome' /var/log/nginx/access.log",
       60,
     );
-  });
-
-  it("fails every check on a fresh lab", async () => {
-    await expectChecks(engine, lab, CHECKS, false);
   });
 
   it("lets a stored XSS steal bob's cookie and a CSRF page change his email", async () => {
