@@ -9,10 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
-import { buildApp } from "../../orchestrator/src/api/app.ts";
+import { type App, buildApp } from "../../orchestrator/src/api/app.ts";
 import { ensureInstructor } from "../../orchestrator/src/api/services/bootstrap.ts";
+import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
+import { listLabs } from "../../orchestrator/src/labs/status.ts";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
-import { type ApiHarness, bearer, cleanUp } from "../integration/api/app.ts";
+import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
+import { type ApiHarness, bearer } from "../integration/api/app.ts";
 import { testEngine } from "../integration/engine.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -70,6 +73,22 @@ export async function startE2e(): Promise<E2e> {
     libraryDir,
     logger: { level: "warn" },
   });
+  try {
+    return await populate(app, engine, topology, libraryDir, dashboardDir);
+  } catch (error) {
+    await removeRun(app, engine, topology, [dashboardDir, libraryDir]);
+    throw error;
+  }
+}
+
+/** Listens, creates the class and the students' labs, and starts the browser. */
+async function populate(
+  app: App,
+  engine: Engine,
+  topology: string,
+  libraryDir: string,
+  dashboardDir: string,
+): Promise<E2e> {
   const instructor = ensureInstructor(app.db) as string;
   await app.listen({ port: 0, host: "127.0.0.1" });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -140,13 +159,18 @@ export async function startE2e(): Promise<E2e> {
   };
 }
 
-/** Closes the browser, takes the labs down, stops the service and removes the run's files. */
+/** Closes the browser, stops the service, takes the run's labs down and removes its files. */
 export async function stopE2e(e2e: E2e): Promise<void> {
   await e2e.browser.close();
-  await cleanUp(e2e);
-  await Promise.all(
-    [e2e.dashboardDir, e2e.libraryDir].map((dir) => rm(dir, { recursive: true, force: true })),
-  );
+  await removeRun(e2e.app, e2e.engine, e2e.topology, [e2e.dashboardDir, e2e.libraryDir]);
+}
+
+/** Every lab of the run's topology goes, even one whose creation failed half-way. */
+async function removeRun(app: App, engine: Engine, topology: string, dirs: string[]) {
+  await app.close();
+  const labs = (await listLabs(engine)).filter((lab) => lab.topology === topology);
+  await Promise.all(labs.map((lab) => downLab(engine, lab.lab)));
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** A new browser profile's page on a laptop-sized screen, signed in through a login link. */
