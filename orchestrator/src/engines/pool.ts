@@ -60,6 +60,14 @@ export type PooledLab =
   | { engine: string; available: true; plan: LabPlan }
   | { engine: string; available: false; record: PlacementRecord };
 
+/** An engine that may take new labs: the labs it holds or is being given, and its cap. */
+export interface OpenEngine {
+  name: string;
+  labs: string[];
+  /** Labs it may hold; null: no limit. */
+  cap: number | null;
+}
+
 interface Pending {
   engine: string;
   owner: string;
@@ -71,6 +79,8 @@ export class EnginePool {
   readonly pooled: boolean;
   private readonly members = new Map<string, PoolMember>();
   private readonly db: Db | null;
+  /** The cap on every engine's labs (SOCKETLAB_LABS_PER_ENGINE); null: none. */
+  private readonly labsPerEngine: number | null;
   /** lab -> where the store says it lives. */
   private readonly placed = new Map<string, PlacementRecord>();
   /** Labs given an engine whose record is not written there yet. */
@@ -78,14 +88,15 @@ export class EnginePool {
   /** Image copies under way, by `engine image`: concurrent placements share one. */
   private readonly copies = new Map<string, Promise<{ copied: string[]; missing: string[] }>>();
 
-  private constructor(pooled: boolean, db: Db | null) {
+  private constructor(pooled: boolean, db: Db | null, labsPerEngine: number | null) {
     this.pooled = pooled;
     this.db = db;
+    this.labsPerEngine = labsPerEngine;
   }
 
-  /** The one engine of a service with no pool configured. */
-  static single(engine: Engine): EnginePool {
-    const pool = new EnginePool(false, null);
+  /** The one engine of a service with no pool configured, capped at `labsPerEngine` labs. */
+  static single(engine: Engine, labsPerEngine: number | null = null): EnginePool {
+    const pool = new EnginePool(false, null, labsPerEngine);
     pool.members.set("local", {
       spec: {
         name: "local",
@@ -101,11 +112,12 @@ export class EnginePool {
 
   /**
    * The engines of the service's engines file, with those added through the API and the drain
-   * marks kept in `db` (none: the file's engines alone, as the CLI lists them).
+   * marks kept in `db` (none: the file's engines alone, as the CLI lists them). Each engine holds
+   * at most `labsPerEngine` labs, and at most its capacity's.
    */
-  static fromSpecs(specs: EngineSpec[], db?: Db): EnginePool {
+  static fromSpecs(specs: EngineSpec[], db?: Db, labsPerEngine: number | null = null): EnginePool {
     if (db) ensurePoolTables(db);
-    const pool = new EnginePool(true, db ?? null);
+    const pool = new EnginePool(true, db ?? null, labsPerEngine);
     const stored = db ? storedEngines(db) : [];
     for (const spec of specs) pool.join(spec);
     for (const row of stored) if (row.spec && !pool.members.has(row.name)) pool.join(row.spec);
@@ -124,6 +136,33 @@ export class EnginePool {
 
   list(): PoolMember[] {
     return [...this.members.values()];
+  }
+
+  /** What the engine may hold: its capacity, with its labs capped by the pool's cap too. */
+  capacityOf(member: PoolMember): EngineLoad["capacity"] {
+    const { labs, memoryBytes } = member.spec.capacity;
+    const caps = [labs, this.labsPerEngine].filter((cap) => cap !== null);
+    return { labs: caps.length > 0 ? Math.min(...caps) : null, memoryBytes };
+  }
+
+  /** Whether any engine has a cap on its labs (then new labs may have to wait for a place). */
+  labsCapped(): boolean {
+    return this.list().some((m) => this.capacityOf(m).labs !== null);
+  }
+
+  /** The engines that may take new labs (open and answering), with the labs each holds. */
+  async openEngines(): Promise<OpenEngine[]> {
+    if (!this.pooled) {
+      const member = this.list()[0] as PoolMember;
+      const labs = (await listLabRecords(member.engine)).map((plan) => plan.lab);
+      return [{ name: member.spec.name, labs, cap: this.capacityOf(member).labs }];
+    }
+    const observed = await this.observe();
+    return this.list().flatMap((member, i) => {
+      if (member.drained || observed.reachability[i] !== null) return [];
+      const held = this.held(member.spec.name, observed.labs);
+      return [{ name: member.spec.name, labs: held.ids, cap: this.capacityOf(member).labs }];
+    });
   }
 
   member(name: string): PoolMember {
@@ -192,28 +231,38 @@ export class EnginePool {
   /** The engines' loads: what they hold plus the placements under way (read now, not awaited). */
   private withPending({ labs, reachability }: Awaited<ReturnType<EnginePool["observe"]>>) {
     return this.list().map((member, i): EngineReport => {
-      const name = member.spec.name;
-      const here = labs.filter((l) => l.engine === name);
-      const pending = [...this.pending.entries()].filter(
-        ([lab, p]) => p.engine === name && !here.some((l) => pooledLabId(l) === lab),
-      );
+      const { here, pending, ids } = this.held(member.spec.name, labs);
       return {
-        name,
+        name: member.spec.name,
         host: describeHost(member.spec),
         drained: member.drained,
         available: reachability[i] === null,
         error: reachability[i] ?? null,
-        labs: here.length + pending.length,
+        labs: ids.length,
         memoryBytes:
           here.reduce((sum, l) => sum + (l.available ? planMemory(l.plan) : 0), 0) +
-          pending.reduce((sum, [, p]) => sum + p.memoryBytes, 0),
+          pending.reduce((sum, p) => sum + p.memoryBytes, 0),
         owners: [
           ...here.map((l) => (l.available ? l.plan.owner : l.record.owner)),
-          ...pending.map(([, p]) => p.owner),
+          ...pending.map((p) => p.owner),
         ],
-        capacity: member.spec.capacity,
+        capacity: this.capacityOf(member),
       };
     });
+  }
+
+  /** The labs on the engine `name` and those being placed there (not listed there yet). */
+  private held(name: string, labs: PooledLab[]) {
+    const here = labs.filter((l) => l.engine === name);
+    const hereIds = here.map(pooledLabId);
+    const placing = [...this.pending.entries()].filter(
+      ([lab, p]) => p.engine === name && !hereIds.includes(lab),
+    );
+    return {
+      here,
+      pending: placing.map(([, p]) => p),
+      ids: [...hereIds, ...placing.map(([lab]) => lab)],
+    };
   }
 
   /**

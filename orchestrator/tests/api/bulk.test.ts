@@ -3,7 +3,7 @@
 // tests/integration/api/bulk.test.ts.
 import { describe, expect, it } from "vitest";
 import { JobRunner, type StoredEvent } from "../../src/api/services/bulk.ts";
-import { EngineQueue } from "../../src/api/services/engine-queue.ts";
+import { EngineQueue, oneEngine } from "../../src/api/services/engine-queue.ts";
 import { openDb } from "../../src/store/db.ts";
 import { readJob } from "../../src/store/jobs.ts";
 import { createClass } from "../../src/store/users.ts";
@@ -109,7 +109,7 @@ describe("bulk jobs", () => {
   });
 
   it("leaves students waiting for a place on the engine to the next start, not failed", async () => {
-    const queue = new EngineQueue(1, async () => ["a lab that fills the engine"]);
+    const queue = new EngineQueue(oneEngine(1, async () => ["a lab that fills the engine"]));
     const { db, runner, classId } = setUp(async (student) => {
       await queue.enter(student);
       return `lab-${student}`;

@@ -4,7 +4,7 @@
 // the API: tests/integration/api/quotas.test.ts.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/errors.ts";
-import { EngineQueue } from "../../src/api/services/engine-queue.ts";
+import { EngineQueue, oneEngine } from "../../src/api/services/engine-queue.ts";
 import { checkQuotas, DEFAULT_QUOTAS, quotasFromEnv } from "../../src/api/services/quotas.ts";
 import { openDb } from "../../src/store/db.ts";
 import { createClass, createUser } from "../../src/store/users.ts";
@@ -79,7 +79,7 @@ describe("students' and classes' quotas", () => {
 
 describe("the engine's cap", () => {
   function queue(limit: number | null, onEngine: string[]) {
-    const q = new EngineQueue(limit, async () => [...onEngine]);
+    const q = new EngineQueue(oneEngine(limit, async () => [...onEngine]));
     const admitted: string[] = [];
     const enter = (lab: string) => q.enter(lab).then(() => void admitted.push(lab));
     return { q, admitted, enter };
@@ -112,7 +112,10 @@ describe("the engine's cap", () => {
 
   it("notices labs removed behind its back at its next look", async () => {
     const onEngine = ["x", "y"];
-    const q = new EngineQueue(2, async () => [...onEngine], 10);
+    const q = new EngineQueue(
+      oneEngine(2, async () => [...onEngine]),
+      10,
+    );
     let admitted = false;
     const entered = q.enter("z").then(() => {
       admitted = true;

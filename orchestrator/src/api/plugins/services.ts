@@ -39,11 +39,12 @@ export interface ServicesOptions {
 
 export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const library = new Library(options.libraryDir);
+  const quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
   const engines = options.engines
-    ? EnginePool.fromSpecs(options.engines, app.db)
-    : EnginePool.single(options.engine);
+    ? EnginePool.fromSpecs(options.engines, app.db, quotas.perEngine)
+    : EnginePool.single(options.engine, quotas.perEngine);
   const labs = new LabService(engines, app.db, library, {
-    quotas: { ...DEFAULT_QUOTAS, ...options.quotas },
+    quotas,
     lifetime: { ...DEFAULT_LIFETIME, ...options.lifetime },
     ...(options.now ? { now: options.now } : {}),
   });

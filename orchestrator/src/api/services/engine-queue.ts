@@ -1,12 +1,52 @@
-// The engine's cap on labs: beyond it a new lab waits for a place, first come first served.
-// Places are counted on the engine (every lab record, whoever made it, so that labs made with
-// the CLI count too) together with the labs admitted here and still being brought up. A place
-// frees when this service destroys a lab or a bring-up fails; labs removed by other means are
-// noticed at the next periodic look.
+// The engines' cap on labs: beyond it a new lab waits for a place, first come first served. Each
+// engine holds at most its cap (SOCKETLAB_LABS_PER_ENGINE, or a pool engine's `labs` capacity),
+// and a lab waits until some engine that may take new labs has a free place. Places are counted
+// on the engines (every lab record, whoever made it, so that labs made with the CLI count too)
+// together with the labs admitted here and still being brought up. A place frees when this
+// service destroys a lab or a bring-up fails; labs removed by other means are noticed at the next
+// periodic look.
 import { ApiError } from "../errors.ts";
+
+/** An engine that may take new labs now: the labs it holds (or is being given) and its cap. */
+export interface EngineSlots {
+  labs: string[];
+  /** Labs it may hold; null: no limit. */
+  cap: number | null;
+}
+
+/** Where the queue looks for places: the engine pool, or one engine (`oneEngine`). */
+export interface PlaceSource {
+  /** Whether any engine has a cap; without one nobody waits and nothing is looked at. */
+  labsCapped(): boolean;
+  /** The engines that may take new labs (open and answering); throws when it cannot tell. */
+  openEngines(): Promise<EngineSlots[]>;
+}
 
 /** Lists the ids of the labs on the engine. */
 export type LabsOnEngine = () => Promise<string[]>;
+
+/** One engine capped at `limit` labs. */
+export function oneEngine(limit: number | null, labsOnEngine: LabsOnEngine): PlaceSource {
+  return {
+    labsCapped: () => limit !== null,
+    openEngines: async () => [{ labs: await labsOnEngine(), cap: limit }],
+  };
+}
+
+/**
+ * How many more labs the engines can take: their free places, less the admitted labs that hold
+ * none yet (an admitted lab already listed on an engine holds its place there).
+ */
+export function freePlaces(engines: EngineSlots[], admitted: Iterable<string>): number {
+  let free = 0;
+  for (const engine of engines) {
+    if (engine.cap === null) return Number.POSITIVE_INFINITY;
+    free += Math.max(0, engine.cap - new Set(engine.labs).size);
+  }
+  const listed = new Set(engines.flatMap((e) => e.labs));
+  const unplaced = [...new Set(admitted)].filter((lab) => !listed.has(lab)).length;
+  return free - unplaced;
+}
 
 interface Waiter {
   lab: string;
@@ -17,8 +57,7 @@ interface Waiter {
 const RECHECK_MS = 5_000;
 
 export class EngineQueue {
-  private readonly limit: number | null;
-  private readonly labsOnEngine: LabsOnEngine;
+  private readonly source: PlaceSource;
   private readonly recheckMs: number;
   private readonly waiting: Waiter[] = [];
   /** Labs admitted and not yet brought up (their record may not exist yet). */
@@ -27,9 +66,8 @@ export class EngineQueue {
   private pumpAgain = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(limit: number | null, labsOnEngine: LabsOnEngine, recheckMs = RECHECK_MS) {
-    this.limit = limit;
-    this.labsOnEngine = labsOnEngine;
+  constructor(source: PlaceSource, recheckMs = RECHECK_MS) {
+    this.source = source;
     this.recheckMs = recheckMs;
   }
 
@@ -38,9 +76,12 @@ export class EngineQueue {
     return this.waiting.length;
   }
 
-  /** Resolves when `lab` has a place: at once when there is no cap or a place is free. */
+  /**
+   * Resolves when `lab` has a place: at once when no engine has a cap or a place is free. Refused
+   * (503 no_engine) when no engine may take new labs at all (every one drained or unreachable).
+   */
   enter(lab: string): Promise<void> {
-    if (this.limit === null) return Promise.resolve();
+    if (!this.source.labsCapped()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiting.push({ lab, resolve, reject });
       this.pump();
@@ -52,7 +93,7 @@ export class EngineQueue {
     if (this.admitted.delete(lab)) this.pump();
   }
 
-  /** A lab is gone from the engine: the next in line may take its place. */
+  /** A lab is gone from its engine: the next in line may take its place. */
   freed(): void {
     this.pump();
   }
@@ -60,9 +101,11 @@ export class EngineQueue {
   /** Refuses every lab still waiting: the service is stopping. */
   close(): void {
     clearTimeout(this.timer);
-    for (const waiter of this.waiting.splice(0)) {
-      waiter.reject(new ApiError(503, "shutting_down", "the service is shutting down"));
-    }
+    this.refuseAll(new ApiError(503, "shutting_down", "the service is shutting down"));
+  }
+
+  private refuseAll(error: ApiError): void {
+    for (const waiter of this.waiting.splice(0)) waiter.reject(error);
   }
 
   /** One admission round at a time; a call during a round runs another round after it. */
@@ -84,11 +127,20 @@ export class EngineQueue {
   private async admit(): Promise<void> {
     clearTimeout(this.timer);
     while (this.waiting.length > 0) {
-      const onEngine = await this.labsOnEngine().catch(() => null);
+      const engines = await this.source.openEngines().catch(() => null);
       const head = this.waiting[0];
-      if (!onEngine || !head) break;
-      const held = new Set([...onEngine, ...this.admitted]);
-      if (held.size >= (this.limit as number)) break;
+      if (!engines || !head) break;
+      if (engines.length === 0) {
+        this.refuseAll(
+          new ApiError(
+            503,
+            "no_engine",
+            "no engine takes new labs (every one is drained or does not answer)",
+          ),
+        );
+        break;
+      }
+      if (freePlaces(engines, this.admitted) < 1) break;
       this.waiting.shift();
       this.admitted.add(head.lab);
       head.resolve();

@@ -91,9 +91,8 @@ export class LabService {
     this.quotas = quotas;
     this.lifetime = options.lifetime ?? DEFAULT_LIFETIME;
     this.now = options.now ?? Date.now;
-    this.queue = new EngineQueue(quotas.perEngine, async () =>
-      (await engines.labs()).map((l) => pooledLabId(l)),
-    );
+    // The pool caps each engine (its capacity, and quotas.perEngine given to it).
+    this.queue = new EngineQueue(engines);
   }
 
   /** Refuses the labs still waiting for a place on the engine: the service is stopping. */
