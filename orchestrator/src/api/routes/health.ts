@@ -1,10 +1,54 @@
-// Liveness (the process answers) and readiness (the engine answers and the database is open).
+// Liveness (the process answers) and readiness (an engine that takes labs answers and the
+// database is open). With a pool, readiness lists every engine's state: one engine down leaves
+// the service ready on the others.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 
-const readiness = z.object({ ready: z.boolean(), engine: z.boolean(), db: z.boolean() });
+const engineState = z.object({
+  name: z.string(),
+  available: z.boolean().describe("answers"),
+  drained: z.boolean().describe("takes no new lab"),
+  error: z.string().nullable().describe("why it does not answer"),
+});
+
+const readiness = z.object({
+  ready: z.boolean(),
+  engine: z.boolean().describe("an engine answers (with a pool: one that is not drained)"),
+  db: z.boolean(),
+  engines: z
+    .array(engineState)
+    .optional()
+    .describe("with a pool only (README: Engines): every engine's state"),
+});
 
 const routes: FastifyPluginAsyncZod = async (app) => {
+  /** Whether an engine answers, and with a pool each engine's state. */
+  async function engines(log: (error: unknown, message: string) => void) {
+    if (!app.engines.pooled) {
+      const engine = await app.engine.ping().then(
+        () => true,
+        (error: unknown) => {
+          log(error, "engine not reachable");
+          return false;
+        },
+      );
+      return { engine };
+    }
+    const states = await Promise.all(
+      app.engines.list().map(async (member) => {
+        const error = await app.engines.unreachable(member);
+        if (error !== null) log(error, `engine ${member.spec.name} not reachable`);
+        return {
+          name: member.spec.name,
+          available: error === null,
+          drained: member.drained,
+          error,
+        };
+      }),
+    );
+    return { engine: states.some((s) => s.available && !s.drained), engines: states };
+  }
+
   app.get(
     "/api/health",
     { schema: { tags: ["service"], response: { 200: z.object({ status: z.literal("ok") }) } } },
@@ -14,20 +58,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     "/api/ready",
     { schema: { tags: ["service"], response: { 200: readiness, 503: readiness } } },
     async (request, reply) => {
-      const engine = await app.engine.ping().then(
-        () => true,
-        (error: unknown) => {
-          request.log.warn({ err: error }, "engine not reachable");
-          return false;
-        },
-      );
+      const checked = await engines((error, message) => request.log.warn({ err: error }, message));
       let db = false;
       try {
         db = app.db.isOpen && app.db.prepare("SELECT 1").get() !== undefined;
       } catch (error) {
         request.log.warn({ err: error }, "database not usable");
       }
-      return reply.code(engine && db ? 200 : 503).send({ ready: engine && db, engine, db });
+      const ready = checked.engine && db;
+      return reply.code(ready ? 200 : 503).send({ ready, db, ...checked });
     },
   );
 };

@@ -73,4 +73,13 @@ export const resetBody = z
   // A request without a body resets the whole lab; Fastify hands that over as null.
   .nullish();
 
-export const labErrors = { ...authErrors, 404: errorSchema, 409: errorSchema } as const;
+/** 503: the lab's engine does not answer (`engine_unavailable`), no engine takes new labs
+ * (`no_engine`), or the service is shutting down (README: Engines). */
+export const labErrors = {
+  ...authErrors,
+  404: errorSchema,
+  409: errorSchema,
+  503: errorSchema.describe(
+    "engine_unavailable: the lab's engine does not answer; no_engine: no engine takes the lab; shutting_down",
+  ),
+} as const;

@@ -1,0 +1,101 @@
+// Readiness with a pool: every engine's state, ready while one engine that is not drained answers.
+// The engine that answers is a stand-in on a unix socket that answers Docker's ping (and an empty
+// list to anything else); the other is a socket nobody listens on.
+
+import { mkdtemp } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type App, buildApp } from "../../src/api/app.ts";
+import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
+
+let dir = "";
+let answering: Server;
+let app: App;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sl-ready-"));
+  answering = createServer((request, response) => {
+    if (request.url?.endsWith("/_ping")) {
+      response.end("OK");
+      return;
+    }
+    response.setHeader("content-type", "application/json");
+    response.end("[]");
+  });
+  await new Promise<void>((resolve) => answering.listen(join(dir, "up.sock"), resolve));
+  app = await buildApp({
+    engine: new Docker({ socketPath: join(dir, "up.sock") }),
+    engines: [
+      {
+        name: "up",
+        host: `unix://${join(dir, "up.sock")}`,
+        capacity: { labs: null, memoryBytes: null },
+        drained: true,
+      },
+      {
+        name: "down",
+        host: `unix://${join(dir, "down.sock")}`,
+        capacity: { labs: null, memoryBytes: null },
+        drained: false,
+      },
+    ],
+    dataDir: ":memory:",
+    libraryDir: dir,
+    sweepEveryMs: 0,
+  });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+  answering?.close();
+});
+
+async function ready() {
+  const response = await app.inject({ method: "GET", url: "/api/ready" });
+  return { status: response.statusCode, body: response.json() };
+}
+
+describe("readiness with a pool", () => {
+  it("lists every engine and is not ready when only a drained engine answers", async () => {
+    const { status, body } = await ready();
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ ready: false, engine: false, db: true });
+    expect(body.engines).toEqual([
+      { name: "up", available: true, drained: true, error: null },
+      { name: "down", available: false, drained: false, error: expect.any(String) },
+    ]);
+  });
+
+  it("is ready once an engine that takes labs answers, though another does not", async () => {
+    const instructor = ensureInstructor(app.db) as string;
+    const opened = await app.inject({
+      method: "POST",
+      url: "/api/engines/up/drain",
+      headers: { authorization: `Bearer ${instructor}` },
+      payload: { drained: false },
+    });
+    expect(opened.statusCode, opened.body).toBe(200);
+    const { status, body } = await ready();
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ready: true, engine: true, db: true });
+    expect(body.engines.map((e: { available: boolean }) => e.available)).toEqual([true, false]);
+  });
+});
+
+describe("the API reference", () => {
+  it("lists 503 among the lab routes' error answers", async () => {
+    const spec = (await app.inject({ method: "GET", url: "/api/docs/json" })).json();
+    for (const [path, method] of [
+      ["/api/labs", "post"],
+      ["/api/labs/{id}", "get"],
+      ["/api/labs/{id}/reset", "post"],
+      ["/api/labs/{id}/checks", "get"],
+    ] as const) {
+      expect(Object.keys(spec.paths[path][method].responses), `${method} ${path}`).toContain("503");
+    }
+  });
+});
