@@ -5,9 +5,12 @@ import type { FileDef } from "../topology/model.ts";
 
 export async function filesArchive(files: FileDef[]): Promise<Buffer> {
   const archive = pack();
+  // Files carry the time they are put into the node: with 1970, nginx answered a 1970
+  // Last-Modified and browsers (the web-security victim's) kept stale pages from their cache.
+  const mtime = new Date();
   for (const file of files) {
     archive.entry(
-      { name: file.path.replace(/^\/+/, ""), mode: file.mode, mtime: new Date(0) },
+      { name: file.path.replace(/^\/+/, ""), mode: file.mode, mtime },
       Buffer.from(file.contentBase64, "base64"),
     );
   }
