@@ -2,7 +2,7 @@
 // answers, otherwise the same release bootstrapped offline with debootstrap (Debian's package
 // archive is reachable where registries are not) and imported as an image.
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -13,6 +13,8 @@ export const REGISTRY_ROOTFS = "debian:bookworm-slim";
 export const BOOTSTRAPPED_ROOTFS = "socketlab/rootfs:bookworm";
 const SUITE = "bookworm";
 const MIRROR = process.env.SOCKETLAB_DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
+const SECURITY_MIRROR =
+  process.env.SOCKETLAB_DEBIAN_SECURITY_MIRROR ?? "http://deb.debian.org/debian-security";
 
 export type Log = (line: string) => void;
 
@@ -37,6 +39,10 @@ async function bootstrapRootfs(engine: Engine, log: Log): Promise<void> {
   try {
     log(`debootstrap --variant=minbase ${SUITE} (about a minute)`);
     await run("debootstrap", ["--variant=minbase", SUITE, dir, MIRROR], log);
+    // debootstrap lists only the release itself; bookworm-slim also has its updates and security
+    // suites, without which images get the release's original packages (a victim's Chromium six
+    // versions behind, with known holes).
+    await writeFile(join(dir, "etc/apt/sources.list"), debianSources());
     // debootstrap leaves the packages it installed and apt's caches behind: about 100 MB that
     // every image would carry, as a later layer cannot take them out of this one.
     await run(
@@ -52,6 +58,15 @@ async function bootstrapRootfs(engine: Engine, log: Log): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function debianSources(): string {
+  return [
+    `deb ${MIRROR} ${SUITE} main`,
+    `deb ${MIRROR} ${SUITE}-updates main`,
+    `deb ${SECURITY_MIRROR} ${SUITE}-security main`,
+    "",
+  ].join("\n");
 }
 
 function run(command: string, args: string[], log: Log): Promise<void> {
