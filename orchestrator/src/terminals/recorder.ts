@@ -12,6 +12,7 @@ export interface RecorderOptions {
   recordInput: boolean;
   maxBytes: number;
   now: () => number;
+  log(error: unknown, message: string): void;
 }
 
 export interface RecordedSession {
@@ -39,6 +40,11 @@ export class Recorder {
     const path = join(options.dir, `${session.id}.cast`);
     // Recordings may hold what students typed (passwords at prompts): readable by the service only.
     this.file = createWriteStream(path, { mode: 0o600 });
+    // A full disk or a removed folder ends the recording, never the service (an unheard stream
+    // error would end the process).
+    this.file.on("error", (error) =>
+      options.log(error, `terminal: recording ${session.id} failed`),
+    );
     createRecording(options.db, {
       id: session.id,
       lab: session.lab,
@@ -49,7 +55,9 @@ export class Recorder {
       path,
     });
     this.writer = new AsciicastWriter(
-      (line) => this.file.write(line),
+      (line) => {
+        if (!this.file.destroyed) this.file.write(line);
+      },
       {
         width: session.cols,
         height: session.rows,
@@ -76,7 +84,8 @@ export class Recorder {
   finish(): Promise<void> {
     this.finished ??= new Promise<void>((resolve) => {
       this.writer.end(this.options.now());
-      this.file.end(() => resolve());
+      if (this.file.destroyed) resolve();
+      else this.file.end(() => resolve());
     }).then(() =>
       finishRecording(this.options.db, this.id, {
         endedAt: new Date(this.options.now()).toISOString(),

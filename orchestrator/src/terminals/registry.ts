@@ -112,6 +112,7 @@ export class TerminalRegistry {
         recordInput: this.options.recordInput,
         maxBytes: this.options.maxRecordingBytes,
         now: Date.now,
+        log: this.hooks.log,
       },
       {
         id,

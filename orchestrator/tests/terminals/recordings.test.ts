@@ -1,5 +1,5 @@
 // Recordings on a real file system and a real (in-memory) SQLite database.
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -32,7 +32,7 @@ describe("Recorder", () => {
     const db = openDb(":memory:");
     let clock = session.startedAt;
     const recorder = new Recorder(
-      { db, dir, recordInput: false, maxBytes: 1 << 20, now: () => clock },
+      { db, dir, recordInput: false, maxBytes: 1 << 20, now: () => clock, log: () => {} },
       session,
     );
     expect(recordingById(db, session.id)).toMatchObject({ endedAt: null, bytes: 0 });
@@ -53,10 +53,34 @@ describe("Recorder", () => {
     });
   });
 
+  it("survives a file it cannot write: the error is logged, the session goes on", async () => {
+    const db = openDb(":memory:");
+    // A folder where the file should be: opening it fails (EISDIR).
+    await mkdir(join(dir, `${session.id}.cast`));
+    const errors: string[] = [];
+    const recorder = new Recorder(
+      {
+        db,
+        dir,
+        recordInput: true,
+        maxBytes: 1 << 20,
+        now: Date.now,
+        log: (_, m) => errors.push(m),
+      },
+      session,
+    );
+    recorder.output(Buffer.from("hello"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    recorder.output(Buffer.from("again"));
+    await recorder.finish();
+    expect(errors).toEqual([`terminal: recording ${session.id} failed`]);
+    expect(recordingById(db, session.id)?.endedAt).not.toBeNull();
+  });
+
   it("marks a recording that reached its cap as truncated", async () => {
     const db = openDb(":memory:");
     const recorder = new Recorder(
-      { db, dir, recordInput: true, maxBytes: 256, now: Date.now },
+      { db, dir, recordInput: true, maxBytes: 256, now: Date.now, log: () => {} },
       session,
     );
     for (let i = 0; i < 100; i++) recorder.output(Buffer.from("0123456789"));
