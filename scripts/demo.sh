@@ -65,6 +65,6 @@ HELP
 cat <<HELP
 
 The dashboard (login links; the token leaves the address bar once signed in):
-  instructor:              http://127.0.0.1:$port/#token=$(cat .data/instructor-token)
+  instructor:               http://127.0.0.1:$port/#token=$(cat .data/instructor-token)
   demo (the lab's student): http://127.0.0.1:$port/#token=$(cat .data/demo-token)
 HELP

@@ -62,6 +62,8 @@ export class TerminalView {
   /** Bumped at each connection, so that callbacks of an old one are ignored. */
   private generation = 0;
   private attempts = 0;
+  /** Keystrokes typed before the shell was ready. */
+  private readonly typedEarly: Uint8Array<ArrayBuffer>[] = [];
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
@@ -180,6 +182,7 @@ export class TerminalView {
         // The size may have changed while the socket was down.
         if (this.mode === "control") {
           this.sendControl({ type: "resize", cols: this.term.cols, rows: this.term.rows });
+          for (const bytes of this.typedEarly.splice(0)) this.sendBytes(bytes);
         }
         break;
       case "mode":
@@ -199,6 +202,7 @@ export class TerminalView {
 
   private onClose(code: number, reason: string): void {
     this.socket = null;
+    this.typedEarly.length = 0;
     this.mode = null;
     this.controlButton.hidden = true;
     const known = CLOSE_REASONS[code];
@@ -255,6 +259,9 @@ export class TerminalView {
   private sendBytes(bytes: Uint8Array<ArrayBuffer>): void {
     if (this.mode === "control" && this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(bytes);
+    } else if (this.mode === null && this.socket && !this.target.watch) {
+      // Typed while the shell starts: sent once it is ready, as a local terminal would.
+      this.typedEarly.push(bytes);
     }
   }
 

@@ -244,9 +244,9 @@ function nodeTable(
           h(
             "td",
             { className: "mono" },
-            Object.entries(node.addresses)
-              .map(([network, address]) => `${network} ${address}`)
-              .join(", "),
+            ...Object.entries(node.addresses).map(([network, address]) =>
+              h("div", {}, `${network} ${address}`),
+            ),
           ),
           h("td", { className: "row-actions" }, terminal, reset),
         );

@@ -96,7 +96,8 @@ function recordingRow(
     h("td", {}, recording.owner),
     h("td", {}, formatTime(recording.startedAt)),
     h("td", {}, recording.endedAt ? formatTime(recording.endedAt) : "live"),
-    h("td", {}, `${Math.ceil(recording.bytes / 1024)} KiB`),
+    // The size is known once the session has ended.
+    h("td", {}, recording.endedAt ? `${Math.ceil(recording.bytes / 1024)} KiB` : ""),
     h("td", { className: "row-actions" }, play, download),
   );
 }
