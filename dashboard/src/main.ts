@@ -84,19 +84,24 @@ function render(me: Me): void {
 
 async function start(): Promise<void> {
   takeTokenFromLink();
-  if (!token()) {
+  const signIn = (problem: string | null) => {
     header.replaceChildren(h("span", { className: "brand" }, "socketlab"));
-    loginPage(main, null, start);
+    loginPage(main, problem, start);
+  };
+  if (!token()) {
+    signIn(null);
     return;
   }
   let me: Me;
   try {
     me = await api.me();
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 401)) throw error;
-    signOut();
-    header.replaceChildren(h("span", { className: "brand" }, "socketlab"));
-    loginPage(main, "That token is not valid. Check it and try again.", start);
+    // A token that is not valid is forgotten; anything else (too many attempts, the service
+    // unreachable) is said as it is, and the token kept for another try.
+    if (error instanceof ApiError && error.status === 401) {
+      signOut();
+      signIn("That token is not valid. Check it and try again.");
+    } else signIn(`Signing in failed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
   nav(me);
