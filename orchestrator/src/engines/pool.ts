@@ -335,15 +335,40 @@ export class EnginePool {
       // Its engine answers and no longer holds it (taken down from outside): the record is stale.
       this.forget(lab);
     }
-    for (const member of this.list()) {
-      if (member === knownMember) continue;
-      const plan = await readLabRecord(member.engine, lab).catch(() => null);
-      if (plan) {
-        this.placedOn(lab, member.spec.name, plan.owner, plan.topology);
-        return { member, available: true };
-      }
-    }
-    return null;
+    const found = (await this.holdersOf(lab, knownMember)).holders[0];
+    if (!found) return null;
+    this.placedOn(lab, found.member.spec.name, found.plan.owner, found.plan.topology);
+    return { member: found.member, available: true };
+  }
+
+  /**
+   * Asks every engine (but `skip`) at once whether it holds the lab's record: the engines that
+   * do, in the pool's order, and those that do not answer. (The CLI, which keeps no store, finds
+   * labs this way.)
+   */
+  async holdersOf(
+    lab: string,
+    skip?: PoolMember,
+  ): Promise<{
+    holders: { member: PoolMember; plan: LabPlan }[];
+    silent: { member: PoolMember; error: string }[];
+  }> {
+    const answers = await Promise.all(
+      this.list()
+        .filter((member) => member !== skip)
+        .map(async (member) => {
+          const down = await this.unreachable(member);
+          if (down !== null) return { member, error: down, plan: null };
+          return readLabRecord(member.engine, lab).then(
+            (plan) => ({ member, error: null, plan }),
+            (error: unknown) => ({ member, error: errorMessage(error), plan: null }),
+          );
+        }),
+    );
+    return {
+      holders: answers.flatMap(({ member, plan }) => (plan ? [{ member, plan }] : [])),
+      silent: answers.flatMap(({ member, error }) => (error !== null ? [{ member, error }] : [])),
+    };
   }
 
   /**

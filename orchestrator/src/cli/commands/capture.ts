@@ -3,8 +3,8 @@ import { rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { networkBridge } from "../../labs/capture.ts";
 import { captureBridge } from "../../runtime/capture.ts";
-import { connectEngine } from "../../runtime/engine.ts";
 import { parse, UsageError } from "../args.ts";
+import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 const MAX_SECONDS = 3600;
@@ -16,7 +16,11 @@ export const capture: Command = {
   async run(args) {
     const { positionals, values } = parse(
       args,
-      { seconds: { type: "string", default: "10" }, output: { type: "string", short: "o" } },
+      {
+        seconds: { type: "string", default: "10" },
+        output: { type: "string", short: "o" },
+        ...enginesOption,
+      },
       ["ID", "NETWORK"],
     );
     const [lab, network] = positionals as [string, string];
@@ -26,7 +30,7 @@ export const capture: Command = {
     }
     const output = values.output;
     if (output === undefined) throw new UsageError("missing -o FILE.pcap");
-    const engine = await connectEngine();
+    const { engine } = await labTarget(lab, poolFile(values.engines));
     const bridge = await networkBridge(engine, lab, network);
     if (output === "-") {
       const { summary } = await captureBridge(engine, bridge, seconds, process.stdout);

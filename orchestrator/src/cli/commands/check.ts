@@ -1,6 +1,6 @@
 import { type CheckResult, runChecks } from "../../labs/checks.ts";
-import { connectEngine } from "../../runtime/engine.ts";
 import { parse, printJson, printTable } from "../args.ts";
+import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const check: Command = {
@@ -8,10 +8,14 @@ export const check: Command = {
   synopsis: "check ID [--json]",
   summary: "run the lab's checks: which tasks are achieved (exit status 0 only if all are)",
   async run(args) {
-    const { positionals, values } = parse(args, { json: { type: "boolean", default: false } }, [
-      "ID",
-    ]);
-    const results = await runChecks(await connectEngine(), positionals[0] as string);
+    const { positionals, values } = parse(
+      args,
+      { json: { type: "boolean", default: false }, ...enginesOption },
+      ["ID"],
+    );
+    const lab = positionals[0] as string;
+    const { engine } = await labTarget(lab, poolFile(values.engines));
+    const results = await runChecks(engine, lab);
     if (values.json) printJson(results);
     else printChecks(results);
     return results.every((r) => r.passed) ? 0 : 1;

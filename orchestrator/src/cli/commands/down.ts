@@ -1,6 +1,6 @@
 import { downLab } from "../../labs/lifecycle.ts";
-import { connectEngine } from "../../runtime/engine.ts";
 import { parse } from "../args.ts";
+import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const down: Command = {
@@ -8,9 +8,13 @@ export const down: Command = {
   synopsis: "down ID",
   summary: "remove a lab: its containers, networks and host rules",
   async run(args) {
-    const { positionals } = parse(args, {}, ["ID"]);
-    await downLab(await connectEngine(), positionals[0] as string);
-    process.stdout.write(`lab ${positionals[0]}: down\n`);
+    const { positionals, values } = parse(args, enginesOption, ["ID"]);
+    const lab = positionals[0] as string;
+    const target = await labTarget(lab, poolFile(values.engines));
+    await downLab(target.engine, lab);
+    process.stdout.write(
+      `lab ${lab}: down${target.name === null ? "" : ` (engine ${target.name})`}\n`,
+    );
     return 0;
   },
 };

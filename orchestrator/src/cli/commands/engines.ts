@@ -1,5 +1,3 @@
-import { configuredEngines } from "../../engines/configured.ts";
-import { EnginePool } from "../../engines/pool.ts";
 import { parse, printJson, printTable } from "../args.ts";
 import type { Command } from "./index.ts";
 
@@ -8,15 +6,24 @@ const MiB = 1024 ** 2;
 export const engines: Command = {
   name: "engines",
   synopsis: "engines [--engines FILE] [--json]",
-  summary: "the engines labs are spread over, with their load (README: Engines)",
+  summary: "the engines file's engines (not those added through the API), with their load",
   async run(args) {
     const { values } = parse(
       args,
       { engines: { type: "string" }, json: { type: "boolean", default: false } },
       [],
     );
+    // The pool's modules load here only: the other commands' starts do not pay for them.
+    const [{ configuredEngines }, { EnginePool }, { quotasFromEnv }] = await Promise.all([
+      import("../../engines/configured.ts"),
+      import("../../engines/pool.ts"),
+      import("../../api/services/quotas.ts"),
+    ]);
     const { specs, primary } = await configuredEngines(values.engines);
-    const pool = specs ? EnginePool.fromSpecs(specs) : EnginePool.single(primary);
+    const cap = quotasFromEnv().perEngine;
+    const pool = specs
+      ? EnginePool.fromSpecs(specs, undefined, cap)
+      : EnginePool.single(primary, cap);
     const reports = await pool.reports();
     if (values.json) {
       printJson(reports.map(({ owners: _owners, ...report }) => report));

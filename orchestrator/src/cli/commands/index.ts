@@ -37,5 +37,5 @@ export const COMMANDS: Command[] = [
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));
   const lines = COMMANDS.map((c) => `  socketlab ${c.synopsis.padEnd(width)}  ${c.summary}`);
-  return `usage:\n${lines.join("\n")}\n`;
+  return `usage:\n${lines.join("\n")}\n\nWith a pool of engines (README: Engines), --engines FILE or SOCKETLAB_ENGINES: up places\na new lab, the other commands find the lab on whichever engine holds it.\n`;
 }

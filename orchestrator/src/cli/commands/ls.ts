@@ -1,23 +1,49 @@
-import { listLabs } from "../../labs/status.ts";
+import { type LabSummary, listLabs } from "../../labs/status.ts";
 import { connectEngine } from "../../runtime/engine.ts";
 import { parse, printJson, printTable } from "../args.ts";
+import { enginesOption, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const ls: Command = {
   name: "ls",
   synopsis: "ls [--json]",
-  summary: "every lab on the engine",
+  summary: "every lab on the engine (with a pool, on every engine)",
   async run(args) {
-    const { values } = parse(args, { json: { type: "boolean", default: false } }, []);
-    const labs = await listLabs(await connectEngine());
+    const { values } = parse(
+      args,
+      { json: { type: "boolean", default: false }, ...enginesOption },
+      [],
+    );
+    const file = poolFile(values.engines);
+    const labs: (LabSummary & { engine?: string })[] = [];
+    if (!file) {
+      labs.push(...(await listLabs(await connectEngine())));
+    } else {
+      for (const listed of await (await import("../pool.ts")).poolLabs(file)) {
+        if (listed.error !== null) {
+          process.stderr.write(
+            `socketlab: engine ${listed.engine} does not answer (${listed.error}); its labs are not listed\n`,
+          );
+        }
+        labs.push(...listed.labs.map((l) => ({ ...l, engine: listed.engine })));
+      }
+    }
     if (values.json) {
       printJson(labs);
-    } else {
-      printTable(
-        ["LAB", "TOPOLOGY", "OWNER", "STATE", "NODES"],
-        labs.map((l) => [l.lab, l.topology, l.owner, l.state, `${l.running}/${l.nodes}`]),
-      );
+      return 0;
     }
+    const header = ["LAB", "TOPOLOGY", "OWNER", "STATE", "NODES"];
+    printTable(
+      file ? [...header, "ENGINE"] : header,
+      labs.map((l) => [
+        l.lab,
+        l.topology,
+        l.owner,
+        l.state,
+        `${l.running}/${l.nodes}`,
+        ...(l.engine ? [l.engine] : []),
+      ]),
+    );
     return 0;
   },
 };

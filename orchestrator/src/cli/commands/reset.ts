@@ -1,6 +1,6 @@
 import { resetNodes } from "../../labs/lifecycle.ts";
-import { connectEngine } from "../../runtime/engine.ts";
 import { parse } from "../args.ts";
+import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const reset: Command = {
@@ -8,9 +8,10 @@ export const reset: Command = {
   synopsis: "reset ID [NODE...]",
   summary: "recreate nodes (all of the lab if none named) from their images, same addresses",
   async run(args) {
-    const { positionals } = parse(args, {}, ["ID"]);
+    const { positionals, values } = parse(args, enginesOption, ["ID"]);
     const [lab, ...nodes] = positionals as [string, ...string[]];
-    const report = await resetNodes(await connectEngine(), lab, nodes);
+    const { engine } = await labTarget(lab, poolFile(values.engines));
+    const report = await resetNodes(engine, lab, nodes);
     const done = [...report.created, ...report.recreated];
     process.stdout.write(`lab ${lab}: reset ${done.length > 0 ? done.join(", ") : "nothing"}\n`);
     return 0;

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { configuredEngines } from "../../engines/configured.ts";
 import { REPO_ROOT, TOPOLOGIES_DIR } from "../../paths.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
 import { parse, UsageError } from "../args.ts";
@@ -26,6 +25,7 @@ export const serve: Command = {
       throw new UsageError(`--port ${values.port} is not a port number`);
     }
     // The pool of engines (--engines or SOCKETLAB_ENGINES), or the one engine of old.
+    const { configuredEngines } = await import("../../engines/configured.ts");
     const { specs, primary: engine } = await configuredEngines(values.engines);
     // Students' labs need socketlab's images; building them is skipped when they are current.
     // A pool's other engines receive them from this one when a lab is placed there.

@@ -1,6 +1,6 @@
 import { type LabStatus, labStatus } from "../../labs/status.ts";
-import { connectEngine } from "../../runtime/engine.ts";
 import { parse, printJson, printTable } from "../args.ts";
+import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const status: Command = {
@@ -8,24 +8,31 @@ export const status: Command = {
   synopsis: "status ID [--json]",
   summary: "a lab's state, its nodes and their addresses",
   async run(args) {
-    const { positionals, values } = parse(args, { json: { type: "boolean", default: false } }, [
-      "ID",
-    ]);
+    const { positionals, values } = parse(
+      args,
+      { json: { type: "boolean", default: false }, ...enginesOption },
+      ["ID"],
+    );
     const lab = positionals[0] as string;
-    const current = await labStatus(await connectEngine(), lab);
+    const target = await labTarget(lab, poolFile(values.engines));
+    const current = await labStatus(target.engine, lab);
     if (!current) {
-      process.stderr.write(`socketlab: no lab '${lab}' on this engine\n`);
+      const where = target.name === null ? "this engine" : "any engine of the pool";
+      process.stderr.write(`socketlab: no lab '${lab}' on ${where}\n`);
       return 1;
     }
-    if (values.json) printJson(current);
-    else printLabStatus(current);
+    if (values.json)
+      printJson(target.name === null ? current : { ...current, engine: target.name });
+    else printLabStatus(current, target.name);
     return 0;
   },
 };
 
-export function printLabStatus(lab: LabStatus): void {
+/** `engine`: the pool's engine that holds the lab; null: no pool. */
+export function printLabStatus(lab: LabStatus, engine: string | null): void {
+  const on = engine === null ? "" : ` on engine ${engine}`;
   process.stdout.write(
-    `lab ${lab.lab} (topology ${lab.topology}, owner ${lab.owner}): ${lab.state}\n`,
+    `lab ${lab.lab} (topology ${lab.topology}, owner ${lab.owner})${on}: ${lab.state}\n`,
   );
   const networks = lab.networks.map((n) => n.name);
   printTable(

@@ -1,10 +1,10 @@
 import { userInfo } from "node:os";
 import { upLab } from "../../labs/lifecycle.ts";
 import { labStatus } from "../../labs/status.ts";
-import { connectEngine } from "../../runtime/engine.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
 import { formatDiagnostic, loadTopologyFile } from "../../topology/load.ts";
 import { parse, printJson } from "../args.ts";
+import { enginesOption, imageEngine, poolFile, upTarget } from "../target.ts";
 import type { Command } from "./index.ts";
 import { printLabStatus } from "./status.ts";
 
@@ -19,6 +19,7 @@ export const up: Command = {
         lab: { type: "string" },
         owner: { type: "string", default: userInfo().username },
         json: { type: "boolean", default: false },
+        ...enginesOption,
       },
       ["FILE"],
     );
@@ -32,18 +33,25 @@ export const up: Command = {
       for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
       return 1;
     }
-    const engine = await connectEngine();
-    // Missing or outdated socketlab images are built first (cached: quick when all are current).
-    await ensureImages(engine, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
+    const file = poolFile(values.engines);
+    const builder = await imageEngine(file);
+    // Missing or outdated socketlab images are built first (cached: quick when all are current);
+    // with a pool, on its first engine, and copied from there to the engine a lab is placed on.
+    await ensureImages(builder, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
+    const { engine, name } = file
+      ? await upTarget(file, values.lab, values.owner, loaded.topology)
+      : { engine: builder, name: null };
     const { report } = await upLab(engine, loaded.topology, {
       lab: values.lab,
       owner: values.owner,
     });
     const status = await labStatus(engine, values.lab);
     if (values.json) {
-      printJson({ status, changes: report });
+      printJson(
+        name === null ? { status, changes: report } : { status, changes: report, engine: name },
+      );
     } else if (status) {
-      printLabStatus(status);
+      printLabStatus(status, name);
     }
     return 0;
   },

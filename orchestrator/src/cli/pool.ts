@@ -1,0 +1,98 @@
+// The commands' side of a pool of engines (README: Engines), loaded only when one is configured
+// (--engines FILE or SOCKETLAB_ENGINES). The CLI keeps no store: it finds a lab by asking every
+// engine for the lab's record, and places a new lab as the service does.
+import { quotasFromEnv } from "../api/services/quotas.ts";
+import { EnginePool, type PoolMember, PoolRequestError } from "../engines/pool.ts";
+import { describeHost, readEnginesFile } from "../engines/spec.ts";
+import { type LabSummary, listLabs } from "../labs/status.ts";
+import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
+import { GUARD_IMAGE } from "../runtime/host-guard.ts";
+import type { Topology } from "../topology/model.ts";
+import type { Target } from "./target.ts";
+
+/** The engines file's pool, each engine capped as the service caps it. */
+export function filePool(file: string): EnginePool {
+  return EnginePool.fromSpecs(readEnginesFile(file), undefined, quotasFromEnv().perEngine);
+}
+
+const target = (member: PoolMember): Target => ({
+  engine: member.engine,
+  name: member.spec.name,
+});
+
+const where = (member: PoolMember) => `engine ${member.spec.name} (${describeHost(member.spec)})`;
+
+/**
+ * The engine holding `lab`. A lab on no engine goes to the first, which answers that it has no
+ * such lab; but when an engine does not answer the lab may be there, and that is the error.
+ */
+export async function labHolder(file: string, lab: string): Promise<Target> {
+  const pool = filePool(file);
+  const { holders, silent } = await pool.holdersOf(lab);
+  const holder = onlyHolder(lab, holders);
+  if (holder) return target(holder);
+  const first = silent[0];
+  if (first) {
+    throw new EngineUnavailableError(
+      `lab ${lab} is on none of the engines that answer; ${where(first.member)} does not answer (${first.error}), and the lab may be there`,
+    );
+  }
+  return target(pool.list()[0] as PoolMember);
+}
+
+/**
+ * The engine to bring `lab` up on: the one that holds it, or for a new lab the one the pool
+ * places it on (the images it lacks are copied there from an engine that has them).
+ */
+export async function labPlace(
+  file: string,
+  lab: string,
+  owner: string,
+  topology: Topology,
+): Promise<Target> {
+  const pool = filePool(file);
+  const { holders, silent } = await pool.holdersOf(lab);
+  const holder = onlyHolder(lab, holders);
+  if (holder) return target(holder);
+  const first = silent[0];
+  if (first) {
+    throw new EngineUnavailableError(
+      `${where(first.member)} does not answer (${first.error}): lab ${lab} may be there, so it is not created elsewhere; bring the engine back or take it out of ${file}`,
+    );
+  }
+  const memory = topology.nodes.reduce((sum, n) => sum + n.limits.memoryBytes, 0);
+  const images = [...topology.nodes.map((n) => n.image), GUARD_IMAGE];
+  try {
+    return target(await pool.place(lab, owner, memory, images));
+  } catch (error) {
+    if (error instanceof PoolRequestError) throw new EngineUnavailableError(error.message);
+    throw error;
+  }
+}
+
+/** The engine holding the lab; null: none. Several is an error: which is the lab is unknown. */
+function onlyHolder(lab: string, holders: { member: PoolMember }[]): PoolMember | null {
+  if (holders.length > 1) {
+    throw new EngineUnavailableError(
+      `lab ${lab} is on ${holders.map((h) => `engine ${h.member.spec.name}`).join(" and ")}: all but one are stale copies left on an engine that was away while the lab was re-placed (the service removes them); choose one with SOCKETLAB_ENGINES= DOCKER_HOST=<its host>`,
+    );
+  }
+  return holders[0]?.member ?? null;
+}
+
+/** Every engine's labs, or why the engine does not answer. */
+export async function poolLabs(
+  file: string,
+): Promise<{ engine: string; labs: LabSummary[]; error: string | null }[]> {
+  const pool = filePool(file);
+  return Promise.all(
+    pool.list().map(async (member) => {
+      const down = await pool.unreachable(member);
+      if (down !== null) return { engine: member.spec.name, labs: [], error: down };
+      return listLabs(member.engine).then(
+        (labs) => ({ engine: member.spec.name, labs, error: null }),
+        (error: unknown) => ({ engine: member.spec.name, labs: [], error: errorMessage(error) }),
+      );
+    }),
+  );
+}
