@@ -18,8 +18,6 @@ export interface TerminalTarget {
   watch?: boolean;
 }
 
-type Mode = ViewerMode;
-
 /** Output written to xterm but not yet rendered, above which the server is asked to pause. */
 const HIGH_WATERMARK = 128 * 1024;
 const LOW_WATERMARK = 16 * 1024;
@@ -56,7 +54,7 @@ export class TerminalView {
   private readonly target: TerminalTarget;
   private socket: WebSocket | null = null;
   private session: string | null;
-  private mode: Mode | null = null;
+  private mode: ViewerMode | null = null;
   private pending = 0;
   private paused = false;
   /** Bumped at each connection, so that callbacks of an old one are ignored. */
@@ -214,16 +212,15 @@ export class TerminalView {
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
       return;
     }
-    this.setState(
-      `${known ?? "The connection was lost."}${reason && !known ? ` (${reason})` : ""}`,
-    );
+    // The server's reason is written for users (4429, say, is also "too many failed tokens").
+    this.setState(`${known ?? "The connection was lost."}${reason ? ` (${reason})` : ""}`);
     // A watcher whose session is over has nothing to rejoin; anyone else may start again.
     const canRetry = !(this.target.watch && !this.session) && code !== 4401 && code !== 4404;
     this.reconnectButton.textContent = this.session ? "Reconnect" : "New shell";
     this.reconnectButton.hidden = !canRetry;
   }
 
-  private setMode(mode: Mode): void {
+  private setMode(mode: ViewerMode): void {
     this.mode = mode;
     this.term.options.disableStdin = mode === "watch";
     this.setState(mode === "watch" ? "watching (read-only)" : "connected");

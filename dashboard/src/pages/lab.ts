@@ -86,22 +86,21 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
 
   let shown = "";
   const show = (next: LabStatus) => {
-    lab = next;
     const seen = JSON.stringify(next);
     if (seen === shown) return;
     shown = seen;
-    fill(heading, `Lab ${lab.lab} `, stateBadge(lab.state));
+    fill(heading, `Lab ${next.lab} `, stateBadge(next.state));
     fill(
       facts,
-      `Topology ${lab.topology} · student ${lab.owner} · `,
-      lab.expiresAt ? `expires ${formatTime(lab.expiresAt)}` : "no expiry",
-      lab.expiring ? h("strong", {}, " (expiring soon)") : null,
+      `Topology ${next.topology} · student ${next.owner} · `,
+      next.expiresAt ? `expires ${formatTime(next.expiresAt)}` : "no expiry",
+      next.expiring ? h("strong", {}, " (expiring soon)") : null,
     );
-    fill(diagram, labDiagram(lab, openShell));
-    resumeButton.hidden = lab.state !== "stopped";
+    fill(diagram, labDiagram(next, openShell));
+    resumeButton.hidden = next.state !== "stopped";
     fill(
       nodes,
-      nodeTable(lab, openShell, (node) => reset([node])),
+      nodeTable(next, openShell, (node) => reset([node])),
     );
   };
   show(lab);
