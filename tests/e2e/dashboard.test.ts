@@ -34,6 +34,25 @@ async function shellSays(rows: Locator, pattern: RegExp): Promise<RegExpMatchArr
   return found as RegExpMatchArray;
 }
 
+describe("the dashboard's files", () => {
+  it("answers its page for client routes, 404 for a missing asset, and leaves /api to the API", async () => {
+    for (const path of ["/", `/labs/${e2e.labs.alice}`, "/classes"]) {
+      const response = await fetch(`${e2e.base}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(await response.text(), path).toContain('<main id="main"');
+    }
+    const missing = await fetch(`${e2e.base}/assets/no-such-asset.js`);
+    expect(missing.status).toBe(404);
+    const api = await fetch(`${e2e.base}/api/no-such-route`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: "not_found" });
+    const me = await fetch(`${e2e.base}/api/me`, {
+      headers: { authorization: `Bearer ${e2e.tokens.ta}` },
+    });
+    expect(await me.json()).toMatchObject({ login: e2e.logins.ta, role: "ta" });
+  });
+});
+
 describe("the dashboard in a browser", () => {
   it("shows the sign-in page to a visitor without a token", async () => {
     const context = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 } });
