@@ -177,8 +177,11 @@ async function removeRun(app: App, engine: Engine, topology: string, dirs: strin
 export async function signIn(
   e2e: E2e,
   token: string,
+  /** Runs in every page of the profile before the dashboard's own scripts. */
+  init?: () => void,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 } });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   // The page's own errors reach the test output: a failing step then says why.
   page.on("pageerror", (error) => console.error(`browser: ${error.message}`));

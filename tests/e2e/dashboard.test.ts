@@ -138,6 +138,36 @@ describe("the dashboard in a browser", () => {
     await rows.filter({ hasText: "mark=kept-42" }).waitFor({ timeout: 60_000 });
   });
 
+  it("keeps up with a flood of output: output is paused and resumed, and Ctrl-C stops it", async () => {
+    // Every control message the page sends on a WebSocket is kept, to see the pauses.
+    const { context, page } = await signIn(e2e, e2e.tokens.bob, () => {
+      const sent: string[] = [];
+      Object.assign(window, { sentControl: sent });
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data) {
+        if (typeof data === "string") sent.push(data);
+        send.call(this, data);
+      };
+    });
+    await page.goto(`${e2e.base}/labs/${e2e.labs.bob}`);
+    await page.getByRole("button", { name: "Open a terminal on client" }).click();
+    const { pane, rows } = terminalOn(page, e2e.labs.bob, "client");
+    await pane.click();
+    await page.keyboard.type("yes flood\n");
+    const types = () =>
+      page.evaluate(() =>
+        (window as unknown as { sentControl: string[] }).sentControl.map(
+          (text) => (JSON.parse(text) as { type: string }).type,
+        ),
+      );
+    await expect.poll(types, { timeout: 60_000 }).toContain("pause");
+    await expect.poll(types, { timeout: 60_000 }).toContain("resume");
+    await page.keyboard.press("Control+C");
+    await page.keyboard.type("echo after-$((40+2))\n");
+    await rows.filter({ hasText: "after-42" }).waitFor({ timeout: 120_000 });
+    await context.close();
+  });
+
   it("does not let a student open another student's lab: the page says not found, the terminal is refused", async () => {
     const { context, page } = await signIn(e2e, e2e.tokens.alice);
     await page.goto(`${e2e.base}/labs/${e2e.labs.bob}`);
