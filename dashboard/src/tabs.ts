@@ -44,7 +44,6 @@ export class TerminalTabs {
 
   open(target: TerminalTarget, label: string): void {
     const id = `term-${nextId++}`;
-    const view = new TerminalView(target);
     const button = h(
       "button",
       {
@@ -55,6 +54,8 @@ export class TerminalTabs {
       },
       label,
     );
+    // Leaving the terminal (Ctrl+Shift+Up) puts the focus on its tab.
+    const view = new TerminalView(target, () => button.focus());
     const close = h(
       "button",
       {

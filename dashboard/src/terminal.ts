@@ -65,7 +65,8 @@ export class TerminalView {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
-  constructor(target: TerminalTarget) {
+  /** `leave` is called on Ctrl+Shift+Up: a terminal takes every other key, Tab included. */
+  constructor(target: TerminalTarget, leave: () => void) {
     this.target = target;
     this.session = target.session ?? null;
     const name = `${target.lab}/${target.node}`;
@@ -97,9 +98,15 @@ export class TerminalView {
         this.viewers,
         this.controlButton,
         this.reconnectButton,
+        h("span", { className: "term-hint" }, "Ctrl+Shift+↑ leaves the terminal"),
       ),
       this.pane,
     );
+    this.term.attachCustomKeyEventHandler((event) => {
+      const leaving = event.ctrlKey && event.shiftKey && event.key === "ArrowUp";
+      if (leaving && event.type === "keydown") leave();
+      return !leaving;
+    });
     this.term.onData((data) => this.sendBytes(this.encoder.encode(data)));
     this.term.onBinary((data) => this.sendBytes(Uint8Array.from(data, (c) => c.charCodeAt(0))));
     this.term.onResize(({ cols, rows }) => {

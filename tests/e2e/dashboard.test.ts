@@ -90,6 +90,11 @@ describe("the dashboard in a browser", () => {
     await page.keyboard.type("echo hello-$((6*7))\n");
     await rows.filter({ hasText: "hello-42" }).waitFor({ timeout: 60_000 });
     await screenshot(page, "student-lab-terminal");
+    // The terminal takes every key, Tab included; Ctrl+Shift+Up leaves it for its tab.
+    await page.keyboard.press("Control+Shift+ArrowUp");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute("role")))
+      .toBe("tab");
     alicePage = page;
   });
 
