@@ -11,6 +11,7 @@ import {
 import { errorMessage, fill, h, stateBadge, statusLine } from "../dom.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
 import type { PageContext } from "../router.ts";
+import { labLink } from "./labs.ts";
 
 export async function classesPage({ main, signal }: PageContext): Promise<void> {
   const [classes, topologies] = await Promise.all([api.classes(), api.topologies()]);
@@ -71,7 +72,7 @@ function classGrid(record: ClassInfo, labs: LabSummary[]): HTMLElement {
                 h(
                   "li",
                   {},
-                  h("a", { href: `/labs/${encodeURIComponent(lab.lab)}` }, lab.lab),
+                  labLink(lab.lab),
                   " ",
                   stateBadge(lab.state),
                   h("span", { className: "count" }, ` ${lab.running}/${lab.nodes} running`),

@@ -3,8 +3,7 @@
 import { api, type LabSummary } from "../api.ts";
 import { errorMessage, fill, formatTime, h, stateBadge, statusLine } from "../dom.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
-import type { PageContext } from "../router.ts";
-import { navigate } from "../router.ts";
+import { navigate, type PageContext } from "../router.ts";
 
 export function labLink(lab: string): HTMLAnchorElement {
   return h("a", { href: `/labs/${encodeURIComponent(lab)}` }, lab);
