@@ -42,6 +42,8 @@ WORKDIR /opt/socketlab
 COPY --from=fetch /opt/socketlab/node_modules node_modules
 COPY package.json ./
 COPY orchestrator/src orchestrator/src
+# The dashboard as scripts/setup.sh built it (vite is a build tool, not in the image).
+COPY dashboard/dist dashboard/dist
 COPY topologies topologies
 COPY images images
 ENV NODE_ENV=production

@@ -27,7 +27,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
-          sequence: { concurrent: false },
+          // After the unit and integration projects (group 0), never beside them: the integration
+          // tests count the engine's objects, which the browser tests' labs would change.
+          sequence: { concurrent: false, groupOrder: 1 },
         },
       },
     ],
