@@ -4,9 +4,11 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
+import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
 import { LABELS } from "../../orchestrator/src/plan/types.ts";
 import { connectEngine, type Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
+import { GUARD_CONTAINER } from "../../orchestrator/src/runtime/host-guard.ts";
 import { ensureImages } from "../../orchestrator/src/runtime/images/build.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import { loadTopologyFile } from "../../orchestrator/src/topology/load.ts";
@@ -38,6 +40,22 @@ export async function sh(engine: Engine, lab: string, node: string, script: stri
   const container = inventory.containers.find((c) => c.name === node);
   if (!container) throw new Error(`lab ${lab} has no container for ${node}`);
   return execCapture(engine, container.id, ["/bin/sh", "-c", script]);
+}
+
+/** The host guard's rules (INPUT and DOCKER-USER) that name a bridge of `networks` of `labs`. */
+export async function hostGuardRules(
+  engine: Engine,
+  labs: string[],
+  networks: string[],
+): Promise<string[]> {
+  const bridges = labs.flatMap((lab) => networks.map((network) => bridgeName(lab, network)));
+  const lines: string[] = [];
+  for (const chain of ["INPUT", "DOCKER-USER"]) {
+    const result = await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-S", chain]);
+    if (result.exitCode !== 0) throw new Error(`iptables -S ${chain}: ${result.stderr}`);
+    lines.push(...result.stdout.split("\n"));
+  }
+  return lines.filter((line) => bridges.some((bridge) => line.includes(bridge)));
 }
 
 /** Every container, network and volume on the engine that belongs to `lab`. */

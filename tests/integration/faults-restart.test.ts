@@ -11,14 +11,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
-import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
 import { LABELS } from "../../orchestrator/src/plan/types.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
-import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
-import { GUARD_CONTAINER } from "../../orchestrator/src/runtime/host-guard.ts";
 import { newToken } from "../../orchestrator/src/store/users.ts";
 import { parseSse } from "./api/sse.ts";
-import { FIXTURES, testEngine } from "./engine.ts";
+import { FIXTURES, hostGuardRules, testEngine } from "./engine.ts";
 
 const STUDENTS = 6;
 const run = randomBytes(2).toString("hex");
@@ -107,17 +104,8 @@ async function classObjects(): Promise<Map<string, string[]>> {
   return objects;
 }
 
-/** The host guard's rules that name a bridge of one of `labs` (the fixture's two networks). */
-async function hostRules(labs: string[]): Promise<string[]> {
-  const bridges = labs.flatMap((lab) => ["front", "back"].map((net) => bridgeName(lab, net)));
-  const lines: string[] = [];
-  for (const chain of ["INPUT", "DOCKER-USER"]) {
-    const result = await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-S", chain]);
-    expect(result.exitCode).toBe(0);
-    lines.push(...result.stdout.split("\n"));
-  }
-  return lines.filter((line) => bridges.some((b) => line.includes(b)));
-}
+/** The networks of the fixture these tests bring up. */
+const FIXTURE_NETWORKS = ["front", "back"];
 
 async function downClassLabs(): Promise<void> {
   for (const lab of (await classObjects()).keys()) await downLab(engine, lab);
@@ -216,5 +204,5 @@ it("resumes a bulk spin-up killed twice, every lab running or reported failed, n
   expect(orphans).toEqual([]);
   // ... and so does every host rule of one of the students' possible lab ids.
   const unlisted = students.map((s) => `${topology}-${s.id}`).filter((lab) => !listed.has(lab));
-  expect(await hostRules(unlisted)).toEqual([]);
+  expect(await hostGuardRules(engine, unlisted, FIXTURE_NETWORKS)).toEqual([]);
 });

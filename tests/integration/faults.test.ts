@@ -5,17 +5,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../orchestrator/src/labs/lifecycle.ts";
-import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
-import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
-import { GUARD_CONTAINER } from "../../orchestrator/src/runtime/host-guard.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import { readLabRecord } from "../../orchestrator/src/runtime/lab-record.ts";
 import { loadTopologyText } from "../../orchestrator/src/topology/load.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
 import { folderReader } from "../../orchestrator/src/topology/sources.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp } from "./api/app.ts";
-import { cli, FIXTURES, labObjects, testEngine, uniqueLabId } from "./engine.ts";
+import { cli, FIXTURES, hostGuardRules, labObjects, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
 const labs: string[] = [];
@@ -56,17 +53,8 @@ async function expectNothingLeft(lab: string): Promise<void> {
   expect(objects.volumes.map((v) => v.Name)).toEqual([]);
 }
 
-/** The host guard's rules that name one of the lab's bridges. */
-async function hostRules(lab: string): Promise<string[]> {
-  const bridges = ["front", "back"].map((network) => bridgeName(lab, network));
-  const lines: string[] = [];
-  for (const chain of ["INPUT", "DOCKER-USER"]) {
-    const result = await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-S", chain]);
-    expect(result.exitCode).toBe(0);
-    lines.push(...result.stdout.split("\n"));
-  }
-  return lines.filter((line) => bridges.some((b) => line.includes(b)));
-}
+/** The networks of the fixture these tests bring up. */
+const FIXTURE_NETWORKS = ["front", "back"];
 
 beforeAll(async () => {
   engine = await testEngine();
@@ -85,7 +73,7 @@ describe("a new lab that fails to come up", () => {
       new RegExp(`lab ${lab} could not be brought up: node stuck not ready after 1 s`),
     );
     await expectNothingLeft(lab);
-    expect(await hostRules(lab)).toEqual([]);
+    expect(await hostGuardRules(engine, [lab], FIXTURE_NETWORKS)).toEqual([]);
   });
 
   it("names the missing image and its node, and creates nothing", async () => {
