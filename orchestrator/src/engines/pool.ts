@@ -3,6 +3,7 @@
 // finds the engine of an existing one, and says which engines answer. With no pool configured
 // it holds the one engine of old and does nothing else: no pings, no records.
 import Docker from "dockerode";
+import { downLab } from "../labs/lifecycle.ts";
 import type { LabPlan } from "../plan/types.ts";
 import { type Engine, EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
 import { listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
@@ -68,6 +69,13 @@ export interface OpenEngine {
   cap: number | null;
 }
 
+/** An engine's labs as listed there; null when it does not answer: then the store's records. */
+export interface EngineListing<T> {
+  engine: string;
+  listed: T[] | null;
+  stored: PlacementRecord[];
+}
+
 interface Pending {
   engine: string;
   owner: string;
@@ -85,6 +93,8 @@ export class EnginePool {
   private readonly placed = new Map<string, PlacementRecord>();
   /** Labs given an engine whose record is not written there yet. */
   private readonly pending = new Map<string, Pending>();
+  /** Stale copies being taken down, by `engine lab`. */
+  private readonly removals = new Set<string>();
   /** Image copies under way, by `engine image`: concurrent placements share one. */
   private readonly copies = new Map<string, Promise<{ copied: string[]; missing: string[] }>>();
 
@@ -192,23 +202,67 @@ export class EnginePool {
 
   /** Every lab of the pool: read from the engines that answer, from the store for the others. */
   async labs(): Promise<PooledLab[]> {
-    const perEngine = await Promise.all(
-      this.list().map(async (member): Promise<PooledLab[]> => {
-        const name = member.spec.name;
-        // The single engine of old answers or fails as it always did.
-        if (!this.pooled) {
-          const plans = await listLabRecords(member.engine);
-          return plans.map((plan) => ({ engine: name, available: true, plan }));
-        }
-        const plans =
+    const listings = await this.eachEngine(listLabRecords);
+    return listings.flatMap(({ engine, listed, stored }): PooledLab[] =>
+      listed
+        ? listed.map((plan) => ({ engine, available: true, plan }))
+        : stored.map((record) => ({ engine, available: false, record })),
+    );
+  }
+
+  /**
+   * Lists every engine's labs with `list`, all engines at once: what an engine that answers
+   * lists (less the stale copies there, which are taken down meanwhile), or for an engine that
+   * does not, the labs the store places there. The single engine of old is listed as it always
+   * was: an engine that fails fails the listing.
+   */
+  async eachEngine<T extends { lab: string }>(
+    list: (engine: Engine) => Promise<T[]>,
+  ): Promise<EngineListing<T>[]> {
+    const listings = await Promise.all(
+      this.list().map(async (member): Promise<EngineListing<T>> => {
+        const engine = member.spec.name;
+        if (!this.pooled) return { engine, listed: await list(member.engine), stored: [] };
+        const listed =
           (await this.unreachable(member)) !== null
             ? null
-            : await listLabRecords(member.engine).catch(() => null);
-        if (plans) return plans.map((plan) => ({ engine: name, available: true, plan }));
-        return this.storedOn(name).map((record) => ({ engine: name, available: false, record }));
+            : await list(member.engine).catch(() => null);
+        return { engine, listed, stored: listed ? [] : this.storedOn(engine) };
       }),
     );
-    return perEngine.flat();
+    return this.withoutStale(listings);
+  }
+
+  /**
+   * A lab listed on an engine while the store places it on another engine, which answers and
+   * lists it too, is a stale copy: left behind on an engine that was away while the lab was
+   * re-placed (reset elsewhere), and brought back by the engine's restart policy. It is left out
+   * of the listings and taken down on its engine.
+   */
+  private withoutStale<T extends { lab: string }>(listings: EngineListing<T>[]) {
+    const listedOn = (engine: string, lab: string) =>
+      listings.some((l) => l.engine === engine && l.listed?.some((item) => item.lab === lab));
+    return listings.map((listing) => {
+      if (!listing.listed) return listing;
+      const current = listing.listed.filter((item) => {
+        const home = this.placed.get(item.lab)?.engine;
+        const stale = home !== undefined && home !== listing.engine && listedOn(home, item.lab);
+        if (stale) this.takeDownStale(listing.engine, item.lab);
+        return !stale;
+      });
+      return { ...listing, listed: current };
+    });
+  }
+
+  /** Takes a stale copy down (once at a time); one that fails is tried again when next seen. */
+  private takeDownStale(engine: string, lab: string): void {
+    const key = `${engine} ${lab}`;
+    const member = this.members.get(engine);
+    if (!member || this.removals.has(key)) return;
+    this.removals.add(key);
+    downLab(member.engine, lab)
+      .catch(() => {})
+      .finally(() => this.removals.delete(key));
   }
 
   /** The labs the store places on the engine. */
@@ -430,7 +484,8 @@ export class EnginePool {
   /**
    * Rebuilds the store's placements from what the engines hold (at start): every lab found on an
    * engine that answers is placed there, a stored lab no longer on its answering engine is
-   * forgotten, and labs of engines that do not answer keep their stored place.
+   * forgotten, and labs of engines that do not answer keep their stored place. (A stale copy of a
+   * lab, on an engine the store does not place it on, is taken down by `labs`.)
    */
   async rebuild(): Promise<{ found: number; unavailable: number }> {
     if (!this.pooled) return { found: 0, unavailable: 0 };
@@ -448,9 +503,6 @@ export class EnginePool {
     let found = 0;
     for (const l of labs) {
       if (!l.available) continue;
-      const stored = this.placed.get(l.plan.lab);
-      // The same lab on two engines (re-placed while its engine was away): the store's wins.
-      if (stored && stored.engine !== l.engine && answering.has(stored.engine)) continue;
       this.placedOn(l.plan.lab, l.engine, l.plan.owner, l.plan.topology);
       found++;
     }

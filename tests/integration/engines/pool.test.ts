@@ -3,7 +3,9 @@
 // each engine has its own host guard, a terminal reaches a lab on the second engine, a drained
 // engine takes no new lab, an engine restarted (issue 7) gets its labs back with no restart of
 // the service, and an engine killed shows its labs unavailable while new labs, bulk jobs and a
-// reset (which re-places the lab) go to the other engine.
+// reset (which re-places the lab) go to the other engine; when it answers again, the copy it
+// still holds of a re-placed lab is taken down. The CLI, given the pool, finds a lab on any engine
+// and places a new one as the service does.
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -19,6 +21,7 @@ import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../../orchestrator/src/runtime/host-guard.ts";
 import { imageTag } from "../../../orchestrator/src/runtime/images/catalog.ts";
 import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
+import { cli } from "../engine.ts";
 import { destroyExtraEngines, type ExtraEngine, startExtraEngines } from "./extra-engines.ts";
 
 const run = randomBytes(2).toString("hex");
@@ -34,6 +37,7 @@ let e2: ExtraEngine;
 let engines: ExtraEngine[] = [];
 let app: App;
 let base = "";
+let libraryDir = "";
 let instructor = "";
 let classId = "";
 const tokens: Record<string, string> = {};
@@ -91,7 +95,7 @@ beforeAll(async () => {
   engines = await startExtraEngines(["e1", "e2"], []);
   [e1, e2] = engines as [ExtraEngine, ExtraEngine];
   await e1.load([CLIENT, GUARD_IMAGE]);
-  const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-engines-"));
+  libraryDir = await mkdtemp(join(tmpdir(), "sl-it-engines-"));
   for (const name of [T1, T2, T3]) {
     await mkdir(join(libraryDir, name));
     const yaml = topology(name);
@@ -234,6 +238,49 @@ describe("a pool of engines", () => {
     expect(inventory).toHaveLength(1);
   });
 
+  it("lets the CLI find a lab on any engine of the pool and place a new one", async () => {
+    // The default engine joins drained, as the source of images: `up` checks them there.
+    const file = join(libraryDir, "engines.yaml");
+    await writeFile(
+      file,
+      `engines:
+  - { name: main, host: local, drained: true }
+  - { name: e1, host: "${e1.host}" }
+  - { name: e2, host: "${e2.host}" }
+`,
+    );
+    const env = { SOCKETLAB_ENGINES: file };
+    const status = await cli(["status", labs.b as string, "--json"], { env });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ lab: labs.b, engine: "e2" });
+    const exec = await cli(["exec", labs.b as string, "pc", "--", "hostname"], { env });
+    expect({ code: exec.code, out: exec.stdout.trim() }, exec.stderr).toEqual({
+      code: 0,
+      out: "pc",
+    });
+    const ls = await cli(["ls", "--json", "--engines", file]);
+    expect(ls.code, ls.stderr).toBe(0);
+    const listed = JSON.parse(ls.stdout) as { lab: string; engine: string }[];
+    expect(listed.find((l) => l.lab === labs.b)?.engine).toBe("e2");
+    expect(listed.find((l) => l.lab === labs.a)?.engine).toBe("e1");
+
+    // e1 and e2 hold three labs each: b's new lab follows b's labs to e2, as the service places.
+    const lab = `it-eng2-cli-${run}`;
+    const topologyFile = join(libraryDir, T1, "topology.yaml");
+    const up = await cli(
+      ["up", topologyFile, "--lab", lab, "--owner", logins.b as string, "--json"],
+      {
+        env,
+      },
+    );
+    expect(up.code, up.stderr).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ engine: "e2", status: { state: "running" } });
+    expect(await engineOf(lab)).toBe("e2");
+    const down = await cli(["down", lab], { env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await engineOf(lab)).toBeNull();
+  });
+
   it("places no new lab on a drained engine", async () => {
     const drained = await call("POST", "/api/engines/e1/drain");
     expect(drained.statusCode, drained.body).toBe(200);
@@ -332,7 +379,34 @@ describe("a pool of engines", () => {
     expect(await readLabRecord(e1.engine, labs.b as string)).not.toBeNull();
   });
 
+  it("takes down the copy an engine that answers again holds of a lab re-placed meanwhile", async () => {
+    const onE2 = async (lab: string) =>
+      e2.engine.listContainers({
+        all: true,
+        filters: JSON.stringify({ label: [`io.socketlab.lab=${lab}`] }),
+      });
+    await e2.start();
+    // b's old copy is back with e2; the service notices it as it lists labs (nothing has yet).
+    expect(await readLabRecord(e2.engine, labs.b as string)).not.toBeNull();
+    const deadline = Date.now() + 120_000;
+    while ((await onE2(labs.b as string)).length > 0 && Date.now() < deadline) {
+      await call("GET", "/api/labs");
+      await sleep(1000);
+    }
+    expect(await onE2(labs.b as string)).toEqual([]);
+    expect(await readLabRecord(e2.engine, labs.b as string)).toBeNull();
+    // The lab itself, on e1, is untouched and listed once; e2's own labs are its again.
+    expect(await labState(labs.b as string)).toBe("running");
+    const listed = (await call("GET", "/api/labs")).json() as { lab: string; state: string }[];
+    expect(listed.filter((l) => l.lab === labs.b)).toHaveLength(1);
+    for (const lab of [labs.c, labs.d, labs.fgOnE2] as string[]) {
+      expect(await readLabRecord(e2.engine, lab)).not.toBeNull();
+      expect(await labState(lab)).not.toBe("unavailable");
+    }
+  });
+
   it("removes the dead engine once its labs are re-placed", async () => {
+    await e2.kill();
     const left = [labs.c, labs.d, labs.fgOnE2] as string[];
     const refused = await call("DELETE", "/api/engines/e2");
     expect(refused.statusCode).toBe(409);

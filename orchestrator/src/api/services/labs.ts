@@ -110,21 +110,20 @@ export class LabService {
   /** Every lab of every engine; those of an engine that does not answer as `unavailable`. */
   async summaries(): Promise<(Omit<LabSummary, "state"> & { state: ServiceLabState })[]> {
     if (!this.engines.pooled) return listLabs(this.engines.primary);
-    const perEngine = await Promise.all(
-      this.engines.list().map(async (member) => {
-        if ((await this.engines.unreachable(member)) === null) {
-          const labs = await listLabs(member.engine).catch(() => null);
-          if (labs) return labs;
-        }
-        return this.engines.storedOn(member.spec.name).map((record) => ({
-          ...labOf(record),
-          state: "unavailable" as const,
-          nodes: 0,
-          running: 0,
-        }));
-      }),
-    );
-    return perEngine.flat().sort((a, b) => a.lab.localeCompare(b.lab));
+    // Stale copies (left on an engine that was away while their lab was re-placed) are left out.
+    const listings = await this.engines.eachEngine(listLabs);
+    return listings
+      .flatMap(
+        ({ listed, stored }): (Omit<LabSummary, "state"> & { state: ServiceLabState })[] =>
+          listed ??
+          stored.map((record) => ({
+            ...labOf(record),
+            state: "unavailable" as const,
+            nodes: 0,
+            running: 0,
+          })),
+      )
+      .sort((a, b) => a.lab.localeCompare(b.lab));
   }
 
   /** The lab's status, or 404 when it does not exist or `user` may not see it. */
