@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
 import { readAudit } from "../../../orchestrator/src/store/audit.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
+import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
 import { alive, hello, running, sleep, Terminal } from "./terminal-client.ts";
 
 let h: ApiHarness;
@@ -85,16 +85,7 @@ beforeAll(async () => {
   await createClass(`o${run}`, ["c"], ["other"]);
   tokens.instructor = h.instructor;
   logins.instructor = "instructor";
-  for (const who of ["a", "b"]) {
-    const created = await h.app.inject({
-      method: "POST",
-      url: "/api/labs",
-      headers: bearer(tokens[who] as string),
-      payload: { topology },
-    });
-    expect(created.statusCode).toBe(201);
-    labs[who] = created.json().lab;
-  }
+  for (const who of ["a", "b"]) labs[who] = await createLab(h, tokens[who] as string);
 }, 300_000);
 
 afterAll(async () => {

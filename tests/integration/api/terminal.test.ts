@@ -11,7 +11,7 @@ import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
 import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
 import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
+import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
 import { eventually, hello, running as runningIn, Terminal } from "./terminal-client.ts";
 
 let h: ApiHarness;
@@ -62,16 +62,7 @@ beforeAll(async () => {
   const students = response.json().students as { token: string }[];
   tokens.a = students[0]?.token as string;
   tokens.b = students[1]?.token as string;
-  for (const who of ["a", "b"]) {
-    const created = await h.app.inject({
-      method: "POST",
-      url: "/api/labs",
-      headers: bearer(tokens[who] as string),
-      payload: { topology },
-    });
-    expect(created.statusCode).toBe(201);
-    labs[who] = created.json().lab;
-  }
+  for (const who of ["a", "b"]) labs[who] = await createLab(h, tokens[who] as string);
 }, 300_000);
 
 afterAll(async () => {
