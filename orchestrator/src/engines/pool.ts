@@ -1,7 +1,8 @@
 // The pool of Docker engines the service spreads labs over. Each whole lab lives on one engine
 // (its L2 behaviour needs one bridge); the pool chooses the engine of a new lab (placement.ts),
-// finds the engine of an existing one, and says which engines answer. With no pool configured
-// it holds the one engine of old and does nothing else: no pings, no records.
+// finds the engine of an existing one, says which engines answer, caps each engine's labs, and
+// takes down the stale copies of re-placed labs. With no pool configured it holds the one engine
+// of old and does nothing else: no pings, no records.
 import Docker from "dockerode";
 import { downLab } from "../labs/lifecycle.ts";
 import type { LabPlan } from "../plan/types.ts";

@@ -198,6 +198,47 @@ describe("a pool of engines", () => {
     labs.fgOnE2 = where[0] === "e2" ? labs.f : labs.g;
   });
 
+  it("caps each engine, not the whole pool, at SOCKETLAB_LABS_PER_ENGINE", async () => {
+    // Six labs on two engines: a cap of 4 on the whole pool would hold a new lab back.
+    const capped = await buildApp({
+      engine: await connectEngine(),
+      engines: [e1, e2].map((e) => ({
+        name: e.name,
+        host: e.host,
+        capacity: { labs: 16, memoryBytes: null },
+        drained: false,
+      })),
+      dataDir: ":memory:",
+      libraryDir,
+      quotas: { perEngine: 4 },
+      sweepEveryMs: 0,
+    });
+    try {
+      const headers = { authorization: `Bearer ${ensureInstructor(capped.db)}` };
+      const created = await capped.inject({
+        method: "POST",
+        url: "/api/labs",
+        headers,
+        payload: { topology: T1 },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const listed = await capped.inject({ method: "GET", url: "/api/engines", headers });
+      const loads = (
+        listed.json() as { name: string; labs: number; capacity: { labs: number } }[]
+      ).map((e) => [e.name, e.labs, e.capacity.labs]);
+      // The cap in force is the smaller of the engine's capacity (16) and the service's (4).
+      expect(loads).toEqual([
+        ["e1", 4, 4],
+        ["e2", 3, 4],
+      ]);
+      const url = `/api/labs/${created.json().lab}`;
+      const gone = await capped.inject({ method: "DELETE", url, headers });
+      expect(gone.statusCode, gone.body).toBe(204);
+    } finally {
+      await capped.close();
+    }
+  });
+
   it("gives each engine its own host guard, in the engine's own network namespace", async () => {
     const bridgeOf = async (lab: string, engine: ExtraEngine) => {
       const plan = await readLabRecord(engine.engine, lab);
