@@ -393,6 +393,13 @@ describe("a pool of engines", () => {
     const unavailable = listed.filter((l) => l.state === "unavailable").map((l) => l.lab);
     expect(unavailable.sort()).toEqual([labs.b, labs.c, labs.d, labs.fgOnE2].sort());
     expect((await report("e2"))?.available).toBe(false);
+    // The service stays ready on e1, and says which engine is down.
+    const ready = await app.inject({ method: "GET", url: "/api/ready" });
+    expect(ready.statusCode, ready.body).toBe(200);
+    expect(ready.json().engines).toMatchObject([
+      { name: "e1", available: true },
+      { name: "e2", available: false },
+    ]);
     // An operation on such a lab says why it cannot be done.
     const checks = await call("GET", `/api/labs/${labs.b}/checks`);
     expect(checks.statusCode).toBe(503);
