@@ -1,6 +1,9 @@
 // Every benchmark in turn, then one table of their figures. It prints figures, never pass or fail.
 //
-//   node bench/all.ts [--runs 5] [--students 10]      (npm run bench:all)
+//   node bench/all.ts [--runs 5] [--students 10] [--labs 3] [--terminals 6]      (npm run bench:all)
+//
+// The defaults make a quick run; the issue's figures are `--students 30 --labs 30 --terminals 50`
+// (roster of 30 labs; footprint and terminal echo with 30 labs and 50 terminals).
 //
 // Each benchmark runs as its own process, as when run alone (its output goes to stderr here), and
 // writes its result file; this reads those files back, prints the table and writes it, with the
@@ -15,10 +18,15 @@ const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "5" },
     students: { type: "string", default: "10" },
+    labs: { type: "string", default: "3" },
+    terminals: { type: "string", default: "6" },
   },
 });
-if (![values.runs, values.students].every((n) => Number.isInteger(Number(n)) && Number(n) >= 1)) {
-  process.stderr.write("usage: node bench/all.ts [--runs N] [--students N], N >= 1\n");
+const counts = [values.runs, values.students, values.labs, values.terminals];
+if (!counts.every((n) => Number.isInteger(Number(n)) && Number(n) >= 1)) {
+  process.stderr.write(
+    "usage: node bench/all.ts [--runs N] [--students N] [--labs N] [--terminals N], N >= 1\n",
+  );
   process.exit(2);
 }
 const stop = interruptible();
@@ -59,6 +67,17 @@ interface Roster {
   api: { seconds: number; labsPerMinute: number; ready: number; failed: number; peakRss: number };
   compose: { seconds: number; labsPerMinute: number };
 }
+interface Terminals {
+  labsReady: number;
+  serviceRssLabsAndTerminals: number;
+  idleLabMemory: number;
+  echo1p50: number;
+  echo1p99: number;
+  echoManyP50: number;
+  echoManyP99: number;
+  catTerminalMBps: number;
+  catExecMBps: number;
+}
 
 const runs = ["--runs", values.runs];
 const students = values.students;
@@ -67,10 +86,15 @@ try {
   const floor = await result<Medians<"socketlab" | "floor">>("engine-floor", runs);
   const reset = await result<Omit<Medians<"node" | "lab">, "ratio">>("reset", runs);
   const roster = await result<Roster>("roster", ["--students", students]);
+  const { labs, terminals: open } = values;
+  const terminals = await result<Terminals>("terminals", ["--labs", labs, "--terminals", open]);
 
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
   const x = (ratio: number) => `${ratio.toFixed(2)}x`;
+  const mb = (bytes: number, digits = 0) => `${(bytes / 2 ** 20).toFixed(digits)} MB`;
+  const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
   const { api, compose } = roster.data;
+  const t = terminals.data;
   const rows: [string, string][] = [
     ["up, 6 nodes: socketlab (median)", s(up.data.median.socketlab)],
     ["up, 6 nodes: docker-compose (median)", s(up.data.median.compose)],
@@ -85,18 +109,28 @@ try {
     [`roster ${students} labs: ready / failed`, `${api.ready} / ${api.failed}`],
     [`roster ${students} labs: compose total`, s(compose.seconds)],
     [`roster ${students} labs: compose labs/min`, compose.labsPerMinute.toFixed(1)],
-    ["roster: service peak RSS", `${(api.peakRss / 2 ** 20).toFixed(0)} MB`],
+    ["roster: service peak RSS", mb(api.peakRss)],
+    [`service RSS, ${labs} labs + ${open} terminals`, mb(t.serviceRssLabsAndTerminals)],
+    ["idle lab memory (3 nodes)", mb(t.idleLabMemory, 1)],
+    ["echo, 1 terminal: p50 / p99", `${ms(t.echo1p50)} / ${ms(t.echo1p99)}`],
+    [`echo, ${open} terminals: p50 / p99`, `${ms(t.echoManyP50)} / ${ms(t.echoManyP99)}`],
+    ["cat 50 MB: terminal WebSocket", `${t.catTerminalMBps.toFixed(1)} MB/s`],
+    ["cat 50 MB: docker exec (floor)", `${t.catExecMBps.toFixed(1)} MB/s`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-  console.log(`\nsocketlab benchmarks (${runs.join(" ")}, students ${students})`);
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}${value.padStart(10)}`);
+  console.log(
+    `\nsocketlab benchmarks (${runs.join(" ")}, students ${students}, labs ${labs}, terminals ${open})`,
+  );
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}${value.padStart(16)}`);
   const path = await writeResult("all", {
     date: new Date().toISOString(),
     machine: machine({}),
     runs: Number(values.runs),
     students: Number(students),
+    labs: Number(labs),
+    terminals: Number(open),
     figures: Object.fromEntries(rows),
-    sources: [up, floor, reset, roster].map((r) => r.file),
+    sources: [up, floor, reset, roster, terminals].map((r) => r.file),
   });
   console.log(`results: ${path}`);
 } catch (error) {

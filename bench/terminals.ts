@@ -1,0 +1,328 @@
+// Benchmark: terminals through the service, and its footprint. It prints figures, never pass or
+// fail.
+//
+//   node bench/terminals.ts [--labs 30] [--terminals 50] [--keys 100] [--megabytes 50]
+//
+// The service runs as a child process (bench/service.ts); a bulk job brings up `--labs` labs of
+// the three-nodes fixture, then `--terminals` WebSocket terminals open on their nodes (round
+// robin), as a browser opens them (api/schemas/terminal.ts). Measured:
+// - footprint: the service's resident set (VmRSS) with the labs up and the terminals open, and
+//   the memory of an idle lab: the sum of its containers' usage in the engine's stats (page
+//   cache not counted, as `docker stats` counts), before any terminal opened; median over labs;
+// - keystroke echo: one byte sent, timed until its echo comes back, `--keys` times in a row on
+//   one terminal, then on every terminal at once; p50 and p99;
+// - throughput: `cat` of a `--megabytes` file in a node, through the WebSocket, and through a
+//   plain `docker exec` with a TTY in the same container (dockerode, no service: the floor).
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import WebSocket from "ws";
+import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
+import { listLabs } from "../orchestrator/src/labs/status.ts";
+import { connectEngine, type Engine } from "../orchestrator/src/runtime/engine.ts";
+import { execCapture } from "../orchestrator/src/runtime/exec.ts";
+import { labInventory } from "../orchestrator/src/runtime/inventory.ts";
+import { interruptible, machine, median, ROOT, writeResult } from "./run.ts";
+import { freePort, memory, Service } from "./service.ts";
+
+const SOURCE = "tests/fixtures/three-nodes.yaml";
+const NODES = ["alpha", "beta", "gamma"];
+/** The topology's name in the benchmark's library: its labs are `bench-term-<login>`. */
+const TOPOLOGY = "bench-term";
+const BIG_FILE = "/tmp/socketlab-bench-cat";
+const MARK = "BENCH-END";
+
+const { values } = parseArgs({
+  options: {
+    labs: { type: "string", default: "30" },
+    terminals: { type: "string", default: "50" },
+    keys: { type: "string", default: "100" },
+    megabytes: { type: "string", default: "50" },
+  },
+});
+const [labCount, terminalCount, keys, megabytes] = [
+  values.labs,
+  values.terminals,
+  values.keys,
+  values.megabytes,
+].map(Number) as [number, number, number, number];
+if (![labCount, terminalCount, keys, megabytes].every((n) => Number.isInteger(n) && n >= 1)) {
+  process.stderr.write(
+    "usage: node bench/terminals.ts [--labs N] [--terminals N] [--keys N] [--megabytes N], N >= 1\n",
+  );
+  process.exit(2);
+}
+
+const stop = interruptible();
+const engine = await connectEngine();
+const workDir = await mkdtemp(join(tmpdir(), "socketlab-terminals-"));
+const libraryDir = join(workDir, "library");
+await mkdir(join(libraryDir, TOPOLOGY), { recursive: true });
+const yaml = await readFile(join(ROOT, SOURCE), "utf8");
+await writeFile(
+  join(libraryDir, TOPOLOGY, "topology.yaml"),
+  yaml.replace(/^name: .*$/m, `name: ${TOPOLOGY}`),
+);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A terminal client: counts output bytes and lets one waiter look at each chunk. */
+class Terminal {
+  readonly socket: WebSocket;
+  received = 0;
+  lastOutput = 0;
+  private watcher: ((chunk: Buffer) => void) | null = null;
+  readonly ready: Promise<void>;
+
+  constructor(url: string, token: string) {
+    this.socket = new WebSocket(url);
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.on("open", () =>
+        this.socket.send(JSON.stringify({ type: "hello", token, cols: 80, rows: 24 })),
+      );
+      this.socket.on("message", (data: Buffer, isBinary) => {
+        if (!isBinary) {
+          if (JSON.parse(data.toString()).type === "ready") resolve();
+          return;
+        }
+        this.received += data.length;
+        this.lastOutput = performance.now();
+        this.watcher?.(data);
+      });
+      this.socket.on("close", (code, reason) => reject(new Error(`closed ${code} ${reason}`)));
+      this.socket.on("error", reject);
+    });
+  }
+
+  type(text: string): void {
+    this.socket.send(Buffer.from(text), { binary: true });
+  }
+
+  /**
+   * Resolves at the first output chunk that `accept` takes (it sees every chunk from now);
+   * rejects when the benchmark is interrupted or the socket closes.
+   */
+  until(accept: (chunk: Buffer) => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = () => reject(new Error("interrupted, or the terminal closed"));
+      stop.addEventListener("abort", fail, { once: true });
+      this.socket.once("close", fail);
+      this.watcher = (chunk) => {
+        if (!accept(chunk)) return;
+        this.watcher = null;
+        stop.removeEventListener("abort", fail);
+        this.socket.off("close", fail);
+        resolve();
+      };
+    });
+  }
+
+  /** Waits until nothing has come out for `ms` (the prompt is drawn, the echo is done). */
+  async quiet(ms = 300): Promise<void> {
+    while (performance.now() - this.lastOutput < ms) {
+      stop.throwIfAborted();
+      await sleep(ms / 3);
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/**
+ * Seconds from each keystroke to its echo, `count` times: `x` at a shell prompt; the line is
+ * cleared (Ctrl-U) every 40 keys so that it never wraps.
+ */
+async function echoTimes(terminal: Terminal, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % 40 === 0) {
+      terminal.type("\x15");
+      await terminal.quiet(100);
+    }
+    const echoed = terminal.until((chunk) => chunk.includes(0x78));
+    const start = performance.now();
+    terminal.type("x");
+    await echoed;
+    times.push((performance.now() - start) / 1000);
+  }
+  terminal.type("\x15");
+  return times;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+/** `cat` of the big file at the terminal's shell, timed until the mark after it comes out. */
+async function catThroughTerminal(terminal: Terminal): Promise<number> {
+  await terminal.quiet();
+  let tail = "";
+  const done = terminal.until((chunk) => {
+    // The mark is printed by arithmetic, so the echoed command line does not contain it.
+    const seen = tail + chunk.toString("latin1");
+    tail = seen.slice(-64);
+    return seen.includes(`${MARK}42`);
+  });
+  const start = performance.now();
+  terminal.type(`cat ${BIG_FILE}; echo ${MARK}$((6*7))\r`);
+  await done;
+  return (performance.now() - start) / 1000;
+}
+
+/** The same `cat` through `docker exec` with a TTY, straight through dockerode. */
+async function catThroughExec(container: string): Promise<number> {
+  const start = performance.now();
+  const exec = await engine.getContainer(container).exec({
+    Cmd: ["cat", BIG_FILE],
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: true,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", () => {});
+    stream.on("end", resolve);
+    stream.on("error", reject);
+  });
+  return (performance.now() - start) / 1000;
+}
+
+/** A lab's memory: its containers' usage less their inactive page cache (cgroup v1 or v2). */
+async function labMemory(lab: string): Promise<number> {
+  const { containers } = await labInventory(engine, lab);
+  const usages = await Promise.all(
+    containers.map(async (c) => {
+      const stats = await engine.getContainer(c.id).stats({ stream: false });
+      const m = stats.memory_stats as { usage?: number; stats?: Record<string, number> };
+      const cache = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
+      return (m.usage ?? 0) - cache;
+    }),
+  );
+  return usages.reduce((a, b) => a + b, 0);
+}
+
+async function containerOf(e: Engine, lab: string, node: string): Promise<string> {
+  const found = (await labInventory(e, lab)).containers.find((c) => c.name === node);
+  if (!found) throw new Error(`lab ${lab} has no container for ${node}`);
+  return found.id;
+}
+
+async function downBenchLabs(): Promise<void> {
+  const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY);
+  for (let i = 0; i < labs.length; i += 4) {
+    await Promise.allSettled(labs.slice(i, i + 4).map((l) => downLab(engine, l.lab)));
+  }
+}
+
+let service: Service | undefined;
+const terminals: Terminal[] = [];
+let figures: Record<string, number> | undefined;
+try {
+  await downBenchLabs(); // what an interrupted earlier run may have left
+  service = new Service({
+    port: await freePort(),
+    dataDir: join(workDir, "data"),
+    libraryDir,
+    signal: stop,
+  });
+  await service.ready();
+  const rssIdle = memory(service.pid).rss;
+  process.stderr.write(`${labCount} labs through the API...\n`);
+  const job = await service.bulk(TOPOLOGY, labCount, 4, "t");
+  if (job.ready < 1) throw new Error(`no lab came up (${job.failed} failed)`);
+  const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY).map((l) => l.lab);
+  await sleep(5000); // let the labs settle before calling them idle
+  const labMemories = await Promise.all(labs.slice(0, 5).map(labMemory));
+
+  process.stderr.write(`${terminalCount} terminals...\n`);
+  const ws = service.url.replace(/^http/, "ws");
+  for (let i = 0; i < terminalCount; i++) {
+    const lab = labs[i % labs.length] as string;
+    const node = NODES[Math.floor(i / labs.length) % NODES.length] as string;
+    terminals.push(new Terminal(`${ws}/api/labs/${lab}/nodes/${node}/terminal`, service.token));
+  }
+  await Promise.all(terminals.map((t) => t.ready));
+  await Promise.all(terminals.map((t) => t.quiet(1000)));
+  const rssTerminals = memory(service.pid).rss;
+
+  process.stderr.write(`keystroke echo, 1 then ${terminalCount} terminals at once...\n`);
+  const first = terminals[0] as Terminal;
+  const one = await echoTimes(first, keys);
+  const many = (await Promise.all(terminals.map((t) => echoTimes(t, keys)))).flat();
+
+  process.stderr.write(`cat of ${megabytes} MB, through the terminal and through docker exec...\n`);
+  const container = await containerOf(engine, labs[0] as string, NODES[0] as string);
+  const made = await execCapture(engine, container, [
+    "sh",
+    "-c",
+    `yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS | head -c ${megabytes * 2 ** 20} > ${BIG_FILE}`,
+  ]);
+  if (made.exitCode !== 0) throw new Error(`could not write ${BIG_FILE}: ${made.stderr}`);
+  await catThroughExec(container); // the file into the page cache for both
+  const viaTerminal = await catThroughTerminal(first);
+  const viaExec = await catThroughExec(container);
+  await execCapture(engine, container, ["rm", "-f", BIG_FILE]);
+
+  figures = {
+    labsReady: job.ready,
+    labsFailed: job.failed,
+    terminals: terminalCount,
+    serviceRssIdle: rssIdle,
+    serviceRssLabsAndTerminals: rssTerminals,
+    servicePeakRss: memory(service.pid).hwm,
+    idleLabMemory: median(labMemories),
+    echo1p50: percentile(one, 50),
+    echo1p99: percentile(one, 99),
+    echoManyP50: percentile(many, 50),
+    echoManyP99: percentile(many, 99),
+    catTerminalMBps: megabytes / viaTerminal,
+    catExecMBps: megabytes / viaExec,
+  };
+} catch (error) {
+  // An interrupted run fails where it was stopped: no error, only the end of the benchmark.
+  if (!stop.aborted) throw error;
+} finally {
+  for (const t of terminals) t.close();
+  await service?.stop();
+  await downBenchLabs();
+  await rm(workDir, { recursive: true, force: true });
+}
+if (stop.aborted || !figures) process.exit(130);
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
+const f = figures;
+const rows: [string, string][] = [
+  ["labs ready / failed", `${f.labsReady} / ${f.labsFailed}`],
+  ["service RSS, no lab", mb(f.serviceRssIdle as number)],
+  [`service RSS, labs + ${terminalCount} terminals`, mb(f.serviceRssLabsAndTerminals as number)],
+  ["service peak RSS (VmHWM)", mb(f.servicePeakRss as number)],
+  ["idle lab memory (3 nodes, median)", `${((f.idleLabMemory as number) / 2 ** 20).toFixed(1)} MB`],
+  ["echo, 1 terminal: p50", ms(f.echo1p50 as number)],
+  ["echo, 1 terminal: p99", ms(f.echo1p99 as number)],
+  [`echo, ${terminalCount} at once: p50`, ms(f.echoManyP50 as number)],
+  [`echo, ${terminalCount} at once: p99`, ms(f.echoManyP99 as number)],
+  [`cat ${megabytes} MB: terminal (WebSocket)`, `${(f.catTerminalMBps as number).toFixed(1)} MB/s`],
+  [`cat ${megabytes} MB: docker exec (floor)`, `${(f.catExecMBps as number).toFixed(1)} MB/s`],
+];
+console.log(`${labCount} labs of ${SOURCE}, ${terminalCount} terminals, ${keys} keys each`);
+for (const [label, value] of rows) console.log(`${label.padEnd(40)}${value.padStart(14)}`);
+const note =
+  "the client runs on the same machine (echo times include its event loop); the terminal path includes all the service does per session (flow control, recording).";
+console.log(`note: ${note}`);
+const resultPath = await writeResult("terminals", {
+  date: new Date().toISOString(),
+  topology: SOURCE,
+  labs: labCount,
+  terminals: terminalCount,
+  keys,
+  megabytes,
+  machine: machine({}),
+  ...figures,
+  note,
+});
+console.log(`results: ${resultPath}`);
