@@ -7,7 +7,7 @@ import Docker from "dockerode";
 import { downLab } from "../labs/lifecycle.ts";
 import type { LabPlan } from "../plan/types.ts";
 import { type Engine, EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
-import { listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
+import { labRecordWrittenAt, listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
 import type { Db } from "../store/db.ts";
 import { provideImages } from "./images.ts";
 import { chooseEngine, type EngineLoad } from "./placement.ts";
@@ -238,7 +238,7 @@ export class EnginePool {
    * A lab listed on an engine while the store places it on another engine, which answers and
    * lists it too, is a stale copy: left behind on an engine that was away while the lab was
    * re-placed (reset elsewhere), and brought back by the engine's restart policy. It is left out
-   * of the listings and taken down on its engine.
+   * of the listings and taken down on its engine (once its record is known to be the older).
    */
   private withoutStale<T extends { lab: string }>(listings: EngineListing<T>[]) {
     const listedOn = (engine: string, lab: string) =>
@@ -248,7 +248,7 @@ export class EnginePool {
       const current = listing.listed.filter((item) => {
         const home = this.placed.get(item.lab)?.engine;
         const stale = home !== undefined && home !== listing.engine && listedOn(home, item.lab);
-        if (stale) this.takeDownStale(listing.engine, item.lab);
+        if (stale) this.takeDownStale(listing.engine, item.lab, home);
         return !stale;
       });
       return { ...listing, listed: current };
@@ -256,14 +256,35 @@ export class EnginePool {
   }
 
   /** Takes a stale copy down (once at a time); one that fails is tried again when next seen. */
-  private takeDownStale(engine: string, lab: string): void {
+  private takeDownStale(engine: string, lab: string, home: string): void {
     const key = `${engine} ${lab}`;
-    const member = this.members.get(engine);
-    if (!member || this.removals.has(key)) return;
+    const copy = this.members.get(engine);
+    const current = this.members.get(home);
+    if (!copy || !current || this.removals.has(key)) return;
     this.removals.add(key);
-    downLab(member.engine, lab)
+    this.removeOlderCopy(copy, current, lab)
       .catch(() => {})
       .finally(() => this.removals.delete(key));
+  }
+
+  /**
+   * Takes the lab's copy on `copy` down when its record is older than the one on `home`, where
+   * the store places the lab. A newer copy means the store is wrong (rebuilt on an empty database
+   * while both copies existed): the lab is placed there instead, and the next listing takes the
+   * older copy down.
+   */
+  private async removeOlderCopy(copy: PoolMember, home: PoolMember, lab: string): Promise<void> {
+    const [copyAt, homeAt] = await Promise.all([
+      labRecordWrittenAt(copy.engine, lab),
+      labRecordWrittenAt(home.engine, lab),
+    ]);
+    if (copyAt === null || homeAt === null || copyAt === homeAt) return;
+    if (copyAt < homeAt) {
+      await downLab(copy.engine, lab);
+      return;
+    }
+    const plan = await readLabRecord(copy.engine, lab);
+    if (plan) this.placedOn(lab, copy.spec.name, plan.owner, plan.topology);
   }
 
   /** The labs the store places on the engine. */

@@ -36,6 +36,21 @@ export async function readLabRecord(engine: Engine, lab: string): Promise<LabPla
   }
 }
 
+/**
+ * When the lab's record was written on the engine, epoch ms; null: no record. Of two copies of a
+ * lab on two engines (a pool's lab re-placed while its engine was away), the later is current.
+ */
+export async function labRecordWrittenAt(engine: Engine, lab: string): Promise<number | null> {
+  try {
+    const volume = await engine.getVolume(recordName(lab)).inspect();
+    const written = Date.parse((volume as { CreatedAt?: string }).CreatedAt ?? "");
+    return Number.isNaN(written) ? null : written;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
 export async function listLabRecords(engine: Engine): Promise<LabPlan[]> {
   const { Volumes } = await engine.listVolumes({
     filters: JSON.stringify({ label: [`${LABELS.managed}`] }),

@@ -4,8 +4,9 @@
 // engine takes no new lab, an engine restarted (issue 7) gets its labs back with no restart of
 // the service, and an engine killed shows its labs unavailable while new labs, bulk jobs and a
 // reset (which re-places the lab) go to the other engine; when it answers again, the copy it
-// still holds of a re-placed lab is taken down. The CLI, given the pool, finds a lab on any engine
-// and places a new one as the service does.
+// still holds of a re-placed lab is taken down (the older copy, also for a service on an empty
+// database). The CLI, given the pool, finds a lab on any engine and places a new one as the
+// service does.
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -469,5 +470,47 @@ describe("a pool of engines", () => {
     );
     expect(names).toEqual(["e1"]);
     for (const lab of left) expect(await labState(lab)).toBe("running");
+  });
+
+  it("keeps the newer copy when a service on an empty database finds a lab on two engines", async () => {
+    // e2 comes back with its old copies of the labs just re-placed on e1. A service on an empty
+    // database first places each lab on the engine it lists last (e2); the record dates put it
+    // right, and the older copies go.
+    const left = [labs.c, labs.d, labs.fgOnE2] as string[];
+    await e2.start();
+    for (const lab of left) expect(await readLabRecord(e2.engine, lab)).not.toBeNull();
+    const fresh = await buildApp({
+      engine: await connectEngine(),
+      engines: [e1, e2].map((e) => ({
+        name: e.name,
+        host: e.host,
+        capacity: { labs: null, memoryBytes: null },
+        drained: false,
+      })),
+      dataDir: ":memory:",
+      sweepEveryMs: 0,
+    });
+    try {
+      await fresh.ready();
+      const headers = { authorization: `Bearer ${ensureInstructor(fresh.db)}` };
+      const onE2 = async () =>
+        (await Promise.all(left.map((lab) => readLabRecord(e2.engine, lab)))).filter(Boolean);
+      const deadline = Date.now() + 120_000;
+      while ((await onE2()).length > 0 && Date.now() < deadline) {
+        await fresh.inject({ method: "GET", url: "/api/labs", headers });
+        await sleep(1000);
+      }
+      expect(await onE2()).toEqual([]);
+      const listed = (await fresh.inject({ method: "GET", url: "/api/labs", headers })).json() as {
+        lab: string;
+        state: string;
+      }[];
+      for (const lab of left) {
+        expect(await readLabRecord(e1.engine, lab)).not.toBeNull();
+        expect(listed.filter((l) => l.lab === lab).map((l) => l.state)).toEqual(["running"]);
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 });
