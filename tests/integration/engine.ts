@@ -34,12 +34,24 @@ export async function fixture(name: string): Promise<Topology> {
   return result.topology;
 }
 
-/** Runs a shell command on a lab node. */
-export async function sh(engine: Engine, lab: string, node: string, script: string) {
+/** The id of a lab node's container. */
+export async function nodeContainerId(engine: Engine, lab: string, node: string): Promise<string> {
   const inventory = await labInventory(engine, lab);
   const container = inventory.containers.find((c) => c.name === node);
   if (!container) throw new Error(`lab ${lab} has no container for ${node}`);
-  return execCapture(engine, container.id, ["/bin/sh", "-c", script]);
+  return container.id;
+}
+
+/** Runs a shell command on a lab node, for up to `timeoutMs` (an attack runs longer than a look). */
+export async function sh(
+  engine: Engine,
+  lab: string,
+  node: string,
+  script: string,
+  timeoutMs = 30_000,
+) {
+  const container = await nodeContainerId(engine, lab, node);
+  return execCapture(engine, container, ["/bin/sh", "-c", script], timeoutMs);
 }
 
 /** The host guard's rules (INPUT and DOCKER-USER) that name a bridge of `networks` of `labs`. */

@@ -14,8 +14,8 @@ import { zoneFilePath } from "../../../orchestrator/src/roles/dns/named-conf.ts"
 import type { DnsConfig } from "../../../orchestrator/src/roles/dns/schema.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import type { Topology } from "../../../orchestrator/src/topology/model.ts";
-import { testEngine, uniqueLabId } from "../engine.ts";
-import { addressOf, cacheDump, copyAttacks, onNode, run } from "./attacks/nodes.ts";
+import { sh, testEngine, uniqueLabId } from "../engine.ts";
+import { addressOf, cacheDump, copyAttacks, run } from "./attacks/nodes.ts";
 import { expectChecks, libraryTopology } from "./solutions.ts";
 
 let engine: Engine;
@@ -70,7 +70,7 @@ function attack(lab: string, bounds: { tries: number; seconds: number }) {
     `--port ${QUERY_PORT} --tries ${bounds.tries} --seconds ${bounds.seconds}`,
   ].join(" ");
   // The exec's own limit is above the script's, so a bound reached is the script's answer.
-  return onNode(engine, lab, "attacker", command, (bounds.seconds + 60) * 1000);
+  return sh(engine, lab, "attacker", command, (bounds.seconds + 60) * 1000);
 }
 
 /** Brings bob's lab in line with the topology with one change to its resolver's settings. */

@@ -4,18 +4,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LabPlan } from "../../../../orchestrator/src/plan/types.ts";
 import type { Engine } from "../../../../orchestrator/src/runtime/engine.ts";
-import { execCapture } from "../../../../orchestrator/src/runtime/exec.ts";
 import { filesArchive } from "../../../../orchestrator/src/runtime/files.ts";
-import { labInventory } from "../../../../orchestrator/src/runtime/inventory.ts";
+import { nodeContainerId, sh } from "../../engine.ts";
 
 const ATTACKS_DIR = import.meta.dirname;
-
-async function containerOf(engine: Engine, lab: string, node: string): Promise<string> {
-  const inventory = await labInventory(engine, lab);
-  const container = inventory.containers.find((c) => c.name === node);
-  if (!container) throw new Error(`lab ${lab} has no container for ${node}`);
-  return container.id;
-}
 
 /** Copies attack scripts of this folder into /root of a running node (the runtime's tar form). */
 export async function copyAttacks(engine: Engine, lab: string, node: string, scripts: string[]) {
@@ -26,7 +18,7 @@ export async function copyAttacks(engine: Engine, lab: string, node: string, scr
       mode: 0o755,
     })),
   );
-  const container = await containerOf(engine, lab, node);
+  const container = await nodeContainerId(engine, lab, node);
   await engine.getContainer(container).putArchive(await filesArchive(files), { path: "/" });
 }
 
@@ -37,25 +29,9 @@ export function addressOf(plan: LabPlan, node: string, network: string): string 
   return address;
 }
 
-/** Runs a shell command on a node, for up to `timeoutMs` (an attack runs longer than a look-up). */
-export async function onNode(
-  engine: Engine,
-  lab: string,
-  node: string,
-  script: string,
-  timeoutMs = 30_000,
-) {
-  return execCapture(
-    engine,
-    await containerOf(engine, lab, node),
-    ["/bin/sh", "-c", script],
-    timeoutMs,
-  );
-}
-
 /** Runs a shell command on a node; it must succeed (its output otherwise in the error). */
 export async function run(engine: Engine, lab: string, node: string, script: string) {
-  const result = await onNode(engine, lab, node, script);
+  const result = await sh(engine, lab, node, script);
   if (result.exitCode !== 0) {
     throw new Error(`${lab}/${node}: '${script}' exited ${result.exitCode}: ${result.stderr}`);
   }
