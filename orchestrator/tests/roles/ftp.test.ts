@@ -3,21 +3,18 @@ import { TLS_CERT_PATH, TLS_KEY_PATH } from "../../src/roles/ca.ts";
 import { ANONYMOUS_ROOT, PASSIVE_PORTS } from "../../src/roles/ftp.ts";
 import type { NodeDef } from "../../src/topology/model.ts";
 import { problems, yaml } from "../topology/helpers.ts";
-import { configureOwn, fileText, loadNode, loadNodes, settings } from "./role-node.ts";
+import {
+  configureOwn,
+  fileText,
+  loadNode,
+  loadNodes,
+  settings,
+  withNodeConfig,
+} from "./role-node.ts";
 
 /** A lab with one ftp node whose config (flow mappings) starts on line 9. */
 function withConfig(lines: string[]): string {
-  const head = yaml`
-    name: lab
-    networks:
-      lan: { subnet: 10.0.0.0/24 }
-    nodes:
-      ftp:
-        role: ftp
-        networks: { lan: .21 }
-        config:
-  `;
-  return `${head.trimEnd()}\n${lines.map((line) => `      ${line}`).join("\n")}\n`;
+  return withNodeConfig({ name: "ftp", role: "ftp", host: ".21" }, lines);
 }
 
 async function vsftpd(lines: string[]) {

@@ -3,23 +3,15 @@
 import { describe, expect, it } from "vitest";
 import type { MailConfig } from "../../src/roles/mail/schema.ts";
 import { load, problems, yaml } from "../topology/helpers.ts";
+import { withNodeConfig } from "./role-node.ts";
 
 /** A lab with a CA and one mail node whose config (flow mappings) starts on line 12. */
 function withConfig(lines: string[]): string {
-  const head = yaml`
-    name: lab
-    networks:
-      lan: { subnet: 10.0.0.0/24 }
-    nodes:
-      ca:
-        role: ca
-        networks: { lan: .5 }
-      mail:
-        role: mail
-        networks: { lan: .25 }
-        config:
-  `;
-  return `${head.trimEnd()}\n${lines.map((line) => `      ${line}`).join("\n")}\n`;
+  return withNodeConfig({ name: "mail", role: "mail", host: ".25" }, lines, [
+    "ca:",
+    "  role: ca",
+    "  networks: { lan: .5 }",
+  ]);
 }
 
 const DOMAINS = "domains: { example.com: mail.example.com }";

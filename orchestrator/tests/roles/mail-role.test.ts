@@ -10,24 +10,16 @@ import type { NodePlan } from "../../src/plan/types.ts";
 import { usersCommand } from "../../src/roles/mail/index.ts";
 import { type MailConfig, mailConfig } from "../../src/roles/mail/schema.ts";
 import { request } from "../plan/helpers.ts";
-import { load, yaml } from "../topology/helpers.ts";
+import { load } from "../topology/helpers.ts";
+import { withNodeConfig } from "./role-node.ts";
 
 /** A lab with a CA and one mail node whose config (flow mappings) starts on line 12. */
 function withConfig(lines: string[]): string {
-  const head = yaml`
-    name: lab
-    networks:
-      lan: { subnet: 10.0.0.0/24 }
-    nodes:
-      ca:
-        role: ca
-        networks: { lan: .5 }
-      mail:
-        role: mail
-        networks: { lan: .25 }
-        config:
-  `;
-  return `${head.trimEnd()}\n${lines.map((line) => `      ${line}`).join("\n")}\n`;
+  return withNodeConfig({ name: "mail", role: "mail", host: ".25" }, lines, [
+    "ca:",
+    "  role: ca",
+    "  networks: { lan: .5 }",
+  ]);
 }
 
 const CONFIG = [

@@ -52,3 +52,27 @@ export function settings(text: string, separator: "=" | " "): Map<string, string
   }
   return map;
 }
+
+/**
+ * A lab whose node `node` (of `role`, at `host` on `lan`) has `config:` holding `lines`, one
+ * setting each, from line 9 on (later by the lines of `before`: YAML of nodes put ahead of it).
+ */
+export function withNodeConfig(
+  node: { name: string; role: string; host: string },
+  lines: string[],
+  before: string[] = [],
+): string {
+  return [
+    "name: lab",
+    "networks:",
+    "  lan: { subnet: 10.0.0.0/24 }",
+    "nodes:",
+    ...before.map((line) => `  ${line}`),
+    `  ${node.name}:`,
+    `    role: ${node.role}`,
+    `    networks: { lan: ${node.host} }`,
+    "    config:",
+    ...lines.map((line) => `      ${line}`),
+    "",
+  ].join("\n");
+}

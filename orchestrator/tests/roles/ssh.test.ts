@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AUTHORIZED_KEYS_DIR } from "../../src/roles/ssh.ts";
-import { problems, yaml } from "../topology/helpers.ts";
-import { configureOwn, fileText, loadNode, settings } from "./role-node.ts";
+import { problems } from "../topology/helpers.ts";
+import { configureOwn, fileText, loadNode, settings, withNodeConfig } from "./role-node.ts";
 
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKl3a8Y4mXo1b0qVq9vN3r7lM0wS5n9Qh2dJ9m4v2c8L";
 const ECDSA =
@@ -9,17 +9,7 @@ const ECDSA =
 
 /** A lab with one ssh node whose config (flow mappings) starts on line 9. */
 function withConfig(lines: string[]): string {
-  const head = yaml`
-    name: lab
-    networks:
-      lan: { subnet: 10.0.0.0/24 }
-    nodes:
-      ssh:
-        role: ssh
-        networks: { lan: .22 }
-        config:
-  `;
-  return `${head.trimEnd()}\n${lines.map((line) => `      ${line}`).join("\n")}\n`;
+  return withNodeConfig({ name: "ssh", role: "ssh", host: ".22" }, lines);
 }
 
 async function configured(lines: string[]) {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { problems, yaml } from "../topology/helpers.ts";
-import { configureOwn, fileText, loadNode } from "./role-node.ts";
+import { problems } from "../topology/helpers.ts";
+import { configureOwn, fileText, loadNode, withNodeConfig } from "./role-node.ts";
 
 /** A lab with one victim node whose config starts on line 9. */
 function withConfig(lines: string[]): string {
-  const head = yaml`
-    name: lab
-    networks:
-      lan: { subnet: 10.0.0.0/24 }
-    nodes:
-      bob:
-        role: victim
-        networks: { lan: .10 }
-        config:
-  `;
-  return `${head.trimEnd()}\n${lines.map((line) => `      ${line}`).join("\n")}\n`;
+  return withNodeConfig({ name: "bob", role: "victim", host: ".10" }, lines);
 }
 
 describe("victim config in the topology", () => {
