@@ -7,6 +7,7 @@ import { describeHost, readEnginesFile } from "../engines/spec.ts";
 import { type LabSummary, listLabs } from "../labs/status.ts";
 import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
 import { GUARD_IMAGE } from "../runtime/host-guard.ts";
+import { labRecordWrittenAt } from "../runtime/lab-record.ts";
 import type { Topology } from "../topology/model.ts";
 import type { Target } from "./target.ts";
 
@@ -29,7 +30,7 @@ const where = (member: PoolMember) => `engine ${member.spec.name} (${describeHos
 export async function labHolder(file: string, lab: string): Promise<Target> {
   const pool = filePool(file);
   const { holders, silent } = await pool.holdersOf(lab);
-  const holder = onlyHolder(lab, holders);
+  const holder = await currentHolder(lab, holders);
   if (holder) return target(holder);
   const first = silent[0];
   if (first) {
@@ -52,7 +53,7 @@ export async function labPlace(
 ): Promise<Target> {
   const pool = filePool(file);
   const { holders, silent } = await pool.holdersOf(lab);
-  const holder = onlyHolder(lab, holders);
+  const holder = await currentHolder(lab, holders);
   if (holder) return target(holder);
   const first = silent[0];
   if (first) {
@@ -70,14 +71,29 @@ export async function labPlace(
   }
 }
 
-/** The engine holding the lab; null: none. Several is an error: which is the lab is unknown. */
-function onlyHolder(lab: string, holders: { member: PoolMember }[]): PoolMember | null {
-  if (holders.length > 1) {
+/**
+ * The engine holding the lab; null: none. Of two copies (one left on an engine that was away
+ * while the lab was re-placed, until the service takes it down) the one written last is the lab.
+ */
+async function currentHolder(
+  lab: string,
+  holders: { member: PoolMember }[],
+): Promise<PoolMember | null> {
+  if (holders.length < 2) return holders[0]?.member ?? null;
+  const dated = await Promise.all(
+    holders.map(async ({ member }) => ({
+      member,
+      at: (await labRecordWrittenAt(member.engine, lab)) ?? 0,
+    })),
+  );
+  dated.sort((a, b) => b.at - a.at);
+  const [newest, next] = dated as [(typeof dated)[0], (typeof dated)[0]];
+  if (newest.at === next.at) {
     throw new EngineUnavailableError(
-      `lab ${lab} is on ${holders.map((h) => `engine ${h.member.spec.name}`).join(" and ")}: all but one are stale copies left on an engine that was away while the lab was re-placed (the service removes them); choose one with SOCKETLAB_ENGINES= DOCKER_HOST=<its host>`,
+      `lab ${lab} is on ${holders.map((h) => `engine ${h.member.spec.name}`).join(" and ")}, written at the same time: choose one with SOCKETLAB_ENGINES= DOCKER_HOST=<its host>`,
     );
   }
-  return holders[0]?.member ?? null;
+  return newest.member;
 }
 
 /** Every engine's labs, or why the engine does not answer. */

@@ -437,6 +437,11 @@ describe("a pool of engines", () => {
     await e2.start();
     // b's old copy is back with e2; the service notices it as it lists labs (nothing has yet).
     expect(await readLabRecord(e2.engine, labs.b as string)).not.toBeNull();
+    // The CLI, which keeps no store, takes the copy written last for the lab.
+    const file = join(libraryDir, "engines.yaml");
+    const status = await cli(["status", labs.b as string, "--json", "--engines", file]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ lab: labs.b, engine: "e1" });
     const deadline = Date.now() + 120_000;
     while ((await onE2(labs.b as string)).length > 0 && Date.now() < deadline) {
       await call("GET", "/api/labs");
