@@ -7,19 +7,18 @@ import { join, relative, resolve, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { REPO_ROOT } from "../../paths.ts";
+import { ApiError } from "../errors.ts";
 
 /** Where the build is, unless SOCKETLAB_DASHBOARD_DIR names another (the browser tests build their own). */
 export const DASHBOARD_DIST = join(REPO_ROOT, "dashboard", "dist");
 
 export default async function dashboard(app: FastifyInstance): Promise<void> {
   const root = resolve(process.env.SOCKETLAB_DASHBOARD_DIR ?? DASHBOARD_DIST);
-  // The API works without the dashboard; set-up (scripts/setup.sh) builds it.
-  if (!existsSync(join(root, "index.html"))) {
-    app.log.warn(
-      { root },
-      "the dashboard is not built (run scripts/setup.sh); serving the API only",
-    );
-    return;
+  // The API works without the dashboard; set-up (scripts/setup.sh) builds it, and a build made
+  // while the service runs is served from then on.
+  const built = () => existsSync(join(root, "index.html"));
+  if (!built()) {
+    app.log.warn({ root }, "the dashboard is not built (run scripts/setup.sh)");
   }
   const assets = join(root, "assets");
   // Only reply.sendFile: the route below chooses the file.
@@ -37,6 +36,13 @@ export default async function dashboard(app: FastifyInstance): Promise<void> {
   app.get("/*", { schema: { hide: true } }, (request, reply) => {
     const path = (request.params as { "*": string })["*"];
     if (path === "api" || path.startsWith("api/")) return reply.callNotFound();
+    if (!built()) {
+      throw new ApiError(
+        503,
+        "dashboard_not_built",
+        "the dashboard is not built: run scripts/setup.sh",
+      );
+    }
     const file = resolve(root, path);
     const isFile =
       file.startsWith(root + sep) && statSync(file, { throwIfNoEntry: false })?.isFile();
