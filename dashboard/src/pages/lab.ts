@@ -95,6 +95,14 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
       `Topology ${next.topology} · student ${next.owner} · `,
       next.expiresAt ? `expires ${formatTime(next.expiresAt)}` : "no expiry",
       next.expiring ? h("strong", {}, " (expiring soon)") : null,
+      next.state === "unavailable"
+        ? h(
+            "strong",
+            { role: "status" },
+            " · ",
+            "The Docker engine this lab runs on does not answer. Reset lab brings it up anew, pristine, on another engine.",
+          )
+        : null,
     );
     fill(diagram, labDiagram(next, openShell));
     resumeButton.hidden = next.state !== "stopped";
