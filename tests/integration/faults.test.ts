@@ -12,6 +12,7 @@ import { loadTopologyText } from "../../orchestrator/src/topology/load.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
 import { folderReader } from "../../orchestrator/src/topology/sources.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp } from "./api/app.ts";
+import { parseSse } from "./api/sse.ts";
 import { cli, FIXTURES, hostGuardRules, labObjects, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
@@ -131,14 +132,20 @@ describe("through the API, a new lab that fails to come up", () => {
     await cleanUp(h);
   });
 
-  /**
-   * Adds the two-node topology with `extra` to the library as `<prefix>-<random>` and asks for a
-   * lab of it for the instructor; returns the answer and the lab's id (`<topology>-<owner>`).
-   */
-  async function create(prefix: string, extra: string) {
+  /** Adds the two-node topology with `extra` to the library as `<prefix>-<random>`. */
+  async function addTopology(prefix: string, extra: string): Promise<string> {
     const name = uniqueLabId(prefix);
     await mkdir(join(h.libraryDir, name));
     await writeFile(join(h.libraryDir, name, "topology.yaml"), topologyText(extra, name));
+    return name;
+  }
+
+  /**
+   * Asks for a lab of a new library topology for the instructor; returns the answer and the
+   * lab's id (`<topology>-<owner>`).
+   */
+  async function create(prefix: string, extra: string) {
+    const name = await addTopology(prefix, extra);
     const lab = `${name}-instructor`;
     labs.push(lab);
     const response = await h.app.inject({
@@ -163,6 +170,29 @@ describe("through the API, a new lab that fails to come up", () => {
     const { lab, status, body } = await create("it-rob-image", `    image: ${missing}\n`);
     expect({ status, error: body.error }).toEqual({ status: 502, error: "lab_up_failed" });
     expect(body.message).toContain(`image ${missing} (node stuck) is not on the engine`);
+    await expectNothingLeft(lab);
+  });
+
+  it("is reported failed by a bulk job with the same message", async () => {
+    const name = await addTopology("it-rob-bulk", NEVER_READY);
+    const student = uniqueLabId("f");
+    const lab = `${name}-${student}`;
+    labs.push(lab);
+    const call = (method: "GET" | "POST", url: string, payload?: object) =>
+      h.app.inject({ method, url, headers: bearer(h.instructor), payload });
+    const cls = (
+      await call("POST", "/api/classes", { name: name, students: [{ name: "F", id: student }] })
+    ).json() as { id: string };
+    const job = (await call("POST", `/api/classes/${cls.id}/labs`, { topology: name })).json() as {
+      id: string;
+    };
+    // The stream ends after the summary.
+    const events = parseSse((await call("GET", `/api/jobs/${job.id}/events`)).body);
+    const failed = events.find((e) => e.event === "failed");
+    expect(failed?.data.student).toBe(student);
+    expect(failed?.data.error).toContain(
+      `lab ${lab} could not be brought up: node stuck not ready`,
+    );
     await expectNothingLeft(lab);
   });
 
