@@ -1,6 +1,6 @@
 // Quotas: how many labs a student and a class may hold at once. A student or a class at its quota
 // is refused a new lab (409); bringing an existing lab up again is never refused. Labs owned by
-// staff count toward the engine's cap only (engine-queue.ts).
+// staff count toward the engines' caps only (engine-queue.ts).
 import type { Db } from "../../store/db.ts";
 import { userByLogin, usersOfClass } from "../../store/users.ts";
 import { ApiError } from "../errors.ts";
@@ -10,7 +10,7 @@ export interface Quotas {
   perStudent: number;
   /** Labs the students of one class may hold together; null: no limit. */
   perClass: number | null;
-  /** Labs on the engine, whoever made them; beyond it new labs wait. null: no limit. */
+  /** Labs on each engine, whoever made them; beyond it new labs wait. null: no limit. */
   perEngine: number | null;
 }
 
@@ -41,7 +41,7 @@ const labs = (n: number) => `${n} lab${n === 1 ? "" : "s"}`;
 
 /**
  * Refuses a new lab for `owner` when they, or their class, already hold their quota.
- * `owners` has the owner of every lab held: on the engine, being brought up, or waiting.
+ * `owners` has the owner of every lab held: on an engine, being brought up, or waiting.
  */
 export function checkQuotas(db: Db, quotas: Quotas, owner: string, owners: string[]): void {
   const user = userByLogin(db, owner);
