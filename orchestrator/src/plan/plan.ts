@@ -118,7 +118,7 @@ function planNode(
     limits: { ...node.limits },
     ready: node.ready === null ? null : { ...node.ready },
     after: [...node.after],
-    user: node.user ?? DEFAULT_NODE_USER,
+    user: node.user,
   };
   const hash = nodeHash(spec);
   return { ...spec, labels: nodeLabels(context, node.name, hash), hash };

@@ -67,8 +67,8 @@ export interface NodeDef {
   routes: RouteDef[];
   /** The node's DNS resolver, written to /etc/resolv.conf at start: a node's name or an IPv4. */
   resolver: string | null;
-  /** The account browser terminals log in as; DEFAULT_NODE_USER when none is given. */
-  user?: string;
+  /** The account browser terminals log in as (the loader fills in DEFAULT_NODE_USER). */
+  user: string;
   /** The role's settings, as its schema parsed them; null when the role takes none. */
   config: unknown;
 }

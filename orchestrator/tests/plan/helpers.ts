@@ -5,6 +5,7 @@ import {
   type CheckDef,
   type Cidr,
   DEFAULT_LIMITS,
+  DEFAULT_NODE_USER,
   type NetworkDef,
   type NodeDef,
   type Topology,
@@ -41,6 +42,7 @@ export function node(
     after: [],
     routes: [],
     resolver: null,
+    user: DEFAULT_NODE_USER,
     config: null,
     ...rest,
   };
