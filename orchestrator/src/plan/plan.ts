@@ -2,13 +2,7 @@
 // one lab instance. Pure: no I/O, the same input always gives the same plan.
 import { formatAddress, formatCidr } from "../net/ipv4.ts";
 import type { InstanceView } from "../roles/types.ts";
-import {
-  type Cidr,
-  DEFAULT_NODE_USER,
-  type NetworkDef,
-  type NodeDef,
-  type Topology,
-} from "../topology/model.ts";
+import type { Cidr, NetworkDef, NodeDef, Topology } from "../topology/model.ts";
 import { envList, extraHosts, startCommand } from "./container.ts";
 import {
   type LabelContext,
