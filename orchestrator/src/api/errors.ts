@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { LabRequestError, LabUpError } from "../labs/lifecycle.ts";
+import { EngineUnavailableError } from "../runtime/engine.ts";
 
 export interface FieldError {
   path: string;
@@ -29,7 +30,10 @@ export const invalid = (message: string, fields?: FieldError[]) =>
 /** The message of an error written for users (see the handler below); null for any other. */
 export function userMessage(error: unknown): string | null {
   const forUsers =
-    error instanceof ApiError || error instanceof LabRequestError || error instanceof LabUpError;
+    error instanceof ApiError ||
+    error instanceof LabRequestError ||
+    error instanceof LabUpError ||
+    error instanceof EngineUnavailableError;
   return forUsers ? error.message : null;
 }
 
@@ -63,6 +67,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     // error): the lifecycle's message names what failed and what was left (of a new lab, nothing).
     if (error instanceof LabUpError) {
       return reply.code(502).send({ error: "lab_up_failed", message: error.message });
+    }
+    // The lab's engine does not answer (README: Engines; the pool's EngineDownError is one): the
+    // message names the engine and says what can be done.
+    if (error instanceof EngineUnavailableError) {
+      return reply.code(503).send({ error: "engine_unavailable", message: error.message });
     }
     // Fastify's own client errors (a malformed JSON body, a wrong content type, a body over the
     // limit) keep their status.
