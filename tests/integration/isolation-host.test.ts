@@ -166,6 +166,41 @@ true`;
   });
 });
 
+describe("forwarding through the gateway", () => {
+  // Nodes have a default route through their gateway, so traffic to any other address is sent to
+  // the host to forward. A container on Docker's default bridge stands for "anywhere else": it is
+  // on the host (no traffic leaves the machine), and forwarding to it is what forwarding to the
+  // Internet would be.
+  it("reaches no container outside the lab, which the host itself reaches (control)", async () => {
+    const outside = await engine.createContainer({
+      name: `${lab}-outside`,
+      Image: "socketlab/client:latest",
+      Cmd: ["python3", "-m", "http.server", String(NEIGHBOUR_PORT)],
+      Labels: { [LABELS.lab]: lab },
+    });
+    try {
+      await outside.start();
+      const address = (await outside.inspect()).NetworkSettings.Networks.bridge?.IPAddress;
+      expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const url = `http://${address}:${NEIGHBOUR_PORT}/`;
+      let status = 0;
+      for (let i = 0; i < 20 && status !== 200; i++) {
+        status = await fetch(url).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(status).toBe(200);
+      const route = await sh(engine, lab, "alpha", "ip route show default");
+      expect(route.stdout).toContain("default via");
+      expect(await curlFrom("alpha", url)).toBe("000");
+    } finally {
+      await outside.remove({ force: true });
+    }
+  });
+});
+
 describe("the network's gateway", () => {
   it("answers nothing on common ports, nor ping, from any node", async () => {
     for (const network of plan.networks) {
