@@ -1,8 +1,9 @@
 // What a lab node must not reach on the host it runs on: the socketlab service's API (listening
 // on every address here, as a careless deployment would), the Docker engine (no socket inside any
-// node; its TCP ports closed), and any common port of its network's gateway. Each probe has a
-// control showing that the same probe succeeds where traffic is allowed, so a failure means
-// isolation, not a broken probe. No traffic goes anywhere but to the host and the lab's nodes.
+// node; its TCP ports closed), any common port of its network's gateway, and anything the host
+// would forward to. Each probe has a control showing that the same probe succeeds where traffic
+// is allowed, so a failure means isolation, not a broken probe. No traffic goes anywhere but to
+// the host, a container of this test on it, and the lab's nodes.
 import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
