@@ -69,6 +69,7 @@ export function storeAddedEngine(db: Db, spec: EngineSpec): void {
     host: spec.host,
     drained: spec.drained,
     ...(spec.tls ? { tls: spec.tls } : {}),
+    ...(spec.insecure ? { insecure: true } : {}),
     capacity: {
       ...(spec.capacity.labs !== null ? { labs: spec.capacity.labs } : {}),
       ...(spec.capacity.memoryBytes !== null ? { memory: spec.capacity.memoryBytes } : {}),

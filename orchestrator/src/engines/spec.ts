@@ -43,12 +43,30 @@ export const engineSpecInput = z
       .boolean()
       .default(false)
       .describe("takes no new lab (e.g. an engine kept only as the source of images)"),
+    insecure: z
+      .boolean()
+      .default(false)
+      .describe("accepts a tcp:// engine without tls on another host: its API in cleartext"),
   })
   .strict()
   .refine((spec) => !spec.tls || spec.host.startsWith("tcp://"), {
     path: ["tls"],
     message: "tls applies to tcp:// engines only",
+  })
+  // Docker's API is root on its host: over a network it needs TLS, unless the instructor says
+  // in so many words that the network is trusted.
+  .refine((spec) => !cleartextOverNetwork(spec.host) || spec.tls || spec.insecure, {
+    path: ["tls"],
+    message:
+      "a tcp:// engine on another host needs tls (its API gives root there); set insecure: true to send it in cleartext anyway",
   });
+
+/** A tcp:// host other than this machine's loopback. */
+function cleartextOverNetwork(host: string): boolean {
+  if (!host.startsWith("tcp://")) return false;
+  const name = new URL(host).hostname;
+  return !(name === "localhost" || name === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(name));
+}
 
 export type EngineSpecInput = z.input<typeof engineSpecInput>;
 
@@ -60,6 +78,8 @@ export interface EngineSpec {
   capacity: { labs: number | null; memoryBytes: number | null };
   /** Drained from the start (an instructor's drain through the API outlives this). */
   drained: boolean;
+  /** A tcp:// engine on another host accepted without TLS (`insecure: true`). */
+  insecure?: true;
 }
 
 /** The spec's fields checked; errors name the field (`engines.1.host: ...`). */
@@ -73,12 +93,13 @@ export function toEngineSpec(input: unknown, path = ""): EngineSpec {
       parsed.error.issues.map((i) => `${where(i.path) || "engine"}: ${i.message}`).join("; "),
     );
   }
-  const { name, host, tls, capacity, drained } = parsed.data;
+  const { name, host, tls, capacity, drained, insecure } = parsed.data;
   return {
     name,
     host,
     drained,
     ...(tls ? { tls } : {}),
+    ...(insecure ? { insecure } : {}),
     capacity: {
       labs: capacity.labs ?? null,
       memoryBytes: capacity.memory === undefined ? null : parseMemory(capacity.memory),
@@ -123,21 +144,41 @@ export function readEnginesFile(file: string): EngineSpec[] {
   return parseEnginesFile(text, file);
 }
 
+/**
+ * Every connection field docker-modem reads, unset: it lays the options given over defaults taken
+ * from DOCKER_HOST (and DOCKER_CERT_PATH), so a field left out would come from there and point a
+ * pool engine at the DOCKER_HOST engine.
+ */
+const NO_CONNECTION: DockerOptions = {
+  socketPath: undefined,
+  host: undefined,
+  port: undefined,
+  protocol: undefined,
+  username: undefined,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
+};
+
 /** dockerode's connection options for the spec; TLS files are read here. */
 export function dockerOptions(spec: EngineSpec): DockerOptions {
+  // "local" is DOCKER_HOST or the local socket: docker-modem's defaults are that engine.
   if (spec.host === "local") return {};
   const url = new URL(spec.host);
-  if (url.protocol === "unix:") return { socketPath: url.pathname };
+  if (url.protocol === "unix:") return { ...NO_CONNECTION, socketPath: url.pathname };
   const port = url.port ? Number(url.port) : undefined;
   if (url.protocol === "ssh:") {
     return {
+      ...NO_CONNECTION,
       protocol: "ssh",
       host: url.hostname,
-      ...(port ? { port } : {}),
+      port,
       username: decodeURIComponent(url.username),
+      // docker-modem fills the agent in only when DOCKER_HOST itself is ssh://.
+      sshOptions: { agent: process.env.SSH_AUTH_SOCK },
     };
   }
-  if (!spec.tls) return { protocol: "http", host: url.hostname, ...(port ? { port } : {}) };
+  if (!spec.tls) return { ...NO_CONNECTION, protocol: "http", host: url.hostname, port };
   const read = (field: keyof NonNullable<EngineSpec["tls"]>) => {
     const file = (spec.tls as NonNullable<EngineSpec["tls"]>)[field];
     try {
@@ -149,9 +190,10 @@ export function dockerOptions(spec: EngineSpec): DockerOptions {
     }
   };
   return {
+    ...NO_CONNECTION,
     protocol: "https",
     host: url.hostname,
-    ...(port ? { port } : {}),
+    port,
     ca: read("ca"),
     cert: read("cert"),
     key: read("key"),

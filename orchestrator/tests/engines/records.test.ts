@@ -16,6 +16,7 @@ describe("the pool's records", () => {
       toEngineSpec({
         name: "side",
         host: "tcp://10.0.0.9:2375",
+        insecure: true,
         capacity: { labs: 5, memory: "1g" },
       }),
     );
@@ -29,6 +30,7 @@ describe("the pool's records", () => {
       toEngineSpec({
         name: "side",
         host: "tcp://10.0.0.9:2375",
+        insecure: true,
         capacity: { labs: 5, memory: "1g" },
       }),
     );

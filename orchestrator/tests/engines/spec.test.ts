@@ -3,7 +3,8 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import Docker from "dockerode";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   dockerOptions,
   EngineSpecError,
@@ -40,7 +41,13 @@ describe("engine specs", () => {
         cert: Buffer.from("cert.pem"),
         key: Buffer.from("key.pem"),
       },
-      { protocol: "ssh", host: "lab3.example", port: 2222, username: "docker" },
+      {
+        protocol: "ssh",
+        host: "lab3.example",
+        port: 2222,
+        username: "docker",
+        sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+      },
     ]);
     expect(specs[0]?.capacity).toEqual({ labs: null, memoryBytes: null });
     expect(specs[1]?.capacity).toEqual({ labs: 40, memoryBytes: 16 * 1024 ** 3 });
@@ -72,5 +79,62 @@ describe("engine specs", () => {
     expect(() => dockerOptions(spec)).toThrow(
       /engine far: tls\.ca: cannot read \/nonexistent\/ca\.pem/,
     );
+  });
+
+  it("refuses a tcp:// engine on another host without tls, unless insecure: true", () => {
+    expect(() => toEngineSpec({ name: "far", host: "tcp://10.0.0.5:2375" })).toThrow(
+      /^tls: a tcp:\/\/ engine on another host needs tls.*insecure: true/,
+    );
+    expect(toEngineSpec({ name: "far", host: "tcp://10.0.0.5:2375", insecure: true })).toEqual(
+      expect.objectContaining({ host: "tcp://10.0.0.5:2375", insecure: true }),
+    );
+    for (const host of ["tcp://127.0.0.1:2375", "tcp://localhost:2375", "tcp://[::1]:2375"]) {
+      expect(toEngineSpec({ name: "here", host }).insecure).toBeUndefined();
+    }
+  });
+});
+
+describe("an engine's connection", () => {
+  const saved = { DOCKER_HOST: process.env.DOCKER_HOST, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  const modem = (host: string) =>
+    (
+      new Docker(dockerOptions(toEngineSpec({ name: "e", host }))) as unknown as {
+        modem: Record<string, unknown>;
+      }
+    ).modem;
+
+  it("is the engine's own whatever DOCKER_HOST says", () => {
+    process.env.DOCKER_HOST = "tcp://elsewhere.example:2375";
+    expect(modem("unix:///run/side.sock")).toMatchObject({
+      socketPath: "/run/side.sock",
+      host: undefined,
+      port: undefined,
+    });
+    process.env.DOCKER_HOST = "ssh://someone@elsewhere.example";
+    expect(modem("tcp://127.0.0.1:2375")).toMatchObject({
+      host: "127.0.0.1",
+      port: 2375,
+      protocol: "http",
+      username: undefined,
+    });
+    // "local" is DOCKER_HOST's engine, as without a pool.
+    expect(modem("local")).toMatchObject({ host: "elsewhere.example", protocol: "ssh" });
+  });
+
+  it("authenticates ssh:// engines with the ssh agent", () => {
+    delete process.env.DOCKER_HOST;
+    process.env.SSH_AUTH_SOCK = "/run/agent.sock";
+    expect(modem("ssh://docker@lab3.example")).toMatchObject({
+      protocol: "ssh",
+      host: "lab3.example",
+      username: "docker",
+      sshOptions: { agent: "/run/agent.sock" },
+    });
   });
 });
