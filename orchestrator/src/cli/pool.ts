@@ -1,12 +1,13 @@
 // The commands' side of a pool of engines (README: Engines), loaded only when one is configured
 // (--engines FILE or SOCKETLAB_ENGINES). The CLI keeps no store: it finds a lab by asking every
-// engine for the lab's record, and places a new lab as the service does.
+// engine for the lab's record, and places a new lab by the service's rules (capacity, caps,
+// images copied), except that a lab finding every engine at its cap is refused, not queued.
 import { quotasFromEnv } from "../api/services/quotas.ts";
+import { labNeeds } from "../engines/placement.ts";
 import { EnginePool, type PoolMember, PoolRequestError } from "../engines/pool.ts";
 import { describeHost, readEnginesFile } from "../engines/spec.ts";
 import { type LabSummary, listLabs } from "../labs/status.ts";
-import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
-import { GUARD_IMAGE } from "../runtime/host-guard.ts";
+import { EngineUnavailableError } from "../runtime/engine.ts";
 import { labRecordWrittenAt } from "../runtime/lab-record.ts";
 import type { Topology } from "../topology/model.ts";
 import type { Target } from "./target.ts";
@@ -24,21 +25,38 @@ const target = (member: PoolMember): Target => ({
 const where = (member: PoolMember) => `engine ${member.spec.name} (${describeHost(member.spec)})`;
 
 /**
+ * The engine holding `lab`; null when no engine holds it and all answer. When an engine does not
+ * answer and no other holds the lab, the lab may be there: `whenSilent` says what that means for
+ * the command, and is thrown.
+ */
+async function holding(
+  pool: EnginePool,
+  lab: string,
+  whenSilent: (silent: string) => string,
+): Promise<PoolMember | null> {
+  const { holders, silent } = await pool.holdersOf(lab);
+  const holder = await currentHolder(lab, holders);
+  if (holder) return holder;
+  const first = silent[0];
+  if (first) {
+    throw new EngineUnavailableError(whenSilent(`${where(first.member)} (${first.error})`));
+  }
+  return null;
+}
+
+/**
  * The engine holding `lab`. A lab on no engine goes to the first, which answers that it has no
  * such lab; but when an engine does not answer the lab may be there, and that is the error.
  */
 export async function labHolder(file: string, lab: string): Promise<Target> {
   const pool = filePool(file);
-  const { holders, silent } = await pool.holdersOf(lab);
-  const holder = await currentHolder(lab, holders);
-  if (holder) return target(holder);
-  const first = silent[0];
-  if (first) {
-    throw new EngineUnavailableError(
-      `lab ${lab} is on none of the engines that answer; ${where(first.member)} does not answer (${first.error}), and the lab may be there`,
-    );
-  }
-  return target(pool.list()[0] as PoolMember);
+  const holder = await holding(
+    pool,
+    lab,
+    (silent) =>
+      `lab ${lab} is on none of the engines that answer; ${silent} does not answer, and the lab may be there`,
+  );
+  return target(holder ?? (pool.list()[0] as PoolMember));
 }
 
 /**
@@ -52,19 +70,15 @@ export async function labPlace(
   topology: Topology,
 ): Promise<Target> {
   const pool = filePool(file);
-  const { holders, silent } = await pool.holdersOf(lab);
-  const holder = await currentHolder(lab, holders);
+  const holder = await holding(
+    pool,
+    lab,
+    (silent) =>
+      `${silent} does not answer: lab ${lab} may be there, so it is not created elsewhere; bring the engine back or take it out of ${file}`,
+  );
   if (holder) return target(holder);
-  const first = silent[0];
-  if (first) {
-    throw new EngineUnavailableError(
-      `${where(first.member)} does not answer (${first.error}): lab ${lab} may be there, so it is not created elsewhere; bring the engine back or take it out of ${file}`,
-    );
-  }
-  const memory = topology.nodes.reduce((sum, n) => sum + n.limits.memoryBytes, 0);
-  const images = [...topology.nodes.map((n) => n.image), GUARD_IMAGE];
   try {
-    return target(await pool.place(lab, owner, memory, images));
+    return target(await pool.place(lab, owner, labNeeds(topology)));
   } catch (error) {
     if (error instanceof PoolRequestError) throw new EngineUnavailableError(error.message);
     throw error;
@@ -100,15 +114,6 @@ async function currentHolder(
 export async function poolLabs(
   file: string,
 ): Promise<{ engine: string; labs: LabSummary[]; error: string | null }[]> {
-  const pool = filePool(file);
-  return Promise.all(
-    pool.list().map(async (member) => {
-      const down = await pool.unreachable(member);
-      if (down !== null) return { engine: member.spec.name, labs: [], error: down };
-      return listLabs(member.engine).then(
-        (labs) => ({ engine: member.spec.name, labs, error: null }),
-        (error: unknown) => ({ engine: member.spec.name, labs: [], error: errorMessage(error) }),
-      );
-    }),
-  );
+  const listings = await filePool(file).eachEngine(listLabs);
+  return listings.map(({ engine, listed, error }) => ({ engine, labs: listed ?? [], error }));
 }

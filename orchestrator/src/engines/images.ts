@@ -60,3 +60,27 @@ async function firstHolding(sources: ImageSource[], reference: string) {
   }
   return null;
 }
+
+/**
+ * Provides images to engines with one copy per image and engine at a time: concurrent placements
+ * on an engine that lacks an image share its copy.
+ */
+export class ImageCopies {
+  private readonly copies = new Map<string, Promise<{ copied: string[]; missing: string[] }>>();
+
+  /** Makes `images` present on `target` from `sources`; returns those no source has. */
+  async provide(target: ImageSource, sources: ImageSource[], images: string[]): Promise<string[]> {
+    const results = await Promise.all(
+      [...new Set(images)].map((image) => {
+        const key = `${target.name} ${image}`;
+        let copy = this.copies.get(key);
+        if (!copy) {
+          copy = provideImages(target, sources, [image]).finally(() => this.copies.delete(key));
+          this.copies.set(key, copy);
+        }
+        return copy;
+      }),
+    );
+    return results.flatMap((r) => r.missing);
+  }
+}

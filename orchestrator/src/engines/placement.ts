@@ -3,6 +3,7 @@
 // talk to the instructor's tooling on the same host, and a class's load then spreads by
 // student); otherwise the engine with the most free capacity takes it. Drained engines and
 // engines that do not answer take none.
+import { GUARD_IMAGE } from "../runtime/host-guard.ts";
 
 export interface EngineLoad {
   name: string;
@@ -21,6 +22,29 @@ export interface PlacementRequest {
   owner: string;
   /** Memory the lab's nodes' limits add up to, bytes. */
   memoryBytes: number;
+}
+
+/** An engine that may take new labs now: the labs it holds (or is being given) and its cap. */
+export interface EngineSlots {
+  labs: string[];
+  /** Labs it may hold; null: no limit. */
+  cap: number | null;
+}
+
+/** What a lab needs of its engine: the memory its nodes' limits add up to, and its images. */
+export interface LabNeeds {
+  memoryBytes: number;
+  /** The nodes' images and the host guard's (each engine runs its own guard). */
+  images: string[];
+}
+
+export function labNeeds(lab: {
+  nodes: readonly { image: string; limits: { memoryBytes: number } }[];
+}): LabNeeds {
+  return {
+    memoryBytes: lab.nodes.reduce((sum, n) => sum + n.limits.memoryBytes, 0),
+    images: [...new Set([...lab.nodes.map((n) => n.image), GUARD_IMAGE])],
+  };
 }
 
 export type Placement = { ok: true; engine: string } | { ok: false; reason: string };
@@ -59,7 +83,7 @@ function fits(load: EngineLoad, memoryBytes: number): boolean {
 }
 
 /** The scarcer of free lab slots and free memory, as a share of the capacity (1: unlimited). */
-export function freeShare(load: EngineLoad): number {
+function freeShare(load: EngineLoad): number {
   const shares = [1];
   if (load.capacity.labs !== null) shares.push(1 - load.labs / load.capacity.labs);
   if (load.capacity.memoryBytes !== null) {

@@ -1,16 +1,21 @@
 // The pool of Docker engines the service spreads labs over. Each whole lab lives on one engine
 // (its L2 behaviour needs one bridge); the pool chooses the engine of a new lab (placement.ts),
 // finds the engine of an existing one, says which engines answer, caps each engine's labs, and
-// takes down the stale copies of re-placed labs. With no pool configured it holds the one engine
-// of old and does nothing else: no pings, no records.
+// has the stale copies of re-placed labs taken down (stale.ts). With no pool configured it holds
+// the one engine of old and does nothing else: no pings, no records.
 import Docker from "dockerode";
-import { downLab } from "../labs/lifecycle.ts";
 import type { LabPlan } from "../plan/types.ts";
 import { type Engine, EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
-import { labRecordWrittenAt, listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
+import { listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
 import type { Db } from "../store/db.ts";
-import { provideImages } from "./images.ts";
-import { chooseEngine, type EngineLoad } from "./placement.ts";
+import { ImageCopies } from "./images.ts";
+import {
+  chooseEngine,
+  type EngineLoad,
+  type EngineSlots,
+  type LabNeeds,
+  labNeeds,
+} from "./placement.ts";
 import {
   ensurePoolTables,
   forgetEngine,
@@ -23,6 +28,7 @@ import {
   storedEngines,
 } from "./records.ts";
 import { describeHost, dockerOptions, type EngineSpec } from "./spec.ts";
+import { type EngineListing, StaleCopies, withoutStale } from "./stale.ts";
 
 /** How long an engine may take to answer a ping before it counts as unreachable. */
 const PING_TIMEOUT_MS = 3_000;
@@ -62,21 +68,6 @@ export type PooledLab =
   | { engine: string; available: true; plan: LabPlan }
   | { engine: string; available: false; record: PlacementRecord };
 
-/** An engine that may take new labs: the labs it holds or is being given, and its cap. */
-export interface OpenEngine {
-  name: string;
-  labs: string[];
-  /** Labs it may hold; null: no limit. */
-  cap: number | null;
-}
-
-/** An engine's labs as listed there; null when it does not answer: then the store's records. */
-export interface EngineListing<T> {
-  engine: string;
-  listed: T[] | null;
-  stored: PlacementRecord[];
-}
-
 interface Pending {
   engine: string;
   owner: string;
@@ -94,20 +85,26 @@ export class EnginePool {
   private readonly placed = new Map<string, PlacementRecord>();
   /** Labs given an engine whose record is not written there yet. */
   private readonly pending = new Map<string, Pending>();
-  /** Stale copies being taken down, by `engine lab`. */
-  private readonly removals = new Set<string>();
-  /** Image copies under way, by `engine image`: concurrent placements share one. */
-  private readonly copies = new Map<string, Promise<{ copied: string[]; missing: string[] }>>();
+  private readonly stale: StaleCopies;
+  private readonly images = new ImageCopies();
 
-  private constructor(pooled: boolean, db: Db | null, labsPerEngine: number | null) {
+  private constructor(
+    pooled: boolean,
+    db: Db | null,
+    labsPerEngine: number | null,
+    log: (message: string) => void,
+  ) {
     this.pooled = pooled;
     this.db = db;
     this.labsPerEngine = labsPerEngine;
+    this.stale = new StaleCopies(log, (lab, engine, owner, topology) =>
+      this.placedOn(lab, engine, owner, topology),
+    );
   }
 
   /** The one engine of a service with no pool configured, capped at `labsPerEngine` labs. */
   static single(engine: Engine, labsPerEngine: number | null = null): EnginePool {
-    const pool = new EnginePool(false, null, labsPerEngine);
+    const pool = new EnginePool(false, null, labsPerEngine, logToStderr);
     pool.members.set("local", {
       spec: {
         name: "local",
@@ -124,11 +121,17 @@ export class EnginePool {
   /**
    * The engines of the service's engines file, with those added through the API and the drain
    * marks kept in `db` (none: the file's engines alone, as the CLI lists them). Each engine holds
-   * at most `labsPerEngine` labs, and at most its capacity's.
+   * at most `labsPerEngine` labs, and at most its capacity's. `log` hears what the pool does on
+   * its own (stale copies taken down, or failing to be).
    */
-  static fromSpecs(specs: EngineSpec[], db?: Db, labsPerEngine: number | null = null): EnginePool {
+  static fromSpecs(
+    specs: EngineSpec[],
+    db?: Db,
+    labsPerEngine: number | null = null,
+    log: (message: string) => void = logToStderr,
+  ): EnginePool {
     if (db) ensurePoolTables(db);
-    const pool = new EnginePool(true, db ?? null, labsPerEngine);
+    const pool = new EnginePool(true, db ?? null, labsPerEngine, log);
     const stored = db ? storedEngines(db) : [];
     for (const spec of specs) pool.join(spec);
     for (const row of stored) if (row.spec && !pool.members.has(row.name)) pool.join(row.spec);
@@ -162,17 +165,17 @@ export class EnginePool {
   }
 
   /** The engines that may take new labs (open and answering), with the labs each holds. */
-  async openEngines(): Promise<OpenEngine[]> {
+  async openEngines(): Promise<EngineSlots[]> {
     if (!this.pooled) {
       const member = this.list()[0] as PoolMember;
       const labs = (await listLabRecords(member.engine)).map((plan) => plan.lab);
-      return [{ name: member.spec.name, labs, cap: this.capacityOf(member).labs }];
+      return [{ labs, cap: this.capacityOf(member).labs }];
     }
     const observed = await this.observe();
     return this.list().flatMap((member, i) => {
       if (member.drained || observed.reachability[i] !== null) return [];
       const held = this.held(member.spec.name, observed.labs);
-      return [{ name: member.spec.name, labs: held.ids, cap: this.capacityOf(member).labs }];
+      return [{ labs: held.ids, cap: this.capacityOf(member).labs }];
     });
   }
 
@@ -203,19 +206,14 @@ export class EnginePool {
 
   /** Every lab of the pool: read from the engines that answer, from the store for the others. */
   async labs(): Promise<PooledLab[]> {
-    const listings = await this.eachEngine(listLabRecords);
-    return listings.flatMap(({ engine, listed, stored }): PooledLab[] =>
-      listed
-        ? listed.map((plan) => ({ engine, available: true, plan }))
-        : stored.map((record) => ({ engine, available: false, record })),
-    );
+    return pooledLabs(await this.eachEngine(listLabRecords));
   }
 
   /**
    * Lists every engine's labs with `list`, all engines at once: what an engine that answers
    * lists (less the stale copies there, which are taken down meanwhile), or for an engine that
-   * does not, the labs the store places there. The single engine of old is listed as it always
-   * was: an engine that fails fails the listing.
+   * does not (to a ping, or to the listing), the labs the store places there and why. The single
+   * engine of old is listed as it always was: an engine that fails fails the listing.
    */
   async eachEngine<T extends { lab: string }>(
     list: (engine: Engine) => Promise<T[]>,
@@ -223,68 +221,38 @@ export class EnginePool {
     const listings = await Promise.all(
       this.list().map(async (member): Promise<EngineListing<T>> => {
         const engine = member.spec.name;
-        if (!this.pooled) return { engine, listed: await list(member.engine), stored: [] };
-        const listed =
-          (await this.unreachable(member)) !== null
-            ? null
-            : await list(member.engine).catch(() => null);
-        return { engine, listed, stored: listed ? [] : this.storedOn(engine) };
+        if (!this.pooled) {
+          return { engine, listed: await list(member.engine), error: null, stored: [] };
+        }
+        // One ping per engine: its error is the listing's, and says whether the engine answers.
+        const down = await this.unreachable(member);
+        const answer =
+          down !== null
+            ? { error: down }
+            : await list(member.engine).then(
+                (listed) => ({ listed }),
+                (failure: unknown) => ({ error: errorMessage(failure) }),
+              );
+        return "listed" in answer
+          ? { engine, listed: answer.listed, error: null, stored: [] }
+          : { engine, listed: null, error: answer.error, stored: this.storedOn(engine) };
       }),
     );
-    return this.withoutStale(listings);
-  }
-
-  /**
-   * A lab listed on an engine while the store places it on another engine, which answers and
-   * lists it too, is a stale copy: left behind on an engine that was away while the lab was
-   * re-placed (reset elsewhere), and brought back by the engine's restart policy. It is left out
-   * of the listings and taken down on its engine (once its record is known to be the older).
-   */
-  private withoutStale<T extends { lab: string }>(listings: EngineListing<T>[]) {
-    const listedOn = (engine: string, lab: string) =>
-      listings.some((l) => l.engine === engine && l.listed?.some((item) => item.lab === lab));
-    return listings.map((listing) => {
-      if (!listing.listed) return listing;
-      const current = listing.listed.filter((item) => {
-        const home = this.placed.get(item.lab)?.engine;
-        const stale = home !== undefined && home !== listing.engine && listedOn(home, item.lab);
-        if (stale) this.takeDownStale(listing.engine, item.lab, home);
-        return !stale;
+    const judged = withoutStale(
+      listings,
+      (lab) => this.placed.get(lab)?.engine,
+      (lab) => this.pending.get(lab)?.engine,
+    );
+    for (const { engine, lab, home } of judged.stale) {
+      const copy = this.members.get(engine);
+      const current = this.members.get(home);
+      if (!copy || !current) continue;
+      this.stale.takeDown(lab, {
+        copy: { name: engine, engine: copy.engine },
+        home: { name: home, engine: current.engine },
       });
-      return { ...listing, listed: current };
-    });
-  }
-
-  /** Takes a stale copy down (once at a time); one that fails is tried again when next seen. */
-  private takeDownStale(engine: string, lab: string, home: string): void {
-    const key = `${engine} ${lab}`;
-    const copy = this.members.get(engine);
-    const current = this.members.get(home);
-    if (!copy || !current || this.removals.has(key)) return;
-    this.removals.add(key);
-    this.removeOlderCopy(copy, current, lab)
-      .catch(() => {})
-      .finally(() => this.removals.delete(key));
-  }
-
-  /**
-   * Takes the lab's copy on `copy` down when its record is older than the one on `home`, where
-   * the store places the lab. A newer copy means the store is wrong (rebuilt on an empty database
-   * while both copies existed): the lab is placed there instead, and the next listing takes the
-   * older copy down.
-   */
-  private async removeOlderCopy(copy: PoolMember, home: PoolMember, lab: string): Promise<void> {
-    const [copyAt, homeAt] = await Promise.all([
-      labRecordWrittenAt(copy.engine, lab),
-      labRecordWrittenAt(home.engine, lab),
-    ]);
-    if (copyAt === null || homeAt === null || copyAt === homeAt) return;
-    if (copyAt < homeAt) {
-      await downLab(copy.engine, lab);
-      return;
     }
-    const plan = await readLabRecord(copy.engine, lab);
-    if (plan) this.placedOn(lab, copy.spec.name, plan.owner, plan.topology);
+    return judged.listings;
   }
 
   /** The labs the store places on the engine. */
@@ -297,11 +265,10 @@ export class EnginePool {
     return this.withPending(await this.observe());
   }
 
-  /** What the engines hold and whether they answer, read from them. */
+  /** What the engines hold and why each does not answer (null: it does), read from them. */
   private async observe(): Promise<{ labs: PooledLab[]; reachability: (string | null)[] }> {
-    const labs = await this.labs();
-    const reachability = await Promise.all(this.list().map((m) => this.reachability(m, labs)));
-    return { labs, reachability };
+    const listings = await this.eachEngine(listLabRecords);
+    return { labs: pooledLabs(listings), reachability: listings.map((l) => l.error) };
   }
 
   /** The engines' loads: what they hold plus the placements under way (read now, not awaited). */
@@ -316,7 +283,7 @@ export class EnginePool {
         error: reachability[i] ?? null,
         labs: ids.length,
         memoryBytes:
-          here.reduce((sum, l) => sum + (l.available ? planMemory(l.plan) : 0), 0) +
+          here.reduce((sum, l) => sum + (l.available ? labNeeds(l.plan).memoryBytes : 0), 0) +
           pending.reduce((sum, p) => sum + p.memoryBytes, 0),
         owners: [
           ...here.map((l) => (l.available ? l.plan.owner : l.record.owner)),
@@ -345,12 +312,7 @@ export class EnginePool {
    * Chooses the engine of a new lab and holds its place there until `placed` or `abandon`. The
    * images the lab needs are copied there first from an engine that has them.
    */
-  async place(
-    lab: string,
-    owner: string,
-    memoryBytes: number,
-    images: string[],
-  ): Promise<PoolMember> {
+  async place(lab: string, owner: string, { memoryBytes, images }: LabNeeds): Promise<PoolMember> {
     let member: PoolMember;
     if (!this.pooled) {
       member = this.list()[0] as PoolMember;
@@ -511,11 +473,10 @@ export class EnginePool {
    */
   async rebuild(): Promise<{ found: number; unavailable: number }> {
     if (!this.pooled) return { found: 0, unavailable: 0 };
-    const labs = await this.labs();
-    const answering = new Set(labs.filter((l) => l.available).map((l) => l.engine));
-    for (const member of this.list()) {
-      if ((await this.unreachable(member)) === null) answering.add(member.spec.name);
-    }
+    const listings = await this.eachEngine(listLabRecords);
+    const labs = pooledLabs(listings);
+    // An engine that answers a ping but fails to list its labs keeps its stored placements.
+    const answering = new Set(listings.filter((l) => l.listed !== null).map((l) => l.engine));
     for (const record of [...this.placed.values()]) {
       const stillThere = labs.some(
         (l) => l.available && l.engine === record.engine && l.plan.lab === record.lab,
@@ -537,34 +498,19 @@ export class EnginePool {
     return member;
   }
 
-  private async reachability(member: PoolMember, labs: PooledLab[]): Promise<string | null> {
-    // An engine whose labs were just read answers; the others are asked.
-    if (labs.some((l) => l.engine === member.spec.name && l.available)) return null;
-    return this.unreachable(member);
-  }
-
   /**
    * Copies to `member` the images it lacks, from the other engines (one copy per image at a
    * time); refuses the lab, before anything is created, when no engine has one of them.
    */
   private async provide(member: PoolMember, images: string[]): Promise<void> {
-    const sources = this.list()
-      .filter((m) => m !== member)
-      .map((m) => ({ name: m.spec.name, engine: m.engine }));
-    const results = await Promise.all(
-      [...new Set(images)].map((image) => {
-        const key = `${member.spec.name} ${image}`;
-        let copy = this.copies.get(key);
-        if (!copy) {
-          copy = provideImages({ name: member.spec.name, engine: member.engine }, sources, [
-            image,
-          ]).finally(() => this.copies.delete(key));
-          this.copies.set(key, copy);
-        }
-        return copy;
-      }),
+    const source = (m: PoolMember) => ({ name: m.spec.name, engine: m.engine });
+    const missing = await this.images.provide(
+      source(member),
+      this.list()
+        .filter((m) => m !== member)
+        .map(source),
+      images,
     );
-    const missing = results.flatMap((r) => r.missing);
     if (missing.length > 0) {
       throw new PoolRequestError(
         "image_missing",
@@ -574,9 +520,17 @@ export class EnginePool {
   }
 }
 
-/** Memory the plan's nodes' limits add up to. */
-export function planMemory(plan: Pick<LabPlan, "nodes">): number {
-  return plan.nodes.reduce((sum, n) => sum + n.limits.memoryBytes, 0);
+/** The listings' labs: listed by the engines that answer, stored for the others. */
+function pooledLabs(listings: EngineListing<LabPlan>[]): PooledLab[] {
+  return listings.flatMap(({ engine, listed, stored }): PooledLab[] =>
+    listed
+      ? listed.map((plan) => ({ engine, available: true, plan }))
+      : stored.map((record) => ({ engine, available: false, record })),
+  );
+}
+
+function logToStderr(message: string): void {
+  process.stderr.write(`socketlab: engine pool: ${message}\n`);
 }
 
 export function pooledLabId(lab: PooledLab): string {

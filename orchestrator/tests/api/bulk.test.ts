@@ -3,10 +3,11 @@
 // tests/integration/api/bulk.test.ts.
 import { describe, expect, it } from "vitest";
 import { JobRunner, type StoredEvent } from "../../src/api/services/bulk.ts";
-import { EngineQueue, oneEngine } from "../../src/api/services/engine-queue.ts";
+import { EngineQueue } from "../../src/api/services/engine-queue.ts";
 import { openDb } from "../../src/store/db.ts";
 import { readJob } from "../../src/store/jobs.ts";
 import { createClass } from "../../src/store/users.ts";
+import { oneEngine } from "./one-engine.ts";
 
 /** Collects what the runner logs, to check that hidden details do reach the log. */
 const logged: unknown[] = [];

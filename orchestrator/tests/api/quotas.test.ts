@@ -4,10 +4,11 @@
 // the API: tests/integration/api/quotas.test.ts.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/errors.ts";
-import { EngineQueue, oneEngine } from "../../src/api/services/engine-queue.ts";
+import { EngineQueue } from "../../src/api/services/engine-queue.ts";
 import { checkQuotas, DEFAULT_QUOTAS, quotasFromEnv } from "../../src/api/services/quotas.ts";
 import { openDb } from "../../src/store/db.ts";
 import { createClass, createUser } from "../../src/store/users.ts";
+import { oneEngine } from "./one-engine.ts";
 
 /** Lets every pending promise callback run (the queue's rounds await the engine's list). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,8 @@
 // Placement: most free capacity, a student's labs together, drained and unreachable engines
 // skipped, full engines refused with a reason.
 import { describe, expect, it } from "vitest";
-import { chooseEngine, type EngineLoad } from "../../src/engines/placement.ts";
+import { chooseEngine, type EngineLoad, labNeeds } from "../../src/engines/placement.ts";
+import { GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
 
 const GiB = 1024 ** 3;
 
@@ -63,5 +64,18 @@ describe("placement", () => {
     expect(chooseEngine(loads, lab)).toEqual({ ok: true, engine: "a" });
     loads[0] = load("b", { capacity: open, labs: 1 });
     expect(chooseEngine(loads, lab)).toEqual({ ok: true, engine: "b" });
+  });
+});
+
+describe("a lab's needs", () => {
+  it("are its nodes' memory limits added up, and its images (each once) with the guard's", () => {
+    const node = (image: string, memoryBytes: number) => ({ image, limits: { memoryBytes } });
+    expect(labNeeds({ nodes: [node("a:1", GiB), node("b:1", GiB / 2), node("a:1", GiB)] })).toEqual(
+      {
+        memoryBytes: 2.5 * GiB,
+        images: ["a:1", "b:1", GUARD_IMAGE],
+      },
+    );
+    expect(labNeeds({ nodes: [] })).toEqual({ memoryBytes: 0, images: [GUARD_IMAGE] });
   });
 });

@@ -5,32 +5,15 @@
 // together with the labs admitted here and still being brought up. A place frees when this
 // service destroys a lab or a bring-up fails; labs removed by other means are noticed at the next
 // periodic look.
+import type { EngineSlots } from "../../engines/placement.ts";
 import { ApiError } from "../errors.ts";
 
-/** An engine that may take new labs now: the labs it holds (or is being given) and its cap. */
-export interface EngineSlots {
-  labs: string[];
-  /** Labs it may hold; null: no limit. */
-  cap: number | null;
-}
-
-/** Where the queue looks for places: the engine pool, or one engine (`oneEngine`). */
+/** Where the queue looks for places: the engine pool (engines/pool.ts). */
 export interface PlaceSource {
   /** Whether any engine has a cap; without one nobody waits and nothing is looked at. */
   labsCapped(): boolean;
   /** The engines that may take new labs (open and answering); throws when it cannot tell. */
   openEngines(): Promise<EngineSlots[]>;
-}
-
-/** Lists the ids of the labs on the engine. */
-export type LabsOnEngine = () => Promise<string[]>;
-
-/** One engine capped at `limit` labs. */
-export function oneEngine(limit: number | null, labsOnEngine: LabsOnEngine): PlaceSource {
-  return {
-    labsCapped: () => limit !== null,
-    openEngines: async () => [{ labs: await labsOnEngine(), cap: limit }],
-  };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
 // and lab ids chosen for the user.
 import { PassThrough, type Readable } from "node:stream";
+import { labNeeds } from "../../engines/placement.ts";
 import {
   type EnginePool,
   type PooledLab,
@@ -15,7 +16,6 @@ import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
 import { type LabStatus, type LabSummary, labStatus, listLabs } from "../../labs/status.ts";
 import { resumeLab, stopLab } from "../../labs/suspend.ts";
 import { captureBridge } from "../../runtime/capture.ts";
-import { GUARD_IMAGE } from "../../runtime/host-guard.ts";
 import { audit } from "../../store/audit.ts";
 import type { Db } from "../../store/db.ts";
 import { clockLab, forgetLabClock, labClock, touchLabClock } from "../../store/lab-activity.ts";
@@ -333,10 +333,8 @@ export class LabService {
   }
 
   private async place(lab: string, owner: string, topology: Topology): Promise<PoolMember> {
-    const memory = topology.nodes.reduce((sum, n) => sum + n.limits.memoryBytes, 0);
-    const images = [...topology.nodes.map((n) => n.image), GUARD_IMAGE];
     try {
-      return await this.engines.place(lab, owner, memory, images);
+      return await this.engines.place(lab, owner, labNeeds(topology));
     } catch (error) {
       if (error instanceof PoolRequestError) throw poolApiError(error);
       throw error;

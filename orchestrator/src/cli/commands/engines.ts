@@ -1,4 +1,6 @@
+import { connectEngine } from "../../runtime/engine.ts";
 import { parse, printJson, printTable } from "../args.ts";
+import { enginesOption, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 const MiB = 1024 ** 2;
@@ -10,20 +12,20 @@ export const engines: Command = {
   async run(args) {
     const { values } = parse(
       args,
-      { engines: { type: "string" }, json: { type: "boolean", default: false } },
+      { json: { type: "boolean", default: false }, ...enginesOption },
       [],
     );
-    // The pool's modules load here only: the other commands' starts do not pay for them.
-    const [{ configuredEngines }, { EnginePool }, { quotasFromEnv }] = await Promise.all([
-      import("../../engines/configured.ts"),
+    // The pool's modules load here only: the other commands' starts do not pay for them. With a
+    // file no engine is connected to first: an engine that does not answer is listed as such.
+    const file = poolFile(values.engines);
+    const [{ filePool }, { EnginePool }, { quotasFromEnv }] = await Promise.all([
+      import("../pool.ts"),
       import("../../engines/pool.ts"),
       import("../../api/services/quotas.ts"),
     ]);
-    const { specs, primary } = await configuredEngines(values.engines);
-    const cap = quotasFromEnv().perEngine;
-    const pool = specs
-      ? EnginePool.fromSpecs(specs, undefined, cap)
-      : EnginePool.single(primary, cap);
+    const pool = file
+      ? filePool(file)
+      : EnginePool.single(await connectEngine(), quotasFromEnv().perEngine);
     const reports = await pool.reports();
     if (values.json) {
       printJson(reports.map(({ owners: _owners, ...report }) => report));
