@@ -1,8 +1,8 @@
 // Terminals over a WebSocket on the real engine, with a real client on a loopback-listening app:
 // echo, resize, a UTF-8 character split across reads, no shell left behind after a disconnect
-// (once its grace period is over), and who may attach: another student's node, no token and a
-// bad token are refused before anything runs in the node. Sessions, watchers and recordings:
-// terminal-sessions.test.ts.
+// (once its grace period is over), nor what it ran through sudo, and who may attach: another
+// student's node, no token and a bad token are refused before anything runs in the node.
+// Sessions, watchers and recordings: terminal-sessions.test.ts.
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,6 +153,23 @@ describe("a node's terminal", () => {
     expect(await eventually(() => shells(lab, "beta"), 0)).toBe(0);
     expect(await eventually(() => running(lab, "beta", "sleep 4242"), 0)).toBe(0);
     expect(await eventually(() => running(lab, "beta", "sleep 4545"), 0)).toBe(0);
+  });
+
+  it("kills what the lab user ran through sudo, nohup'd or not, once the session has ended", async () => {
+    const lab = labs.a as string;
+    const terminal = await openTerminal(lab, "alpha", tokens.a as string);
+    // sudo drops the shell's environment, and with use_pty (Debian's default) runs the command
+    // in a session and on a TTY of its own.
+    terminal.type("sudo sleep 1000 & sudo nohup sleep 1001 >/dev/null 2>&1 & echo sudo-$((6*7))\r");
+    await terminal.see("sudo-42");
+    expect(await eventually(() => running(lab, "alpha", "sleep 1000 "), 1)).toBe(1);
+    expect(await eventually(() => running(lab, "alpha", "sleep 1001 "), 1)).toBe(1);
+    terminal.socket.close();
+    await terminal.closed;
+    expect(await eventually(() => shells(lab, "alpha"), 0)).toBe(0);
+    expect(await eventually(() => running(lab, "alpha", "sleep 1000 "), 0)).toBe(0);
+    expect(await eventually(() => running(lab, "alpha", "sleep 1001 "), 0)).toBe(0);
+    expect(await eventually(() => running(lab, "alpha", "sudo "), 0)).toBe(0);
   });
 
   it("kills its shells, open or in their grace period, before a stopping service returns", async () => {
