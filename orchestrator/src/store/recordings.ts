@@ -91,3 +91,15 @@ export function unfinishedRecordings(db: Db): Recording[] {
     .all() as unknown as Row[];
   return rows.map(recording);
 }
+
+/** Recordings that ended before `iso` (an ISO time, as stored), oldest first; live ones never. */
+export function recordingsEndedBefore(db: Db, iso: string): Recording[] {
+  const rows = db
+    .prepare("SELECT * FROM recordings WHERE ended_at < ? ORDER BY ended_at, id")
+    .all(iso) as unknown as Row[];
+  return rows.map(recording);
+}
+
+export function deleteRecording(db: Db, id: string): void {
+  db.prepare("DELETE FROM recordings WHERE id = ?").run(id);
+}

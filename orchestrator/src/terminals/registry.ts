@@ -8,6 +8,7 @@ import type { Shell } from "../runtime/shell.ts";
 import type { Db } from "../store/db.ts";
 import { finishRecording, unfinishedRecordings } from "../store/recordings.ts";
 import { Recorder } from "./recorder.ts";
+import { deleteOldRecordings } from "./retention.ts";
 import { type SessionLimits, TerminalSession } from "./session.ts";
 
 export interface TerminalOptions extends SessionLimits {
@@ -17,6 +18,8 @@ export interface TerminalOptions extends SessionLimits {
   recordingsDir: string;
   /** A recording stops (and is marked truncated) once its file would pass this size. */
   maxRecordingBytes: number;
+  /** Days a recording is kept after its session ended (retention.ts); 0: forever. */
+  recordingDays: number;
 }
 
 export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, "recordingsDir"> = {
@@ -27,12 +30,13 @@ export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, "recordingsDir"> = 
   touchEveryMs: 30_000,
   recordInput: false,
   maxRecordingBytes: 50 * 1024 * 1024,
+  recordingDays: 30,
 };
 
 /**
  * The service's settings from its environment: SOCKETLAB_TERMINAL_GRACE (a duration such as 90s
- * or 5m; 0 kills a shell as soon as its last viewer leaves) and SOCKETLAB_RECORD_INPUT (true or
- * false).
+ * or 5m; 0 kills a shell as soon as its last viewer leaves), SOCKETLAB_RECORD_INPUT (true or
+ * false) and SOCKETLAB_RECORDING_DAYS (whole days; 0 keeps recordings forever).
  */
 export function terminalsFromEnv(env = process.env): Partial<TerminalOptions> {
   const options: Partial<TerminalOptions> = {};
@@ -50,6 +54,13 @@ export function terminalsFromEnv(env = process.env): Partial<TerminalOptions> {
       throw new Error("SOCKETLAB_RECORD_INPUT must be true or false");
     }
     options.recordInput = recordInput === "true";
+  }
+  const days = env.SOCKETLAB_RECORDING_DAYS?.trim();
+  if (days) {
+    if (!/^[0-9]+$/.test(days)) {
+      throw new Error("SOCKETLAB_RECORDING_DAYS must be a whole number of days (0: forever)");
+    }
+    options.recordingDays = Number(days);
   }
   return options;
 }
@@ -145,6 +156,11 @@ export class TerminalRegistry {
       user: request.shell.user,
     });
     return session;
+  }
+
+  /** Deletes the recordings past their retention at `now` (the sweeper's clock); their ids. */
+  deleteOldRecordings(now: number): Promise<string[]> {
+    return deleteOldRecordings(this.db, now, this.options.recordingDays, this.hooks.log);
   }
 
   get(id: string): TerminalSession | undefined {

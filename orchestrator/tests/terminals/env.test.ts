@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import { terminalsFromEnv } from "../../src/terminals/registry.ts";
 
 describe("terminalsFromEnv", () => {
-  it("reads the grace period and the input recording policy", () => {
+  it("reads the grace period, the input recording policy and the recordings' retention", () => {
     expect(terminalsFromEnv({})).toEqual({});
     expect(
       terminalsFromEnv({ SOCKETLAB_TERMINAL_GRACE: "5m", SOCKETLAB_RECORD_INPUT: "TRUE" }),
     ).toEqual({ graceMs: 300_000, recordInput: true });
     expect(terminalsFromEnv({ SOCKETLAB_TERMINAL_GRACE: "0" })).toEqual({ graceMs: 0 });
+    expect(terminalsFromEnv({ SOCKETLAB_RECORDING_DAYS: " 90 " })).toEqual({ recordingDays: 90 });
+    expect(terminalsFromEnv({ SOCKETLAB_RECORDING_DAYS: "0" })).toEqual({ recordingDays: 0 });
   });
 
   it("names the variable that is wrong", () => {
@@ -17,5 +19,10 @@ describe("terminalsFromEnv", () => {
     expect(() => terminalsFromEnv({ SOCKETLAB_RECORD_INPUT: "yes" })).toThrow(
       /SOCKETLAB_RECORD_INPUT/,
     );
+    for (const days of ["-1", "1.5", "30d"]) {
+      expect(() => terminalsFromEnv({ SOCKETLAB_RECORDING_DAYS: days })).toThrow(
+        /SOCKETLAB_RECORDING_DAYS/,
+      );
+    }
   });
 });

@@ -1,15 +1,17 @@
 // Terminal sessions on the real engine (protocol v2, api/schemas/terminal.ts): they outlive their
 // sockets for a grace period and replay the recent screen; TAs and instructors watch and take
 // control; a slow watcher is dropped while the owner keeps working; only the owner's size
-// applies; every session is recorded as asciicast v2; shells run as the lab user `student`.
+// applies; every session is recorded as asciicast v2, kept for 30 days after it ended (the app's
+// clock is moved, not waited for); shells run as the lab user `student`.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
 import { readAudit } from "../../../orchestrator/src/store/audit.ts";
+import { recordingById } from "../../../orchestrator/src/store/recordings.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
 import { alive, hello, running, sleep, Terminal } from "./terminal-client.ts";
 
@@ -23,6 +25,9 @@ const tokens: Record<string, string> = {};
 const logins: Record<string, string> = {};
 const labs: Record<string, string> = {};
 const GRACE_MS = 2_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How far the app's clock is ahead of the real one. */
+let skew = 0;
 
 const url = (lab: string, node: string) => `${base}/api/labs/${lab}/nodes/${node}/terminal`;
 
@@ -70,8 +75,12 @@ async function createClass(name: string, students: string[], tas: string[]) {
 
 beforeAll(async () => {
   recordingsDir = await mkdtemp(join(tmpdir(), "sl-it-recordings-"));
+  // Labs that never expire nor idle: moving the clock sweeps recordings only.
   h = await apiHarness(topology, {
     terminals: { graceMs: GRACE_MS, recordInput: true, recordingsDir },
+    lifetime: { ttl: null, idleStop: null },
+    now: () => Date.now() + skew,
+    sweepEveryMs: 0,
   });
   await h.app.listen({ port: 0, host: "127.0.0.1" });
   base = `ws://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
@@ -381,5 +390,29 @@ describe("recordings", () => {
     expect((await download("other")).statusCode).toBe(404);
     expect((await download("a")).statusCode).toBe(403);
     expect((await download("b")).statusCode).toBe(403);
+  });
+
+  it("deletes a recording, file and row, once it ended more than 30 days ago", async () => {
+    const { terminal, ready } = await open(labs.a as string, "alpha", tokens.a as string);
+    terminal.type("exit\r");
+    expect((await terminal.closed).code).toBe(CLOSE.normal);
+    const id = ready.session as string;
+    for (let i = 0; i < 50 && !recordingById(h.app.db, id)?.endedAt; i++) await sleep(100);
+    const path = recordingById(h.app.db, id)?.path as string;
+    await access(path);
+    const download = () =>
+      h.app.inject({ url: `/api/recordings/${id}`, headers: bearer(h.instructor) });
+    try {
+      skew = 29 * DAY_MS;
+      await h.app.sweeper.sweep();
+      expect((await download()).statusCode).toBe(200);
+      skew = 31 * DAY_MS;
+      await h.app.sweeper.sweep();
+      expect(recordingById(h.app.db, id)).toBeNull();
+      await expect(access(path)).rejects.toThrow(/ENOENT/);
+      expect((await download()).statusCode).toBe(404);
+    } finally {
+      skew = 0;
+    }
   });
 });

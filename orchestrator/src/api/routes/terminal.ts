@@ -54,6 +54,10 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
       log: (error, message) => app.log.error({ err: error }, message),
     },
   );
+  app.sweeper.addChore({
+    name: "recordings' retention",
+    run: (now) => registry.deleteOldRecordings(now),
+  });
   // Open sockets, so that stopping the service waits for them to leave their sessions.
   const connections = new Map<WebSocket, Promise<void>>();
   // Before the database closes (onClose): ending a session records its recording's end. Sockets

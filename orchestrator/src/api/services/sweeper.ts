@@ -1,6 +1,7 @@
 // Applies labs' time to live and idle stop (lifetime.ts) every little while. Each sweep reads the
 // clocks from the database and the labs' states from the engine, so a restarted service carries
 // on where the last one stopped. One lab's failure is logged and does not stop the others.
+// Other housekeeping (recordings' retention) joins the sweep as chores, run with the same clock.
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../../store/db.ts";
 import { forgetLabClock, labClocks } from "../../store/lab-activity.ts";
@@ -9,12 +10,20 @@ import { type SweepAction, type SweptLab, sweepActions } from "./lifetime.ts";
 
 export const SWEEP_EVERY_MS = 30_000;
 
+export interface Chore {
+  /** What the log calls it when it fails. */
+  name: string;
+  /** Runs once per sweep, after the labs', with the service's clock (epoch ms). */
+  run(now: number): Promise<unknown>;
+}
+
 export class Sweeper {
   private readonly db: Db;
   private readonly labs: LabService;
   private readonly log: FastifyBaseLogger;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SweepAction[]> | undefined;
+  private readonly chores: Chore[] = [];
 
   constructor(db: Db, labs: LabService, log: FastifyBaseLogger) {
     this.db = db;
@@ -30,13 +39,18 @@ export class Sweeper {
     this.timer.unref();
   }
 
+  /** Adds a chore to every sweep; its failure is logged and stops nothing else. */
+  addChore(chore: Chore): void {
+    this.chores.push(chore);
+  }
+
   /** Stops the timer and waits for a sweep under way. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running?.catch(() => {});
   }
 
-  /** One sweep (a second call during a sweep joins it); returns what it did. */
+  /** One sweep (a second call during a sweep joins it); returns what it did to labs. */
   sweep(): Promise<SweepAction[]> {
     this.running ??= this.sweepOnce().finally(() => {
       this.running = undefined;
@@ -45,6 +59,18 @@ export class Sweeper {
   }
 
   private async sweepOnce(): Promise<SweepAction[]> {
+    try {
+      return await this.sweepLabs();
+    } finally {
+      for (const chore of this.chores) {
+        await chore
+          .run(this.labs.now())
+          .catch((error: unknown) => this.log.error({ err: error }, `${chore.name} failed`));
+      }
+    }
+  }
+
+  private async sweepLabs(): Promise<SweepAction[]> {
     const clocks = labClocks(this.db);
     if (clocks.length === 0) return [];
     const states = new Map((await this.labs.summaries()).map((l) => [l.lab, l.state]));
