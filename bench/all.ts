@@ -73,8 +73,13 @@ interface Terminals {
   idleLabMemory: number;
   echo1p50: number;
   echo1p99: number;
-  echoManyP50: number;
-  echoManyP99: number;
+  echoExecP50: number;
+  echoExecP99: number;
+  echoPacedP50: number;
+  echoPacedP99: number;
+  echoFlatOutP50: number;
+  echoFlatOutP99: number;
+  rate: number;
   catTerminalMBps: number;
   catExecMBps: number;
 }
@@ -113,7 +118,15 @@ try {
     [`service RSS, ${labs} labs + ${open} terminals`, mb(t.serviceRssLabsAndTerminals)],
     ["idle lab memory (3 nodes)", mb(t.idleLabMemory, 1)],
     ["echo, 1 terminal: p50 / p99", `${ms(t.echo1p50)} / ${ms(t.echo1p99)}`],
-    [`echo, ${open} terminals: p50 / p99`, `${ms(t.echoManyP50)} / ${ms(t.echoManyP99)}`],
+    ["echo, docker exec (floor): p50 / p99", `${ms(t.echoExecP50)} / ${ms(t.echoExecP99)}`],
+    [
+      `echo, ${open} terminals at ${t.rate} keys/s: p50 / p99`,
+      `${ms(t.echoPacedP50)} / ${ms(t.echoPacedP99)}`,
+    ],
+    [
+      `echo, ${open} terminals flat out: p50 / p99`,
+      `${ms(t.echoFlatOutP50)} / ${ms(t.echoFlatOutP99)}`,
+    ],
     ["cat 50 MB: terminal WebSocket", `${t.catTerminalMBps.toFixed(1)} MB/s`],
     ["cat 50 MB: docker exec (floor)", `${t.catExecMBps.toFixed(1)} MB/s`],
   ];

@@ -9,8 +9,11 @@
 // - footprint: the service's resident set (VmRSS) with the labs up and the terminals open, and
 //   the memory of an idle lab: the sum of its containers' usage in the engine's stats (page
 //   cache not counted, as `docker stats` counts), before any terminal opened; median over labs;
-// - keystroke echo: one byte sent, timed until its echo comes back, `--keys` times in a row on
-//   one terminal, then on every terminal at once; p50 and p99;
+// - keystroke echo: one byte sent, timed until its echo comes back, `--keys` times on one
+//   terminal, beside a plain `docker exec` shell with a TTY in the same container (the floor);
+//   then on every terminal at once, typing `--rate` keys a second each (a fast typist; each
+//   terminal starts at a random moment), and flat out (each key as soon as the last echoed);
+//   p50 and p99;
 // - throughput: `cat` of a `--megabytes` file in a node, through the WebSocket, and through a
 //   plain `docker exec` with a TTY in the same container (dockerode, no service: the floor).
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -20,9 +23,10 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
-import { connectEngine, type Engine } from "../orchestrator/src/runtime/engine.ts";
+import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../orchestrator/src/runtime/exec.ts";
 import { labInventory } from "../orchestrator/src/runtime/inventory.ts";
+import { nodeContainerId } from "../tests/integration/engine.ts";
 import { interruptible, machine, median, ROOT, writeResult } from "./run.ts";
 import { freePort, memory, Service } from "./service.ts";
 
@@ -38,18 +42,20 @@ const { values } = parseArgs({
     labs: { type: "string", default: "30" },
     terminals: { type: "string", default: "50" },
     keys: { type: "string", default: "100" },
+    rate: { type: "string", default: "10" },
     megabytes: { type: "string", default: "50" },
   },
 });
-const [labCount, terminalCount, keys, megabytes] = [
+const [labCount, terminalCount, keys, rate, megabytes] = [
   values.labs,
   values.terminals,
   values.keys,
+  values.rate,
   values.megabytes,
-].map(Number) as [number, number, number, number];
-if (![labCount, terminalCount, keys, megabytes].every((n) => Number.isInteger(n) && n >= 1)) {
+].map(Number) as [number, number, number, number, number];
+if (![labCount, terminalCount, keys, rate, megabytes].every((n) => Number.isInteger(n) && n >= 1)) {
   process.stderr.write(
-    "usage: node bench/terminals.ts [--labs N] [--terminals N] [--keys N] [--megabytes N], N >= 1\n",
+    "usage: node bench/terminals.ts [--labs N] [--terminals N] [--keys N] [--rate N] [--megabytes N], N >= 1\n",
   );
   process.exit(2);
 }
@@ -67,52 +73,46 @@ await writeFile(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A terminal client: counts output bytes and lets one waiter look at each chunk. */
-class Terminal {
-  readonly socket: WebSocket;
+/**
+ * A shell one types into and watches: counts output bytes and lets one waiter look at each
+ * chunk. The service's terminal and the plain `docker exec` floor differ only in their transport.
+ */
+abstract class Shell {
   received = 0;
   lastOutput = 0;
   private watcher: ((chunk: Buffer) => void) | null = null;
-  readonly ready: Promise<void>;
+  private closed = false;
+  private readonly onClose = new Set<() => void>();
 
-  constructor(url: string, token: string) {
-    this.socket = new WebSocket(url);
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.on("open", () =>
-        this.socket.send(JSON.stringify({ type: "hello", token, cols: 80, rows: 24 })),
-      );
-      this.socket.on("message", (data: Buffer, isBinary) => {
-        if (!isBinary) {
-          if (JSON.parse(data.toString()).type === "ready") resolve();
-          return;
-        }
-        this.received += data.length;
-        this.lastOutput = performance.now();
-        this.watcher?.(data);
-      });
-      this.socket.on("close", (code, reason) => reject(new Error(`closed ${code} ${reason}`)));
-      this.socket.on("error", reject);
-    });
+  abstract type(text: string): void;
+  abstract close(): void;
+
+  protected output(chunk: Buffer): void {
+    this.received += chunk.length;
+    this.lastOutput = performance.now();
+    this.watcher?.(chunk);
   }
 
-  type(text: string): void {
-    this.socket.send(Buffer.from(text), { binary: true });
+  protected ended(): void {
+    this.closed = true;
+    for (const listener of this.onClose) listener();
   }
 
   /**
    * Resolves at the first output chunk that `accept` takes (it sees every chunk from now);
-   * rejects when the benchmark is interrupted or the socket closes.
+   * rejects when the benchmark is interrupted or the shell's connection closes.
    */
   until(accept: (chunk: Buffer) => boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       const fail = () => reject(new Error("interrupted, or the terminal closed"));
+      if (this.closed) return fail();
       stop.addEventListener("abort", fail, { once: true });
-      this.socket.once("close", fail);
+      this.onClose.add(fail);
       this.watcher = (chunk) => {
         if (!accept(chunk)) return;
         this.watcher = null;
         stop.removeEventListener("abort", fail);
-        this.socket.off("close", fail);
+        this.onClose.delete(fail);
         resolve();
       };
     });
@@ -125,9 +125,72 @@ class Terminal {
       await sleep(ms / 3);
     }
   }
+}
+
+/** A terminal through the service, as a browser opens it (api/schemas/terminal.ts). */
+class Terminal extends Shell {
+  readonly socket: WebSocket;
+  readonly ready: Promise<void>;
+
+  constructor(url: string, token: string) {
+    super();
+    this.socket = new WebSocket(url);
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.on("open", () =>
+        this.socket.send(JSON.stringify({ type: "hello", token, cols: 80, rows: 24 })),
+      );
+      this.socket.on("message", (data: Buffer, isBinary) => {
+        if (!isBinary) {
+          if (JSON.parse(data.toString()).type === "ready") resolve();
+          return;
+        }
+        this.output(data);
+      });
+      this.socket.on("close", (code, reason) => {
+        this.ended();
+        reject(new Error(`closed ${code} ${reason}`));
+      });
+      this.socket.on("error", reject);
+    });
+  }
+
+  type(text: string): void {
+    this.socket.send(Buffer.from(text), { binary: true });
+  }
 
   close(): void {
     this.socket.close();
+  }
+}
+
+/** The floor: an interactive shell through a plain `docker exec` with a TTY (dockerode). */
+class ExecShell extends Shell {
+  private stream: NodeJS.ReadWriteStream | null = null;
+
+  static async open(container: string): Promise<ExecShell> {
+    const shell = new ExecShell();
+    const exec = await engine.getContainer(container).exec({
+      Cmd: ["bash", "-l"],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      Env: ["TERM=xterm-256color"],
+    });
+    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    stream.on("data", (chunk: Buffer) => shell.output(chunk));
+    stream.on("end", () => shell.ended());
+    shell.stream = stream;
+    return shell;
+  }
+
+  type(text: string): void {
+    this.stream?.write(text);
+  }
+
+  close(): void {
+    this.type("exit\r");
+    this.stream?.end();
   }
 }
 
@@ -135,9 +198,17 @@ class Terminal {
  * Seconds from each keystroke to its echo, `count` times: `x` at a shell prompt; the line is
  * cleared (Ctrl-U) every 40 keys so that it never wraps.
  */
-async function echoTimes(terminal: Terminal, count: number): Promise<number[]> {
+async function echoTimes(
+  terminal: Shell,
+  count: number,
+  keysPerSecond?: number,
+): Promise<number[]> {
   const times: number[] = [];
+  const gap = keysPerSecond ? 1000 / keysPerSecond : 0;
+  // Paced typists do not start in step: each waits a random part of one gap first.
+  if (gap > 0) await sleep(Math.random() * gap);
   for (let i = 0; i < count; i++) {
+    const due = performance.now() + gap;
     if (i > 0 && i % 40 === 0) {
       terminal.type("\x15");
       await terminal.quiet(100);
@@ -147,6 +218,7 @@ async function echoTimes(terminal: Terminal, count: number): Promise<number[]> {
     terminal.type("x");
     await echoed;
     times.push((performance.now() - start) / 1000);
+    if (gap > 0) await sleep(Math.max(0, due - performance.now()));
   }
   terminal.type("\x15");
   return times;
@@ -205,12 +277,6 @@ async function labMemory(lab: string): Promise<number> {
   return usages.reduce((a, b) => a + b, 0);
 }
 
-async function containerOf(e: Engine, lab: string, node: string): Promise<string> {
-  const found = (await labInventory(e, lab)).containers.find((c) => c.name === node);
-  if (!found) throw new Error(`lab ${lab} has no container for ${node}`);
-  return found.id;
-}
-
 async function downBenchLabs(): Promise<void> {
   const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY);
   for (let i = 0; i < labs.length; i += 4) {
@@ -249,13 +315,18 @@ try {
   await Promise.all(terminals.map((t) => t.quiet(1000)));
   const rssTerminals = memory(service.pid).rss;
 
-  process.stderr.write(`keystroke echo, 1 then ${terminalCount} terminals at once...\n`);
+  process.stderr.write(`keystroke echo: 1 terminal, docker exec, ${terminalCount} at once...\n`);
   const first = terminals[0] as Terminal;
+  const container = await nodeContainerId(engine, labs[0] as string, NODES[0] as string);
   const one = await echoTimes(first, keys);
-  const many = (await Promise.all(terminals.map((t) => echoTimes(t, keys)))).flat();
+  const floorShell = await ExecShell.open(container);
+  await floorShell.quiet(1000);
+  const floor = await echoTimes(floorShell, keys);
+  floorShell.close();
+  const paced = (await Promise.all(terminals.map((t) => echoTimes(t, keys, rate)))).flat();
+  const flatOut = (await Promise.all(terminals.map((t) => echoTimes(t, keys)))).flat();
 
   process.stderr.write(`cat of ${megabytes} MB, through the terminal and through docker exec...\n`);
-  const container = await containerOf(engine, labs[0] as string, NODES[0] as string);
   const made = await execCapture(engine, container, [
     "sh",
     "-c",
@@ -277,8 +348,12 @@ try {
     idleLabMemory: median(labMemories),
     echo1p50: percentile(one, 50),
     echo1p99: percentile(one, 99),
-    echoManyP50: percentile(many, 50),
-    echoManyP99: percentile(many, 99),
+    echoExecP50: percentile(floor, 50),
+    echoExecP99: percentile(floor, 99),
+    echoPacedP50: percentile(paced, 50),
+    echoPacedP99: percentile(paced, 99),
+    echoFlatOutP50: percentile(flatOut, 50),
+    echoFlatOutP99: percentile(flatOut, 99),
     catTerminalMBps: megabytes / viaTerminal,
     catExecMBps: megabytes / viaExec,
   };
@@ -304,8 +379,12 @@ const rows: [string, string][] = [
   ["idle lab memory (3 nodes, median)", `${((f.idleLabMemory as number) / 2 ** 20).toFixed(1)} MB`],
   ["echo, 1 terminal: p50", ms(f.echo1p50 as number)],
   ["echo, 1 terminal: p99", ms(f.echo1p99 as number)],
-  [`echo, ${terminalCount} at once: p50`, ms(f.echoManyP50 as number)],
-  [`echo, ${terminalCount} at once: p99`, ms(f.echoManyP99 as number)],
+  ["echo, docker exec (floor): p50", ms(f.echoExecP50 as number)],
+  ["echo, docker exec (floor): p99", ms(f.echoExecP99 as number)],
+  [`echo, ${terminalCount} at ${rate} keys/s: p50`, ms(f.echoPacedP50 as number)],
+  [`echo, ${terminalCount} at ${rate} keys/s: p99`, ms(f.echoPacedP99 as number)],
+  [`echo, ${terminalCount} flat out: p50`, ms(f.echoFlatOutP50 as number)],
+  [`echo, ${terminalCount} flat out: p99`, ms(f.echoFlatOutP99 as number)],
   [`cat ${megabytes} MB: terminal (WebSocket)`, `${(f.catTerminalMBps as number).toFixed(1)} MB/s`],
   [`cat ${megabytes} MB: docker exec (floor)`, `${(f.catExecMBps as number).toFixed(1)} MB/s`],
 ];
@@ -320,6 +399,7 @@ const resultPath = await writeResult("terminals", {
   labs: labCount,
   terminals: terminalCount,
   keys,
+  rate,
   megabytes,
   machine: machine({}),
   ...figures,
