@@ -2,7 +2,8 @@
 // sockets for a grace period and replay the recent screen; TAs and instructors watch and take
 // control; a slow watcher is dropped while the owner keeps working; only the owner's size
 // applies; every session is recorded as asciicast v2, kept for 30 days after it ended (the app's
-// clock is moved, not waited for); shells run as the lab user `student`.
+// clock is moved, not waited for); shells run as the lab user `student`, or root where the
+// topology says so or the image has no such account.
 import { randomBytes } from "node:crypto";
 import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -84,11 +85,14 @@ beforeAll(async () => {
   });
   await h.app.listen({ port: 0, host: "127.0.0.1" });
   base = `ws://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  // gamma's terminals log in as root (topology `user:`); the other nodes' as student.
+  // gamma's terminals log in as root (topology `user:`), beta's as an account its image does not
+  // have (so as root too), alpha's as student.
   const file = join(h.libraryDir, topology, "topology.yaml");
   await writeFile(
     file,
-    (await readFile(file, "utf8")).replace("  gamma:\n", "  gamma:\n    user: root\n"),
+    (await readFile(file, "utf8"))
+      .replace("  gamma:\n", "  gamma:\n    user: root\n")
+      .replace("  beta:\n", "  beta:\n    user: ghost\n"),
   );
   await createClass(`s${run}`, ["a", "b"], ["ta"]);
   await createClass(`o${run}`, ["c"], ["other"]);
@@ -168,7 +172,7 @@ describe("a session outlives its socket", () => {
     await terminal.close();
   });
 
-  it("runs the shell as the node's lab user: student, in its home, with sudo; or root", async () => {
+  it("runs the shell as the node's lab user: student, in its home, with sudo; or root, also for an account the image lacks", async () => {
     const { terminal } = await open(labs.a as string, "alpha", tokens.a as string);
     expect(await ask(terminal, "who", "id -un")).toBe("student");
     expect(await ask(terminal, "home", "pwd")).toBe("/home/student");
@@ -178,6 +182,10 @@ describe("a session outlives its socket", () => {
     expect(await ask(other.terminal, "who", "id -un")).toBe("root");
     expect(await ask(other.terminal, "home", "pwd")).toBe("/root");
     await other.terminal.close();
+    const lacking = await open(labs.a as string, "beta", tokens.a as string);
+    expect(await ask(lacking.terminal, "who", "id -un")).toBe("root");
+    expect(await ask(lacking.terminal, "home", "pwd")).toBe("/root");
+    await lacking.terminal.close();
   });
 
   it("holds output while the client asks for a pause, and sends it on resume", async () => {
