@@ -34,20 +34,23 @@ export interface ServiceOptions {
   libraryDir: string;
   /** More options of `socketlab serve` (`--engines FILE`). */
   args?: string[];
+  /** The instructor's token (a new one by default; a restarted service keeps its first one). */
+  token?: string;
   /** Aborts the requests made through `call` (the benchmark's Ctrl-C). */
-  signal: AbortSignal;
+  signal?: AbortSignal;
 }
 
 export class Service {
   readonly child: ChildProcess;
   readonly url: string;
-  readonly token = newToken();
-  private readonly signal: AbortSignal;
+  readonly token: string;
+  private readonly signal: AbortSignal | undefined;
   private readonly exited: Promise<void>;
 
   constructor(options: ServiceOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
     this.signal = options.signal;
+    this.token = options.token ?? newToken();
     const main = join(ROOT, "orchestrator/src/cli/main.ts");
     const args = ["serve", "--port", String(options.port), "--data", options.dataDir];
     args.push("--library", options.libraryDir, ...(options.args ?? []));
@@ -90,7 +93,7 @@ export class Service {
         () => false,
       );
       if (ok) return;
-      this.signal.throwIfAborted();
+      this.signal?.throwIfAborted();
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -125,6 +128,13 @@ export class Service {
       total: number;
     };
     return { seconds, ready, failed, total };
+  }
+
+  /** SIGKILL, as a crash or the OOM killer would end it; resolves once it exited. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGKILL");
+    await this.exited;
   }
 
   /** SIGTERM (the service lets labs under way finish), then SIGKILL if it lingers. */

@@ -2,15 +2,13 @@
 // data folder: the job must be resumed to its end (or its students reported failed), every
 // student's lab running or reported failed through the API, and no engine object of the class's
 // labs left that the API does not list. The service runs as a real process (`socketlab serve`).
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { freePort, Service } from "../../bench/service.ts";
 import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
-import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
 import { LABELS } from "../../orchestrator/src/plan/types.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { newToken } from "../../orchestrator/src/store/users.ts";
@@ -24,64 +22,18 @@ const topology = `it-rob-kill-${run}`;
 const token = newToken();
 let engine: Engine;
 let workDir = "";
-let service: ChildProcess | undefined;
-let base = "";
+let service: Service | undefined;
 
-/** A port free on loopback at this moment. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(),
-      );
-    });
+/** `socketlab serve` on the test's data folder and library, signed in with the one token. */
+async function startService(): Promise<Service> {
+  const started = new Service({
+    port: await freePort(),
+    dataDir: join(workDir, "data"),
+    libraryDir: join(workDir, "lib"),
+    token,
   });
-}
-
-/** `socketlab serve` on the test's data folder and library; resolves once /api/ready answers. */
-async function startService(): Promise<ChildProcess> {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const args = ["serve", "--port", String(port), "--data", join(workDir, "data")];
-  const child = spawn(
-    process.execPath,
-    [join(REPO_ROOT, "orchestrator/src/cli/main.ts"), ...args, "--library", join(workDir, "lib")],
-    {
-      env: { ...process.env, SOCKETLAB_INSTRUCTOR_TOKEN: token },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    const ok = await fetch(`${base}/api/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function call<T>(method: string, path: string, body?: object): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body ? { "content-type": "application/json" } : {}),
-    },
-    body: body ? JSON.stringify(body) : null,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text) as T;
-}
-
-async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill(signal);
-  await exited;
+  await started.ready();
+  return started;
 }
 
 /** Every container, network and volume of the class's labs, by lab: `kind name`. */
@@ -123,7 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (service) await kill(service, "SIGTERM");
+  await service?.stop();
   if (engine) await downClassLabs();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
@@ -138,11 +90,11 @@ interface JobItem {
 it("resumes a bulk spin-up killed twice, every lab running or reported failed, no orphan", async () => {
   service = await startService();
   const students = Array.from({ length: STUDENTS }, (_, i) => ({ name: `K${i}`, id: `k${i}` }));
-  const cls = await call<{ id: string }>("POST", "/api/classes", {
+  const cls = await service.json<{ id: string }>("POST", "/api/classes", {
     name: `it-rob kill ${run}`,
     students,
   });
-  const job = await call<{ id: string }>("POST", `/api/classes/${cls.id}/labs`, {
+  const job = await service.json<{ id: string }>("POST", `/api/classes/${cls.id}/labs`, {
     topology,
     concurrency: 3,
   });
@@ -154,30 +106,36 @@ it("resumes a bulk spin-up killed twice, every lab running or reported failed, n
     if ([...objects.values()].some((what) => what.some((w) => w.startsWith("container")))) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await kill(service, "SIGKILL");
+  await service.kill();
   expect((await classObjects()).size).toBeGreaterThan(0);
 
   // Killed again once the resumed job has brought a lab up, with others still to come.
   service = await startService();
   for (;;) {
-    const { items } = await call<{ items: JobItem[] }>("GET", `/api/jobs/${job.id}`);
+    const { items } = await service.json<{ items: JobItem[] }>("GET", `/api/jobs/${job.id}`);
     const ready = items.filter((i) => i.state === "ready").length;
     if (ready > 0 && ready < STUDENTS) break;
     expect(ready).toBeLessThan(STUDENTS);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  await kill(service, "SIGKILL");
+  await service.kill();
 
   service = await startService();
   // The stream replays the job from its start and ends after the summary.
-  const events = parseSse(await call<string>("GET", `/api/jobs/${job.id}/events`));
+  const events = parseSse(await (await service.call("GET", `/api/jobs/${job.id}/events`)).text());
   const summary = events.at(-1);
   expect(summary?.event).toBe("summary");
-  const after = await call<{ state: string; items: JobItem[] }>("GET", `/api/jobs/${job.id}`);
+  const after = await service.json<{ state: string; items: JobItem[] }>(
+    "GET",
+    `/api/jobs/${job.id}`,
+  );
   expect(after.state).toBe("finished");
   expect(after.items.map((i) => i.student).sort()).toEqual(students.map((s) => s.id).sort());
 
-  const labs = await call<{ lab: string; owner: string; state: string }[]>("GET", "/api/labs");
+  const labs = await service.json<{ lab: string; owner: string; state: string }[]>(
+    "GET",
+    "/api/labs",
+  );
   const ours = labs.filter((l) => l.lab.startsWith(`${topology}-`));
   for (const item of after.items) {
     const lab = ours.find((l) => l.owner === item.student);
