@@ -99,4 +99,19 @@ describe("failed tokens", () => {
     await failFrom(address, FAILED_TOKENS_PER_MINUTE);
     expect((await terminalHello(address, WRONG[1] as string)).code).toBe(CLOSE.tooManyFailedTokens);
   });
+
+  it("on the public routes are neither counted nor limited (a health probe with a stale token)", async () => {
+    const address = "10.77.0.7";
+    for (let i = 0; i <= FAILED_TOKENS_PER_MINUTE; i++) {
+      const health = await h.app.inject({
+        method: "GET",
+        url: "/api/health",
+        remoteAddress: address,
+        headers: bearer(WRONG[0] as string),
+      });
+      expect(health.statusCode).toBe(200);
+    }
+    // None of them counted: the address's first failure on a signed-in route is a plain 401.
+    expect(await failFrom(address, 1)).toEqual([401]);
+  });
 });

@@ -50,21 +50,12 @@ export default fp(async (app: FastifyInstance) => {
     return !limit.isAllowed && limit.isExceeded ? limit.ttlInSeconds : null;
   });
   app.decorateRequest("user", null);
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", async (request) => {
     const header = request.headers.authorization;
     if (!header) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const found = match ? authenticate(app.db, match[1] as string) : null;
-    if (!found) {
-      const wait = await app.failedToken(request);
-      if (wait === null) return;
-      reply.header("retry-after", String(wait));
-      throw new ApiError(
-        429,
-        "too_many_failed_tokens",
-        `too many requests with a token that is not valid from this address; retry in ${wait} s`,
-      );
-    }
+    if (!found) return;
     request.user = found.user;
     if (!seen.has(found.tokenId)) {
       seen.add(found.tokenId);
@@ -74,13 +65,28 @@ export default fp(async (app: FastifyInstance) => {
       });
     }
   });
-  app.decorate("requireRole", (...roles: Role[]) => async (request: FastifyRequest) => {
-    if (!request.headers.authorization) {
-      throw new ApiError(401, "unauthorized", "sign in with a bearer token");
-    }
-    if (!request.user) throw new ApiError(401, "unauthorized", "the token is not valid");
-    if (roles.length > 0 && !roles.includes(request.user.role)) {
-      throw forbidden(`this needs the role ${roles.join(" or ")}`);
-    }
-  });
+  // Failed tokens are counted here, on the routes that need one, and not in the hook above: a
+  // health probe that sends a stale token must not turn the health routes into 429s.
+  app.decorate(
+    "requireRole",
+    (...roles: Role[]) =>
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!request.headers.authorization) {
+          throw new ApiError(401, "unauthorized", "sign in with a bearer token");
+        }
+        if (!request.user) {
+          const wait = await app.failedToken(request);
+          if (wait === null) throw new ApiError(401, "unauthorized", "the token is not valid");
+          reply.header("retry-after", String(wait));
+          throw new ApiError(
+            429,
+            "too_many_failed_tokens",
+            `too many requests with a token that is not valid from this address; retry in ${wait} s`,
+          );
+        }
+        if (roles.length > 0 && !roles.includes(request.user.role)) {
+          throw forbidden(`this needs the role ${roles.join(" or ")}`);
+        }
+      },
+  );
 });
