@@ -27,7 +27,7 @@ export async function copyImage(source: Engine, target: Engine, reference: strin
  * Makes every image of `references` present on `target`, copying each missing one from the first
  * of `sources` that has it. Returns the images copied and those no engine has.
  */
-export async function provideImages(
+async function provideImages(
   target: ImageSource,
   sources: ImageSource[],
   references: string[],

@@ -68,8 +68,6 @@ function cleartextOverNetwork(host: string): boolean {
   return !(name === "localhost" || name === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(name));
 }
 
-export type EngineSpecInput = z.input<typeof engineSpecInput>;
-
 export interface EngineSpec {
   name: string;
   host: string;
