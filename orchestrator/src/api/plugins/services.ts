@@ -41,7 +41,9 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const library = new Library(options.libraryDir);
   const quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
   const engines = options.engines
-    ? EnginePool.fromSpecs(options.engines, app.db, quotas.perEngine)
+    ? EnginePool.fromSpecs(options.engines, app.db, quotas.perEngine, (message) =>
+        app.log.warn(message),
+      )
     : EnginePool.single(options.engine, quotas.perEngine);
   const labs = new LabService(engines, app.db, library, {
     quotas,
