@@ -1,7 +1,7 @@
 // An interactive login shell in a container, with a TTY, as the node's lab user (root in an image
 // that has no such account), that can be killed. Docker has no kill-exec API, and ExecInspect's
 // Pid is the host's, not the container's: the shell gets a marker in its environment, which
-// everything it starts inherits, and the kill finds the shell and its processes by it (kill()).
+// everything it starts inherits, and the kill starts from the processes carrying it (KILL_TREE).
 // No file is written (read-only root filesystems work too).
 import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
@@ -60,7 +60,7 @@ members() {
 marker=$1; seeds=$(shift; echo "$*"); pids=$(members); [ -n "$pids" ] || exit 0
 kill -HUP $pids 2>/dev/null
 for i in 1 2 3 4 5 6 7 8 9 10; do
-  sleep 0.1; seeds="$seeds $pids"; pids=$(members); [ -n "$pids" ] || exit 0
+  seeds="$seeds $pids"; pids=$(members); [ -n "$pids" ] || exit 0; sleep 0.1
 done
 kill -KILL $pids 2>/dev/null; exit 0`;
 
