@@ -27,8 +27,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
-          // After the unit and integration projects (group 0), never beside them: the integration
-          // tests count the engine's objects, which the browser tests' labs would change.
+          // A group of its own, so never beside the integration tests (vitest runs those, one file
+          // at a time, in a group after all others): they count the engine's objects, which the
+          // browser tests' labs would change.
           sequence: { concurrent: false, groupOrder: 1 },
         },
       },
