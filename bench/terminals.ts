@@ -5,7 +5,7 @@
 //
 // The service runs as a child process (bench/service.ts); a bulk job brings up `--labs` labs of
 // the three-nodes fixture, then `--terminals` WebSocket terminals open on their nodes (round
-// robin), as a browser opens them (api/schemas/terminal.ts). Measured:
+// robin), as a browser opens them (terminals/protocol.ts). Measured:
 // - footprint: the service's resident set (VmRSS) with the labs up and the terminals open, and
 //   the memory of an idle lab: the sum of its containers' usage in the engine's stats (page
 //   cache not counted, as `docker stats` counts), before any terminal opened; median over labs;
@@ -127,7 +127,7 @@ abstract class Shell {
   }
 }
 
-/** A terminal through the service, as a browser opens it (api/schemas/terminal.ts). */
+/** A terminal through the service, as a browser opens it (terminals/protocol.ts). */
 class Terminal extends Shell {
   readonly socket: WebSocket;
   readonly ready: Promise<void>;

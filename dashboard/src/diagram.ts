@@ -24,7 +24,7 @@ function svg<K extends keyof SVGElementTagNameMap>(
 }
 
 /** running: ok; created/restarting/paused: in between; exited/dead/missing: down. */
-export function stateClass(state: string): string {
+function stateClass(state: string): string {
   if (state === "running") return "ok";
   if (["created", "restarting", "paused"].includes(state)) return "warn";
   return "down";

@@ -1,11 +1,11 @@
 // One terminal in the browser: xterm.js on a WebSocket speaking the terminal protocol
-// (orchestrator/src/api/schemas/terminal.ts). Bytes both ways in binary frames; the size follows
+// (orchestrator/src/terminals/protocol.ts). Bytes both ways in binary frames; the size follows
 // the pane; output is paused at the server when xterm falls behind (write-callback watermarks);
 // a dropped socket reconnects to the same shell with its session id; a watcher sees the owner's
 // session read-only until it takes control.
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
-import type { ServerMessage, ViewerMode } from "../../orchestrator/src/api/schemas/terminal.ts";
+import type { ServerMessage, ViewerMode } from "../../orchestrator/src/terminals/protocol.ts";
 import { h } from "./dom.ts";
 import { token } from "./session.ts";
 
@@ -36,6 +36,7 @@ const CLOSE_REASONS: Record<number, string> = {
   4409: "The node is not running.",
   4410: "The session has ended.",
   4429: "The terminal was closed: too much was waiting for this browser.",
+  4503: "The lab's engine does not answer.",
 };
 /** Closes after which the same session cannot be joined again. */
 const SESSION_OVER = new Set([1000, 4410]);

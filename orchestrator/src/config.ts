@@ -22,3 +22,17 @@ export function subnetPool(env = process.env): string[] {
 export function enginesFile(env = process.env): string | undefined {
   return env.SOCKETLAB_ENGINES?.trim() || undefined;
 }
+
+const DURATION_UNITS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 24 * 3_600_000,
+};
+
+/** `90`, `90s`, `30m`, `8h`, `2d` -> ms; null when the text is no such duration. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)([smhd]?)$/.exec(text.trim());
+  if (!match) return null;
+  return Number(match[1]) * (DURATION_UNITS[match[2] || "s"] as number);
+}

@@ -5,7 +5,7 @@ import { setTimeout } from "node:timers/promises";
 import { subnetPool } from "../config.ts";
 import { validateLabId } from "../plan/naming.ts";
 import { planLab } from "../plan/plan.ts";
-import type { LabPlan } from "../plan/types.ts";
+import type { LabPlan, NodePlan } from "../plan/types.ts";
 import { type ConvergeReport, converge, prepareNetworks, startNodes } from "../runtime/converge.ts";
 import { type Engine, errorMessage } from "../runtime/engine.ts";
 import { engineSubnets, labInventory } from "../runtime/inventory.ts";
@@ -160,10 +160,20 @@ export async function downLab(engine: Engine, lab: string): Promise<void> {
 
 /** The id of a lab node's container, for exec and terminals. */
 export async function nodeContainer(engine: Engine, lab: string, node: string): Promise<string> {
-  const plan = await requireRecord(engine, lab);
-  if (!plan.nodes.some((n) => n.name === node)) {
+  return (await runningNode(engine, lab, node)).container;
+}
+
+/** A running node of the lab: its container's id and its plan (terminals need its `user`). */
+export async function runningNode(
+  engine: Engine,
+  lab: string,
+  node: string,
+): Promise<{ container: string; plan: NodePlan }> {
+  const record = await requireRecord(engine, lab);
+  const plan = record.nodes.find((n) => n.name === node);
+  if (!plan) {
     throw new LabRequestError(
-      `lab ${lab} has no node '${node}'; its nodes: ${plan.nodes.map((n) => n.name).join(", ")}`,
+      `lab ${lab} has no node '${node}'; its nodes: ${record.nodes.map((n) => n.name).join(", ")}`,
     );
   }
   const inventory = await labInventory(engine, lab);
@@ -173,5 +183,5 @@ export async function nodeContainer(engine: Engine, lab: string, node: string): 
       `node ${node} of lab ${lab} is not running; reset it with 'socketlab reset ${lab} ${node}'`,
     );
   }
-  return container.id;
+  return { container: container.id, plan };
 }

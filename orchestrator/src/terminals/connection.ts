@@ -1,16 +1,17 @@
-// One WebSocket to a terminal (protocol: api/schemas/terminal.ts): waits for the hello, lets
-// `admit` check the token and the lab and find or open the session (nothing runs in the node
-// before), then joins the session as a viewer and passes its messages on, in arrival order.
+// One WebSocket to a terminal (protocol.ts): waits for the hello, lets `admit` (admission.ts)
+// check the token and the lab and find or open the session (nothing runs in the node before),
+// then joins the session as a viewer and passes its messages on, in arrival order.
 // The socket closing leaves the session, which outlives it for its grace period.
 import type { RawData, WebSocket } from "ws";
+import type { Role } from "../store/users.ts";
 import {
   CLOSE,
+  closeReason,
   controlMessage,
   type HelloMessage,
   helloMessage,
   type ViewerMode,
-} from "../api/schemas/terminal.ts";
-import type { Role } from "../store/users.ts";
+} from "./protocol.ts";
 import type { TerminalSession } from "./session.ts";
 import { Viewer } from "./viewer.ts";
 
@@ -59,7 +60,7 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
 
   const close = (code: number, text: string) => {
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
-      socket.close(code, Buffer.from(text).subarray(0, 123).toString());
+      socket.close(code, closeReason(text));
     }
   };
 

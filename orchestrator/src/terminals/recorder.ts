@@ -38,13 +38,7 @@ export class Recorder {
     this.id = session.id;
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const path = join(options.dir, `${session.id}.cast`);
-    // Recordings may hold what students typed (passwords at prompts): readable by the service only.
-    this.file = createWriteStream(path, { mode: 0o600 });
-    // A full disk or a removed folder ends the recording, never the service (an unheard stream
-    // error would end the process).
-    this.file.on("error", (error) =>
-      options.log(error, `terminal: recording ${session.id} failed`),
-    );
+    // The row first: a failed insert (it throws) leaves no file open behind it.
     createRecording(options.db, {
       id: session.id,
       lab: session.lab,
@@ -54,6 +48,13 @@ export class Recorder {
       startedAt: new Date(session.startedAt).toISOString(),
       path,
     });
+    // Recordings may hold what students typed (passwords at prompts): readable by the service only.
+    this.file = createWriteStream(path, { mode: 0o600 });
+    // A full disk or a removed folder ends the recording, never the service (an unheard stream
+    // error would end the process).
+    this.file.on("error", (error) =>
+      options.log(error, `terminal: recording ${session.id} failed`),
+    );
     this.writer = new AsciicastWriter(
       (line) => {
         if (!this.file.destroyed) this.file.write(line);

@@ -1,12 +1,14 @@
 // The service's live terminal sessions, by id: a reconnecting browser or a watcher finds its
 // session here. Closing the registry (the service stopping) kills every shell before it returns.
 import { randomBytes } from "node:crypto";
-import { statSync } from "node:fs";
-import { CLOSE } from "../api/schemas/terminal.ts";
-import { parseDuration } from "../api/services/lifetime.ts";
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDuration } from "../config.ts";
 import type { Shell } from "../runtime/shell.ts";
 import type { Db } from "../store/db.ts";
 import { finishRecording, unfinishedRecordings } from "../store/recordings.ts";
+import { CLOSE } from "./protocol.ts";
 import { Recorder } from "./recorder.ts";
 import { deleteOldRecordings } from "./retention.ts";
 import { type SessionLimits, TerminalSession } from "./session.ts";
@@ -63,6 +65,22 @@ export function terminalsFromEnv(env = process.env): Partial<TerminalOptions> {
     options.recordingDays = Number(days);
   }
   return options;
+}
+
+/**
+ * Where recordings go: `configured`, else the data folder's `recordings/`. A service whose
+ * database is in memory (tests) keeps them in a temporary folder, for it to remove when it stops,
+ * as their metadata goes with the database.
+ */
+export function recordingsFolder(
+  dataDir: string,
+  configured: string | undefined,
+): { path: string; temporary: boolean } {
+  if (configured) return { path: configured, temporary: false };
+  if (dataDir === ":memory:") {
+    return { path: mkdtempSync(join(tmpdir(), "socketlab-recordings-")), temporary: true };
+  }
+  return { path: join(dataDir, "recordings"), temporary: false };
 }
 
 export interface RegistryHooks {

@@ -3,11 +3,8 @@
 // the others: output the client asked to hold (`pause`) waits here, output handed to the socket
 // counts until ws has passed it to the kernel.
 import type { WebSocket } from "ws";
-import type { ServerMessage, ViewerMode } from "../api/schemas/terminal.ts";
 import type { Role } from "../store/users.ts";
-
-/** Close reasons are at most 123 bytes. */
-const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString();
+import { closeReason, type ServerMessage, type ViewerMode } from "./protocol.ts";
 
 export class Viewer {
   readonly socket: WebSocket;
@@ -68,7 +65,7 @@ export class Viewer {
       this.socket.readyState === this.socket.OPEN ||
       this.socket.readyState === this.socket.CONNECTING
     ) {
-      this.socket.close(code, reason(text));
+      this.socket.close(code, closeReason(text));
     }
   }
 

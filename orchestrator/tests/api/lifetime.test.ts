@@ -6,10 +6,10 @@ import {
   type Lifetime,
   labTimes,
   lifetimeFromEnv,
-  parseDuration,
   type SweptLab,
   sweepActions,
 } from "../../src/api/services/lifetime.ts";
+import { parseDuration } from "../../src/config.ts";
 
 const S = 1000;
 const H = 3600 * S;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { controlMessage, helloMessage, serverMessage } from "../../src/api/schemas/terminal.ts";
+import {
+  closeReason,
+  controlMessage,
+  helloMessage,
+  serverMessage,
+} from "../../src/terminals/protocol.ts";
 
 const session = "0123456789abcdef0123456789abcdef";
 
@@ -59,5 +64,23 @@ describe("the terminal protocol's messages", () => {
       }).success,
     ).toBe(true);
     expect(serverMessage.safeParse({ type: "mode", mode: "drive" }).success).toBe(false);
+  });
+});
+
+describe("closeReason", () => {
+  const bytes = (text: string) => Buffer.byteLength(text);
+
+  it("keeps a reason of up to 123 bytes whole", () => {
+    const reason = "x".repeat(123);
+    expect(closeReason(reason)).toBe(reason);
+  });
+
+  it("cuts a longer reason to 123 bytes, between two characters", () => {
+    expect(closeReason("x".repeat(200))).toBe("x".repeat(123));
+    // "€" is 3 bytes: 121 + 3 passes 123, so the cut falls inside the euro sign, which goes whole.
+    const cut = closeReason(`${"x".repeat(121)}€ and more`);
+    expect(cut).toBe("x".repeat(121));
+    expect(bytes(cut)).toBeLessThanOrEqual(123);
+    expect(cut).not.toContain("\ufffd");
   });
 });

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import { FAILED_TOKENS_PER_MINUTE } from "../../../orchestrator/src/api/plugins/auth.ts";
-import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
+import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
 
 let h: ApiHarness;

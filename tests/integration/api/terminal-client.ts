@@ -1,4 +1,4 @@
-// A real WebSocket client of the terminal protocol (api/schemas/terminal.ts) for the terminal
+// A real WebSocket client of the terminal protocol (terminals/protocol.ts) for the terminal
 // tests, and probes of the node's processes through the engine.
 
 import WebSocket from "ws";

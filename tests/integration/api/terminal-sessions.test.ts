@@ -1,4 +1,4 @@
-// Terminal sessions on the real engine (protocol v2, api/schemas/terminal.ts): they outlive their
+// Terminal sessions on the real engine (protocol v2, terminals/protocol.ts): they outlive their
 // sockets for a grace period and replay the recent screen; TAs and instructors watch and take
 // control; a slow watcher is dropped while the owner keeps working; only the owner's size
 // applies; every session is recorded as asciicast v2, kept for 30 days after it ended (the app's
@@ -10,9 +10,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
 import { readAudit } from "../../../orchestrator/src/store/audit.ts";
 import { recordingById } from "../../../orchestrator/src/store/recordings.ts";
+import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
 import { alive, hello, running, sleep, Terminal } from "./terminal-client.ts";
 

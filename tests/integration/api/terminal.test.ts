@@ -1,16 +1,20 @@
 // Terminals over a WebSocket on the real engine, with a real client on a loopback-listening app:
 // echo, resize, a UTF-8 character split across reads, no shell left behind after a disconnect
-// (once its grace period is over), nor what it ran through sudo, and who may attach: another
-// student's node, no token and a bad token are refused before anything runs in the node.
+// (once its grace period is over), nor what it ran through sudo, nor a shell whose session could
+// not start; and who may attach: another student's node, no token and a bad token are refused
+// before anything runs in the node.
 // Sessions, watchers and recordings: terminal-sessions.test.ts.
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../orchestrator/src/api/app.ts";
-import { CLOSE } from "../../../orchestrator/src/api/schemas/terminal.ts";
 import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
 import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
+import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
 import { eventually, hello, running as runningIn, Terminal } from "./terminal-client.ts";
 
@@ -201,8 +205,35 @@ describe("a node's terminal", () => {
     expect(await shells(lab, "gamma")).toBe(0);
     expect(await running(lab, "gamma", "sleep 4343")).toBe(0);
     expect(await running(lab, "gamma", "sleep 4444")).toBe(0);
-    // Closed by the stopping service (the WebSocket plugin closes its sockets with no code).
-    await terminal.closed;
+    // Closed by the stopping service: the WebSocket plugin closes its sockets first, with no code.
+    expect((await terminal.closed).code).toBe(1005);
+  });
+
+  it("kills the shell it opened when its session cannot start", async () => {
+    // A second service whose recordings folder cannot be made (its parent is a regular file):
+    // starting the session's recording throws once the shell is already open in the node.
+    const dir = await mkdtemp(join(tmpdir(), "sl-it-norecordings-"));
+    await writeFile(join(dir, "file"), "");
+    const other = await buildApp({
+      engine: h.engine,
+      dataDir: ":memory:",
+      libraryDir: h.libraryDir,
+      sweepEveryMs: 0,
+      terminals: { recordingsDir: join(dir, "file", "recordings") },
+    });
+    try {
+      const token = ensureInstructor(other.db) as string;
+      await other.listen({ port: 0, host: "127.0.0.1" });
+      const server = `ws://127.0.0.1:${(other.server.address() as AddressInfo).port}`;
+      const lab = labs.a as string;
+      expect(await eventually(() => shells(lab, "beta"), 0)).toBe(0);
+      const terminal = new Terminal(url(lab, "beta", server), hello(token));
+      expect((await terminal.closed).code).toBe(CLOSE.internal);
+      expect(await eventually(() => shells(lab, "beta"), 0)).toBe(0);
+    } finally {
+      await other.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("closes with 1000 when the shell exits", async () => {

@@ -10,7 +10,7 @@ import { REPO_ROOT } from "../../paths.ts";
 import { ApiError } from "../errors.ts";
 
 /** Where the build is, unless SOCKETLAB_DASHBOARD_DIR names another (the browser tests build their own). */
-export const DASHBOARD_DIST = join(REPO_ROOT, "dashboard", "dist");
+const DASHBOARD_DIST = join(REPO_ROOT, "dashboard", "dist");
 
 export default async function dashboard(app: FastifyInstance): Promise<void> {
   const root = resolve(process.env.SOCKETLAB_DASHBOARD_DIR ?? DASHBOARD_DIST);

@@ -1,6 +1,7 @@
 // Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
 // and lab ids chosen for the user.
 import { PassThrough, type Readable } from "node:stream";
+import { parseDuration } from "../../config.ts";
 import { labNeeds } from "../../engines/placement.ts";
 import {
   type EnginePool,
@@ -26,13 +27,7 @@ import { canSeeOwner, ownerFilter } from "./access.ts";
 import { poolApiError } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import type { Library } from "./library.ts";
-import {
-  DEFAULT_LIFETIME,
-  type LabTimes,
-  type Lifetime,
-  labTimes,
-  parseDuration,
-} from "./lifetime.ts";
+import { DEFAULT_LIFETIME, type LabTimes, type Lifetime, labTimes } from "./lifetime.ts";
 import { checkQuotas, DEFAULT_QUOTAS, type Quotas } from "./quotas.ts";
 import { slug } from "./roster.ts";
 

@@ -1,6 +1,7 @@
 // A lab's lifetime in the service: an expiry (TTL), after which the lab is destroyed, and an idle
 // stop, after which its containers are stopped (files kept) until it is resumed. Everything here
 // is pure: the sweeper (sweeper.ts) feeds it the clock and the labs, and carries out its answer.
+import { parseDuration } from "../../config.ts";
 import type { LabClock } from "../../store/lab-activity.ts";
 
 export interface Lifetime {
@@ -22,15 +23,6 @@ export const DEFAULT_LIFETIME: Lifetime = {
   warning: 0.5 * HOUR,
   idleStop: 2 * HOUR,
 };
-
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: HOUR, d: 24 * HOUR };
-
-/** `90`, `90s`, `30m`, `8h`, `2d` -> ms; null when the text is no such duration. */
-export function parseDuration(text: string): number | null {
-  const match = /^(\d+)([smhd]?)$/.exec(text.trim());
-  if (!match) return null;
-  return Number(match[1]) * (UNITS[match[2] || "s"] as number);
-}
 
 const ENV = {
   ttl: "SOCKETLAB_LAB_TTL",
