@@ -95,4 +95,14 @@ describe("the services lab", () => {
     expect(forged.exitCode).toBe(0);
     expect((await capture).stdout.trim().split("\n")).toHaveLength(3);
   });
+
+  it("has a real browser on the lan that visits the web server's app", async () => {
+    const visited = await sh(
+      engine,
+      lab,
+      "web",
+      `for i in $(seq 90); do grep -q '^${address("browser")} .*"GET /app/ .*Chrome' /var/log/nginx/access.log && exit 0; sleep 1; done; exit 1`,
+    );
+    expect(visited.exitCode).toBe(0);
+  });
 });
