@@ -3,29 +3,21 @@
 // list to anything else); the other is a socket nobody listens on.
 
 import { mkdtemp } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "../../src/api/app.ts";
 import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
+import { type FakeEngine, fakeEngine } from "./fake-engine.ts";
 
 let dir = "";
-let answering: Server;
+let answering: FakeEngine;
 let app: App;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sl-ready-"));
-  answering = createServer((request, response) => {
-    if (request.url?.endsWith("/_ping")) {
-      response.end("OK");
-      return;
-    }
-    response.setHeader("content-type", "application/json");
-    response.end("[]");
-  });
-  await new Promise<void>((resolve) => answering.listen(join(dir, "up.sock"), resolve));
+  answering = await fakeEngine(join(dir, "up.sock"));
   app = await buildApp({
     engine: new Docker({ socketPath: join(dir, "up.sock") }),
     engines: [
@@ -51,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  answering?.close();
+  await answering?.close();
 });
 
 async function ready() {

@@ -3,7 +3,6 @@
 // else. Neither stops `socketlab engines` from listing the pool, an engine is pinged once per
 // look, and an engine that fails its listing keeps the labs the store places on it.
 import { mkdtemp, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -11,26 +10,16 @@ import { engines } from "../../src/cli/commands/engines.ts";
 import { EnginePool } from "../../src/engines/pool.ts";
 import { type EngineSpec, readEnginesFile } from "../../src/engines/spec.ts";
 import { openDb } from "../../src/store/db.ts";
+import { type FakeEngine, fakeEngine } from "./fake-engine.ts";
 
 let dir = "";
-let failing: Server;
-let pings = 0;
+let failing: FakeEngine;
 let file = "";
 let specs: EngineSpec[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sl-silent-"));
-  failing = createServer((request, response) => {
-    if (request.url?.endsWith("/_ping")) {
-      pings++;
-      response.end("OK");
-      return;
-    }
-    response.statusCode = 500;
-    response.setHeader("content-type", "application/json");
-    response.end(JSON.stringify({ message: "listing broken" }));
-  });
-  await new Promise<void>((resolve) => failing.listen(join(dir, "failing.sock"), resolve));
+  failing = await fakeEngine(join(dir, "failing.sock"), "failing");
   file = join(dir, "engines.yaml");
   await writeFile(
     file,
@@ -66,9 +55,9 @@ describe("engines that do not answer", () => {
 
   it("are pinged once per look", async () => {
     const pool = EnginePool.fromSpecs(specs);
-    const before = pings;
+    const before = failing.pings();
     await pool.reports();
-    expect(pings - before).toBe(1);
+    expect(failing.pings() - before).toBe(1);
   });
 
   it("keep their stored labs when their listing fails", async () => {

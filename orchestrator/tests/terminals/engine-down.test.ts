@@ -3,7 +3,6 @@
 // The pool has a stand-in engine that answers Docker's ping (and an empty list to anything else)
 // and an engine on a unix socket nobody listens on, where the store places the lab.
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,25 +12,18 @@ import { WebSocket } from "ws";
 import { type App, buildApp } from "../../src/api/app.ts";
 import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
 import { CLOSE } from "../../src/terminals/protocol.ts";
+import { type FakeEngine, fakeEngine } from "../engines/fake-engine.ts";
 
 const LAB = "it-term4-engine-down";
 let dir = "";
-let answering: Server;
+let answering: FakeEngine;
 let app: App;
 let token = "";
 let base = "";
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sl-term-down-"));
-  answering = createServer((request, response) => {
-    if (request.url?.endsWith("/_ping")) {
-      response.end("OK");
-      return;
-    }
-    response.setHeader("content-type", "application/json");
-    response.end("[]");
-  });
-  await new Promise<void>((resolve) => answering.listen(join(dir, "up.sock"), resolve));
+  answering = await fakeEngine(join(dir, "up.sock"));
   const capacity = { labs: null, memoryBytes: null };
   app = await buildApp({
     engine: new Docker({ socketPath: join(dir, "up.sock") }),
@@ -51,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  answering?.close();
+  await answering?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
