@@ -4,7 +4,7 @@
 // (PLATFORM.md: `ip netns exec` fails here, `nsenter --net=...` works). Needs root. The shared
 // default engine is only read from (images are copied out of it), never restarted.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -52,6 +52,22 @@ export class ExtraEngine {
       await run("ip", ["netns", "add", this.netns]);
       await run("nsenter", [`--net=/run/netns/${this.netns}`, "ip", "link", "set", "lo", "up"]);
     }
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    this.spawnDockerd();
+    for (;;) {
+      if (await this.answers()) return;
+      if (Date.now() > deadline) {
+        throw new Error(`extra engine ${this.name} did not start; see ${this.log}`);
+      }
+      // After a SIGKILL the engine's old containerd may still be winding down, and the new
+      // dockerd gives up waiting for its own ("timeout waiting for containerd to start"):
+      // start it again until the deadline.
+      if (this.process?.exitCode !== null) this.spawnDockerd();
+      await sleep(250);
+    }
+  }
+
+  private spawnDockerd(): void {
     const log = openSync(this.log, "a");
     // nsenter without --fork execs dockerd: the child is dockerd itself.
     this.process = spawn(
@@ -73,14 +89,7 @@ export class ExtraEngine {
       { detached: true, stdio: ["ignore", log, log] },
     );
     this.process.unref();
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (;;) {
-      if (await this.answers()) return;
-      if (this.process.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`extra engine ${this.name} did not start; see ${this.log}`);
-      }
-      await sleep(250);
-    }
+    closeSync(log);
   }
 
   async answers(): Promise<boolean> {

@@ -24,6 +24,7 @@ import { imageTag } from "../../../orchestrator/src/runtime/images/catalog.ts";
 import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
 import { cli } from "../engine.ts";
 import { destroyExtraEngines, type ExtraEngine, startExtraEngines } from "./extra-engines.ts";
+import { onePcTopology } from "./topology.ts";
 
 const run = randomBytes(2).toString("hex");
 const T1 = `it-eng-${run}`;
@@ -44,16 +45,6 @@ let classId = "";
 const tokens: Record<string, string> = {};
 const logins: Record<string, string> = {};
 const labs: Record<string, string> = {};
-
-const topology = (name: string) => `name: ${name}
-networks:
-  lan: { subnet: 10.10.0.0/24 }
-nodes:
-  pc:
-    role: client
-    networks: { lan: .10 }
-    limits: { memory: 64m }
-`;
 
 async function call(method: "GET" | "POST" | "DELETE", url: string, payload?: object) {
   return app.inject({
@@ -99,7 +90,7 @@ beforeAll(async () => {
   libraryDir = await mkdtemp(join(tmpdir(), "sl-it-engines-"));
   for (const name of [T1, T2, T3]) {
     await mkdir(join(libraryDir, name));
-    const yaml = topology(name);
+    const yaml = onePcTopology(name);
     await writeFile(
       join(libraryDir, name, "topology.yaml"),
       name === T3

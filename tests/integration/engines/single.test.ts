@@ -12,6 +12,7 @@ import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
 import { testEngine } from "../engine.ts";
+import { onePcTopology } from "./topology.ts";
 
 const run = randomBytes(2).toString("hex");
 const TOPOLOGY = `it-eng1-${run}`;
@@ -32,18 +33,7 @@ beforeAll(async () => {
   engine = await testEngine();
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-engine-single-"));
   await mkdir(join(libraryDir, TOPOLOGY));
-  await writeFile(
-    join(libraryDir, TOPOLOGY, "topology.yaml"),
-    `name: ${TOPOLOGY}
-networks:
-  lan: { subnet: 10.10.0.0/24 }
-nodes:
-  pc:
-    role: client
-    networks: { lan: .10 }
-    limits: { memory: 64m }
-`,
-  );
+  await writeFile(join(libraryDir, TOPOLOGY, "topology.yaml"), onePcTopology(TOPOLOGY));
   app = await buildApp({ engine, dataDir: ":memory:", libraryDir, sweepEveryMs: 0 });
   instructor = ensureInstructor(app.db) as string;
 }, 300_000);
