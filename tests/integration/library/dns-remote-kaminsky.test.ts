@@ -130,9 +130,16 @@ describe("the dns-remote-kaminsky lab", () => {
     it("DNSSEC validation: a forged delegation fails validation, the user is never redirected", async () => {
       await withResolver(() => {}); // the topology's resolver again: no DNSSEC, fixed port
       await signHierarchy(labs.bob);
-      // Validation is real: the resolver vouches for example.com's data (the `ad` flag).
-      const signed = await run(engine, labs.bob, "user", "dig +dnssec example.com SOA");
-      expect(signed).toMatch(/^;; flags: qr rd ra ad;/m);
+      // Validation is real: the resolver vouches for example.com's data (the `ad` flag). Its
+      // fixed query port loses some of the answers to validation's parallel look-ups (bind 9.18,
+      // PLATFORM.md), which can end one lookup in SERVFAIL: a few tries, from a clean cache.
+      const validated = /^;; flags: qr rd ra ad;/m;
+      let signed = "";
+      for (let tries = 0; tries < 4 && !validated.test(signed); tries++) {
+        if (tries > 0) await run(engine, labs.bob, "resolver", "rndc flush");
+        signed = (await sh(engine, labs.bob, "user", "dig +dnssec example.com SOA")).stdout;
+      }
+      expect(signed).toMatch(validated);
       await run(engine, labs.bob, "resolver", "rndc flush");
 
       const result = await attack(labs.bob, DEFENDED);
