@@ -82,6 +82,21 @@ async function labState(lab: string): Promise<string> {
   return response.json().state;
 }
 
+/** A second service on an empty database over e1 and e2: it learns placements by asking them. */
+async function freshService() {
+  return buildApp({
+    engine: await connectEngine(),
+    engines: [e1, e2].map((e) => ({
+      name: e.name,
+      host: e.host,
+      capacity: { labs: null, memoryBytes: null },
+      drained: false,
+    })),
+    dataDir: ":memory:",
+    sweepEveryMs: 0,
+  });
+}
+
 beforeAll(async () => {
   // Only e1 gets the images: e2 receives them from e1 when a lab is placed there.
   engines = await startExtraEngines(["e1", "e2"], []);
@@ -358,17 +373,7 @@ describe("a pool of engines", () => {
 
   it("shows a killed engine's labs unavailable and places new labs, bulk jobs and resets elsewhere", async () => {
     // A second service on a fresh database: its placements come from asking the engines.
-    const fresh = await buildApp({
-      engine: await connectEngine(),
-      engines: [e1, e2].map((e) => ({
-        name: e.name,
-        host: e.host,
-        capacity: { labs: null, memoryBytes: null },
-        drained: false,
-      })),
-      dataDir: ":memory:",
-      sweepEveryMs: 0,
-    });
+    const fresh = await freshService();
     await fresh.ready();
     await e2.kill();
     expect(await labState(labs.b as string)).toBe("unavailable");
@@ -475,17 +480,7 @@ describe("a pool of engines", () => {
     const left = [labs.c, labs.d, labs.fgOnE2] as string[];
     await e2.start();
     for (const lab of left) expect(await readLabRecord(e2.engine, lab)).not.toBeNull();
-    const fresh = await buildApp({
-      engine: await connectEngine(),
-      engines: [e1, e2].map((e) => ({
-        name: e.name,
-        host: e.host,
-        capacity: { labs: null, memoryBytes: null },
-        drained: false,
-      })),
-      dataDir: ":memory:",
-      sweepEveryMs: 0,
-    });
+    const fresh = await freshService();
     try {
       await fresh.ready();
       const headers = { authorization: `Bearer ${ensureInstructor(fresh.db)}` };
