@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { type App, buildApp } from "../../orchestrator/src/api/app.ts";
-import { ensureInstructor } from "../../orchestrator/src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../orchestrator/src/classroom/bootstrap.ts";
 import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../../orchestrator/src/labs/status.ts";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";

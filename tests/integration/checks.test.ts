@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "../../orchestrator/src/api/app.ts";
-import { ensureInstructor } from "../../orchestrator/src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../orchestrator/src/classroom/bootstrap.ts";
 import {
   CHECK_OUTPUT_BYTES,
   type CheckResult,

@@ -7,6 +7,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import type { Lifetime } from "../classroom/lifetime.ts";
+import type { Quotas } from "../classroom/quotas.ts";
+import { SWEEP_EVERY_MS } from "../classroom/sweeper.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
@@ -30,9 +33,6 @@ import meRoutes from "./routes/me.ts";
 import recordingRoutes from "./routes/recordings.ts";
 import terminalRoutes from "./routes/terminal.ts";
 import topologyRoutes from "./routes/topologies.ts";
-import type { Lifetime } from "./services/lifetime.ts";
-import type { Quotas } from "./services/quotas.ts";
-import { SWEEP_EVERY_MS } from "./services/sweeper.ts";
 
 export interface AppOptions {
   engine: Engine;
@@ -42,9 +42,9 @@ export interface AppOptions {
   dataDir: string;
   /** The topology library (default: the repository's topologies/). */
   libraryDir?: string;
-  /** Labs per student, class and engine (default: services/quotas.ts). */
+  /** Labs per student, class and engine (default: classroom/quotas.ts). */
   quotas?: Partial<Quotas>;
-  /** Labs' time to live and idle stop (default: services/lifetime.ts). */
+  /** Labs' time to live and idle stop (default: classroom/lifetime.ts). */
   lifetime?: Partial<Lifetime>;
   /** The clock, epoch ms (default: Date.now); tests move it instead of waiting. */
   now?: () => number;

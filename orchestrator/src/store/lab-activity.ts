@@ -1,5 +1,5 @@
 // Each timed lab's expiry and last activity (epoch ms), so that a restarted service applies the
-// same time-to-live and idle stop (api/services/lifetime.ts). Labs made outside the service have
+// same time-to-live and idle stop (classroom/lifetime.ts). Labs made outside the service have
 // no row and are never timed.
 import type { Db } from "./db.ts";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { type App, buildApp } from "../../src/api/app.ts";
-import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../src/classroom/bootstrap.ts";
 
 export interface TestApp {
   app: App;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "../../src/api/app.ts";
-import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../src/classroom/bootstrap.ts";
 import { type FakeEngine, fakeEngine } from "./fake-engine.ts";
 
 let dir = "";

@@ -10,7 +10,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type App, buildApp } from "../../src/api/app.ts";
-import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../src/classroom/bootstrap.ts";
 import { CLOSE } from "../../src/terminals/protocol.ts";
 import { type FakeEngine, fakeEngine } from "../engines/fake-engine.ts";
 

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type App, type AppOptions, buildApp } from "../../../orchestrator/src/api/app.ts";
-import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.ts";
 import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { FIXTURES, testEngine } from "../engine.ts";

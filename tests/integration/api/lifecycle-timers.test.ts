@@ -3,7 +3,7 @@
 // nothing here depends on how long anything takes.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SERVICE_ACTOR } from "../../../orchestrator/src/api/services/labs.ts";
+import { SERVICE_ACTOR } from "../../../orchestrator/src/classroom/labs.ts";
 import { labInventory } from "../../../orchestrator/src/runtime/inventory.ts";
 import { sh } from "../engine.ts";
 import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../orchestrator/src/api/app.ts";
-import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.ts";
 import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";

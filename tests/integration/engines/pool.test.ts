@@ -16,7 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type App, buildApp } from "../../../orchestrator/src/api/app.ts";
-import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.ts";
 import { connectEngine, imageId } from "../../../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../../orchestrator/src/runtime/host-guard.ts";

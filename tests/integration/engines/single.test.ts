@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "../../../orchestrator/src/api/app.ts";
-import { ensureInstructor } from "../../../orchestrator/src/api/services/bootstrap.ts";
+import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.ts";
 import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";

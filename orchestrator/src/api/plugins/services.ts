@@ -1,16 +1,16 @@
 // The engines and the services routes call: library, labs, bulk jobs.
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { JobRunner } from "../../classroom/bulk.ts";
+import { LabService } from "../../classroom/labs.ts";
+import { Library } from "../../classroom/library.ts";
+import { DEFAULT_LIFETIME, type Lifetime } from "../../classroom/lifetime.ts";
+import { DEFAULT_QUOTAS, type Quotas } from "../../classroom/quotas.ts";
+import { Sweeper } from "../../classroom/sweeper.ts";
 import { EnginePool } from "../../engines/pool.ts";
 import type { EngineSpec } from "../../engines/spec.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import { userByLogin } from "../../store/users.ts";
-import { JobRunner } from "../services/bulk.ts";
-import { LabService } from "../services/labs.ts";
-import { Library } from "../services/library.ts";
-import { DEFAULT_LIFETIME, type Lifetime } from "../services/lifetime.ts";
-import { DEFAULT_QUOTAS, type Quotas } from "../services/quotas.ts";
-import { Sweeper } from "../services/sweeper.ts";
 
 declare module "fastify" {
   interface FastifyInstance {

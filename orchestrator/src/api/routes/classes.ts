@@ -2,6 +2,8 @@
 // bulk lab spin-up for the whole class.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { canManageClass } from "../../classroom/access.ts";
+import { createClassFromRoster } from "../../classroom/classes.ts";
 import { classById, listClasses, usersOfClass } from "../../store/users.ts";
 import { notFound } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
@@ -13,8 +15,6 @@ import {
 } from "../schemas/classes.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
 import { bulkBody, jobSchema } from "../schemas/jobs.ts";
-import { canManageClass } from "../services/access.ts";
-import { createClassFromRoster } from "../services/classes.ts";
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const tags = ["classes"];

@@ -1,6 +1,7 @@
 // The pool of engines, for instructors: list with load, add, drain, remove.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { poolApiError } from "../../classroom/engine-errors.ts";
 import { type EngineReport, PoolRequestError } from "../../engines/pool.ts";
 import { EngineSpecError, toEngineSpec } from "../../engines/spec.ts";
 import { audit } from "../../store/audit.ts";
@@ -15,7 +16,6 @@ import {
   engineSchema,
   enginesSchema,
 } from "../schemas/engines.ts";
-import { poolApiError } from "../services/engine-errors.ts";
 
 /** The pool's refusals as API errors. */
 async function answer<T>(action: () => Promise<T> | T): Promise<T> {

@@ -1,13 +1,13 @@
 // Bulk jobs: their state, their progress as server-sent events, and retrying failed students.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { canManageClass } from "../../classroom/access.ts";
+import type { StoredEvent } from "../../classroom/bulk.ts";
 import { eventsAfter, type Job, readJob } from "../../store/jobs.ts";
 import type { User } from "../../store/users.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
 import { jobParams, jobSchema } from "../schemas/jobs.ts";
-import { canManageClass } from "../services/access.ts";
-import type { StoredEvent } from "../services/bulk.ts";
 
 /** Sent while a job is quiet, so that proxies keep an idle stream open. */
 const HEARTBEAT_MS = 15_000;

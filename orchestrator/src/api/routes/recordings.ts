@@ -3,6 +3,7 @@
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { canSeeOwner, ownerFilter } from "../../classroom/access.ts";
 import { listRecordings, recordingById } from "../../store/recordings.ts";
 import { notFound } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
@@ -14,7 +15,6 @@ import {
   recordingParams,
   recordingsQuery,
 } from "../schemas/recordings.ts";
-import { canSeeOwner, ownerFilter } from "../services/access.ts";
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(

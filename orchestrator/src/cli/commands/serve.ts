@@ -40,9 +40,9 @@ export const serve: Command = {
       { terminalsFromEnv },
     ] = await Promise.all([
       import("../../api/app.ts"),
-      import("../../api/services/bootstrap.ts"),
-      import("../../api/services/lifetime.ts"),
-      import("../../api/services/quotas.ts"),
+      import("../../classroom/bootstrap.ts"),
+      import("../../classroom/lifetime.ts"),
+      import("../../classroom/quotas.ts"),
       import("../../terminals/registry.ts"),
     ]);
     const app = await buildApp({

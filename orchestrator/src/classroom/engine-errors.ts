@@ -1,6 +1,7 @@
 // The engine pool's refusals (engines/pool.ts) as the API answers them.
-import type { PoolRequestError } from "../../engines/pool.ts";
-import { ApiError } from "../errors.ts";
+
+import { ApiError } from "../api/errors.ts";
+import type { PoolRequestError } from "../engines/pool.ts";
 
 const STATUS: Record<PoolRequestError["kind"], [number, string]> = {
   no_room: [503, "no_engine"],

@@ -3,8 +3,8 @@
 // on where the last one stopped. One lab's failure is logged and does not stop the others.
 // Other housekeeping (recordings' retention) joins the sweep as chores, run with the same clock.
 import type { FastifyBaseLogger } from "fastify";
-import type { Db } from "../../store/db.ts";
-import { forgetLabClock, labClocks } from "../../store/lab-activity.ts";
+import type { Db } from "../store/db.ts";
+import { forgetLabClock, labClocks } from "../store/lab-activity.ts";
 import type { LabService } from "./labs.ts";
 import { type SweepAction, type SweptLab, sweepActions } from "./lifetime.ts";
 

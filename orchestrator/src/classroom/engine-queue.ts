@@ -5,8 +5,9 @@
 // together with the labs admitted here and still being brought up. A place frees when this
 // service destroys a lab or a bring-up fails; labs removed by other means are noticed at the next
 // periodic look.
-import type { EngineSlots } from "../../engines/placement.ts";
-import { ApiError } from "../errors.ts";
+
+import { ApiError } from "../api/errors.ts";
+import type { EngineSlots } from "../engines/placement.ts";
 
 /** Where the queue looks for places: the engine pool (engines/pool.ts). */
 export interface PlaceSource {

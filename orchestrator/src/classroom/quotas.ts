@@ -1,9 +1,10 @@
 // Quotas: how many labs a student and a class may hold at once. A student or a class at its quota
 // is refused a new lab (409); bringing an existing lab up again is never refused. Labs owned by
 // staff count toward the engines' caps only (engine-queue.ts).
-import type { Db } from "../../store/db.ts";
-import { userByLogin, usersOfClass } from "../../store/users.ts";
-import { ApiError } from "../errors.ts";
+
+import { ApiError } from "../api/errors.ts";
+import type { Db } from "../store/db.ts";
+import { userByLogin, usersOfClass } from "../store/users.ts";
 
 export interface Quotas {
   /** Labs one student may hold. */

@@ -1,8 +1,8 @@
 // A lab's lifetime in the service: an expiry (TTL), after which the lab is destroyed, and an idle
 // stop, after which its containers are stopped (files kept) until it is resumed. Everything here
 // is pure: the sweeper (sweeper.ts) feeds it the clock and the labs, and carries out its answer.
-import { parseDuration } from "../../config.ts";
-import type { LabClock } from "../../store/lab-activity.ts";
+import { parseDuration } from "../config.ts";
+import type { LabClock } from "../store/lab-activity.ts";
 
 export interface Lifetime {
   /** A new lab's time to live, ms; null: labs never expire. */

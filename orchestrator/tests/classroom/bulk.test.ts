@@ -2,8 +2,8 @@
 // concurrency can be arranged exactly. The real spin-up is tested against the engine in
 // tests/integration/api/bulk.test.ts.
 import { describe, expect, it } from "vitest";
-import { JobRunner, type StoredEvent } from "../../src/api/services/bulk.ts";
-import { EngineQueue } from "../../src/api/services/engine-queue.ts";
+import { JobRunner, type StoredEvent } from "../../src/classroom/bulk.ts";
+import { EngineQueue } from "../../src/classroom/engine-queue.ts";
 import { openDb } from "../../src/store/db.ts";
 import { readJob } from "../../src/store/jobs.ts";
 import { createClass } from "../../src/store/users.ts";

@@ -8,7 +8,7 @@ import {
   lifetimeFromEnv,
   type SweptLab,
   sweepActions,
-} from "../../src/api/services/lifetime.ts";
+} from "../../src/classroom/lifetime.ts";
 import { parseDuration } from "../../src/config.ts";
 
 const S = 1000;

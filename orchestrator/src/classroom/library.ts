@@ -6,7 +6,7 @@ import {
   type LoadResult,
   loadTopologyFile,
   loadTopologyText,
-} from "../../topology/load.ts";
+} from "../topology/load.ts";
 
 /** Names are folder names: the same rule as topology names, so no path can be smuggled in. */
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;

@@ -4,8 +4,8 @@
 // the API: tests/integration/api/quotas.test.ts.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/errors.ts";
-import { EngineQueue } from "../../src/api/services/engine-queue.ts";
-import { checkQuotas, DEFAULT_QUOTAS, quotasFromEnv } from "../../src/api/services/quotas.ts";
+import { EngineQueue } from "../../src/classroom/engine-queue.ts";
+import { checkQuotas, DEFAULT_QUOTAS, quotasFromEnv } from "../../src/classroom/quotas.ts";
 import { openDb } from "../../src/store/db.ts";
 import { createClass, createUser } from "../../src/store/users.ts";
 import { oneEngine } from "./one-engine.ts";

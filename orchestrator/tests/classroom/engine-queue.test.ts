@@ -1,7 +1,7 @@
 // Each engine's cap on labs: SOCKETLAB_LABS_PER_ENGINE and a pool engine's `labs` capacity cap
 // that engine, and a new lab waits until some engine that may take it has a free place.
 import { describe, expect, it } from "vitest";
-import { EngineQueue, freePlaces, type PlaceSource } from "../../src/api/services/engine-queue.ts";
+import { EngineQueue, freePlaces, type PlaceSource } from "../../src/classroom/engine-queue.ts";
 import type { EngineSlots } from "../../src/engines/placement.ts";
 import { EnginePool } from "../../src/engines/pool.ts";
 import type { EngineSpec } from "../../src/engines/spec.ts";

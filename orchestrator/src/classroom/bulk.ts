@@ -3,7 +3,8 @@
 // as well as broadcast, so a client that connects late (or after a restart) sees all of them.
 import { EventEmitter } from "node:events";
 import type { FastifyBaseLogger } from "fastify";
-import type { Db } from "../../store/db.ts";
+import { ApiError, userMessage } from "../api/errors.ts";
+import type { Db } from "../store/db.ts";
 import {
   appendEvent,
   createJob,
@@ -14,8 +15,7 @@ import {
   setItem,
   setJobState,
   unfinishedJobs,
-} from "../../store/jobs.ts";
-import { ApiError, userMessage } from "../errors.ts";
+} from "../store/jobs.ts";
 
 /** Brings up the job's topology for one student; returns the lab id. */
 export type SpinUp = (job: Job, student: string) => Promise<string>;

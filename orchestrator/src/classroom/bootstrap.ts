@@ -1,6 +1,6 @@
 // The first start: an instructor and their token, so that someone can sign in at all.
-import type { Db } from "../../store/db.ts";
-import { authenticate, createUser, issueToken, userByLogin } from "../../store/users.ts";
+import type { Db } from "../store/db.ts";
+import { authenticate, createUser, issueToken, userByLogin } from "../store/users.ts";
 
 const INSTRUCTOR = "instructor";
 

@@ -1,28 +1,28 @@
 // Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
 // and lab ids chosen for the user.
 import { PassThrough, type Readable } from "node:stream";
-import { parseDuration } from "../../config.ts";
-import { labNeeds } from "../../engines/placement.ts";
+import { ApiError, forbidden, invalid, notFound } from "../api/errors.ts";
+import { parseDuration } from "../config.ts";
+import { labNeeds } from "../engines/placement.ts";
 import {
   type EnginePool,
   type PooledLab,
   type PoolMember,
   PoolRequestError,
   pooledLabId,
-} from "../../engines/pool.ts";
-import type { PlacementRecord } from "../../engines/records.ts";
-import { networkBridge } from "../../labs/capture.ts";
-import { type CheckResult, runChecks } from "../../labs/checks.ts";
-import { downLab, resetNodes, upLab } from "../../labs/lifecycle.ts";
-import { type LabStatus, type LabSummary, labStatus, listLabs } from "../../labs/status.ts";
-import { resumeLab, stopLab } from "../../labs/suspend.ts";
-import { captureBridge } from "../../runtime/capture.ts";
-import { audit } from "../../store/audit.ts";
-import type { Db } from "../../store/db.ts";
-import { clockLab, forgetLabClock, labClock, touchLabClock } from "../../store/lab-activity.ts";
-import { type User, userByLogin } from "../../store/users.ts";
-import type { Topology } from "../../topology/model.ts";
-import { ApiError, forbidden, invalid, notFound } from "../errors.ts";
+} from "../engines/pool.ts";
+import type { PlacementRecord } from "../engines/records.ts";
+import { networkBridge } from "../labs/capture.ts";
+import { type CheckResult, runChecks } from "../labs/checks.ts";
+import { downLab, resetNodes, upLab } from "../labs/lifecycle.ts";
+import { type LabStatus, type LabSummary, labStatus, listLabs } from "../labs/status.ts";
+import { resumeLab, stopLab } from "../labs/suspend.ts";
+import { captureBridge } from "../runtime/capture.ts";
+import { audit } from "../store/audit.ts";
+import type { Db } from "../store/db.ts";
+import { clockLab, forgetLabClock, labClock, touchLabClock } from "../store/lab-activity.ts";
+import { type User, userByLogin } from "../store/users.ts";
+import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
 import { poolApiError } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";

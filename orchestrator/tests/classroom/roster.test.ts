@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignLogins, parseRosterCsv, slug } from "../../src/api/services/roster.ts";
+import { assignLogins, parseRosterCsv, slug } from "../../src/classroom/roster.ts";
 
 describe("CSV rosters", () => {
   it("reads name, email and id in any column order, with quoted commas", () => {

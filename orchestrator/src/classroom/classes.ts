@@ -1,8 +1,9 @@
 // Creating a class from its roster: one student account and token per roster entry, one TA
 // account and token per TA, all in one transaction (a bad roster creates nothing).
-import type { Db } from "../../store/db.ts";
-import { createClass, createUser, issueToken, loginTaken, type Role } from "../../store/users.ts";
-import { invalid } from "../errors.ts";
+
+import { invalid } from "../api/errors.ts";
+import type { Db } from "../store/db.ts";
+import { createClass, createUser, issueToken, loginTaken, type Role } from "../store/users.ts";
 import { assignLogins, checkRosterList, parseRosterCsv, type RosterEntry } from "./roster.ts";
 
 export interface IssuedUser {
