@@ -1,4 +1,5 @@
-// Settings read from the environment, with defaults that suit one classroom machine.
+// Settings read from the environment, with defaults that suit one classroom machine. This is the
+// only module that reads the environment: the others are given what they need.
 
 /**
  * Where lab subnets come from: SOCKETLAB_SUBNET_POOL, comma-separated CIDRs. The default, a /13
@@ -35,4 +36,134 @@ export function parseDuration(text: string): number | null {
   const match = /^(\d+)([smhd]?)$/.exec(text.trim());
   if (!match) return null;
   return Number(match[1]) * (DURATION_UNITS[match[2] || "s"] as number);
+}
+
+// Labs per student, class and engine (classroom/quotas.ts applies them).
+export interface Quotas {
+  /** Labs one student may hold. */
+  perStudent: number;
+  /** Labs the students of one class may hold together; null: no limit. */
+  perClass: number | null;
+  /** Labs on each engine, whoever made them; beyond it new labs wait. null: no limit. */
+  perEngine: number | null;
+}
+
+export const DEFAULT_QUOTAS: Quotas = { perStudent: 3, perClass: null, perEngine: null };
+
+const QUOTA_ENV = {
+  perStudent: "SOCKETLAB_LABS_PER_STUDENT",
+  perClass: "SOCKETLAB_LABS_PER_CLASS",
+  perEngine: "SOCKETLAB_LABS_PER_ENGINE",
+} as const;
+
+/** The quotas set in the environment (a whole number from 1; unset or empty: the default). */
+export function quotasFromEnv(env = process.env): Quotas {
+  const quotas = { ...DEFAULT_QUOTAS };
+  for (const [key, name] of Object.entries(QUOTA_ENV) as [keyof Quotas, string][]) {
+    const text = env[name]?.trim();
+    if (!text) continue;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(`${name} must be a whole number from 1, not '${text}'`);
+    }
+    quotas[key] = value;
+  }
+  return quotas;
+}
+
+// A lab's lifetime in the service (classroom/lifetime.ts applies it).
+export interface Lifetime {
+  /** A new lab's time to live, ms; null: labs never expire. */
+  ttl: number | null;
+  /** The longest time to live staff may ask for, ms. */
+  maxTtl: number;
+  /** How long before its expiry a lab's status says it is expiring, ms. */
+  warning: number;
+  /** A lab with no activity for this long is stopped, ms; null: never. */
+  idleStop: number | null;
+}
+
+const HOUR = 3_600_000;
+
+export const DEFAULT_LIFETIME: Lifetime = {
+  ttl: 8 * HOUR,
+  maxTtl: 7 * 24 * HOUR,
+  warning: 0.5 * HOUR,
+  idleStop: 2 * HOUR,
+};
+
+const LIFETIME_ENV = {
+  ttl: "SOCKETLAB_LAB_TTL",
+  maxTtl: "SOCKETLAB_LAB_TTL_MAX",
+  warning: "SOCKETLAB_LAB_TTL_WARNING",
+  idleStop: "SOCKETLAB_IDLE_STOP",
+} as const;
+
+/** The lifetime set in the environment; unset or empty: the default; `0`: off (TTL, idle stop). */
+export function lifetimeFromEnv(env = process.env): Lifetime {
+  const lifetime = { ...DEFAULT_LIFETIME };
+  for (const [key, name] of Object.entries(LIFETIME_ENV) as [keyof Lifetime, string][]) {
+    const text = env[name]?.trim();
+    if (!text) continue;
+    const ms = parseDuration(text);
+    if (ms === null) throw new Error(`${name} must be a duration such as 90s, 30m, 8h or 2d`);
+    if (ms > 0 || key === "warning") lifetime[key] = ms;
+    else if (key === "maxTtl") throw new Error(`${name} must be more than 0`);
+    else lifetime[key] = null;
+  }
+  return lifetime;
+}
+
+/** The terminals' settings that the environment may set (terminals/registry.ts has the rest). */
+export interface TerminalSettings {
+  graceMs?: number;
+  recordInput?: boolean;
+  recordingDays?: number;
+}
+
+/**
+ * The terminals' settings from the environment: SOCKETLAB_TERMINAL_GRACE (a duration such as 90s
+ * or 5m; 0 kills a shell as soon as its last viewer leaves), SOCKETLAB_RECORD_INPUT (true or
+ * false) and SOCKETLAB_RECORDING_DAYS (whole days; 0 keeps recordings forever).
+ */
+export function terminalsFromEnv(env = process.env): TerminalSettings {
+  const options: TerminalSettings = {};
+  const grace = env.SOCKETLAB_TERMINAL_GRACE?.trim();
+  if (grace) {
+    const ms = parseDuration(grace);
+    if (ms === null) {
+      throw new Error("SOCKETLAB_TERMINAL_GRACE must be a duration such as 90s, 5m or 0");
+    }
+    options.graceMs = ms;
+  }
+  const recordInput = env.SOCKETLAB_RECORD_INPUT?.trim().toLowerCase();
+  if (recordInput) {
+    if (recordInput !== "true" && recordInput !== "false") {
+      throw new Error("SOCKETLAB_RECORD_INPUT must be true or false");
+    }
+    options.recordInput = recordInput === "true";
+  }
+  const days = env.SOCKETLAB_RECORDING_DAYS?.trim();
+  if (days) {
+    if (!/^[0-9]+$/.test(days)) {
+      throw new Error("SOCKETLAB_RECORDING_DAYS must be a whole number of days (0: forever)");
+    }
+    options.recordingDays = Number(days);
+  }
+  return options;
+}
+
+/** A token the instructor may sign in with: SOCKETLAB_INSTRUCTOR_TOKEN (classroom/bootstrap.ts). */
+export function instructorToken(env = process.env): string | undefined {
+  return env.SOCKETLAB_INSTRUCTOR_TOKEN?.trim() || undefined;
+}
+
+/** The built dashboard's folder: SOCKETLAB_DASHBOARD_DIR; undefined: the repository's build. */
+export function dashboardDir(env = process.env): string | undefined {
+  return env.SOCKETLAB_DASHBOARD_DIR?.trim() || undefined;
+}
+
+/** Whether the CLI prints the stack of an unexpected error: SOCKETLAB_DEBUG set. */
+export function debugging(env = process.env): boolean {
+  return Boolean(env.SOCKETLAB_DEBUG);
 }

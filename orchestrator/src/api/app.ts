@@ -7,9 +7,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import type { Lifetime } from "../classroom/lifetime.ts";
-import type { Quotas } from "../classroom/quotas.ts";
 import { SWEEP_EVERY_MS } from "../classroom/sweeper.ts";
+import type { Lifetime, Quotas } from "../config.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
@@ -42,9 +41,9 @@ export interface AppOptions {
   dataDir: string;
   /** The topology library (default: the repository's topologies/). */
   libraryDir?: string;
-  /** Labs per student, class and engine (default: classroom/quotas.ts). */
+  /** Labs per student, class and engine (default: config.ts). */
   quotas?: Partial<Quotas>;
-  /** Labs' time to live and idle stop (default: classroom/lifetime.ts). */
+  /** Labs' time to live and idle stop (default: config.ts). */
   lifetime?: Partial<Lifetime>;
   /** The clock, epoch ms (default: Date.now); tests move it instead of waiting. */
   now?: () => number;

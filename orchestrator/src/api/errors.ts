@@ -2,14 +2,14 @@
 // logged and answered with a bare 500, so that no internal detail reaches a client.
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { DomainError, type FieldError, type RefusalKind } from "../classroom/errors.ts";
 import { LabRequestError, LabUpError } from "../labs/lifecycle.ts";
 import { EngineUnavailableError } from "../runtime/engine.ts";
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
+/**
+ * A refusal of the HTTP layer itself (no token, too many requests, a dashboard not built). The
+ * classroom's refusals are DomainErrors, answered with the status of their kind (HTTP_STATUS).
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -22,20 +22,15 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
-export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
-export const invalid = (message: string, fields?: FieldError[]) =>
-  new ApiError(400, "invalid_request", message, fields);
-
-/** The message of an error written for users (see the handler below); null for any other. */
-export function userMessage(error: unknown): string | null {
-  const forUsers =
-    error instanceof ApiError ||
-    error instanceof LabRequestError ||
-    error instanceof LabUpError ||
-    error instanceof EngineUnavailableError;
-  return forUsers ? error.message : null;
-}
+/** The HTTP status of each kind of the classroom's refusals. */
+export const HTTP_STATUS: Record<RefusalKind, number> = {
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  quota: 409,
+  invalid: 400,
+  unavailable: 503,
+};
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -51,8 +46,9 @@ export function installErrorHandler(app: FastifyInstance): void {
         fields,
       });
     }
-    if (error instanceof ApiError) {
-      return reply.code(error.status).send({
+    if (error instanceof ApiError || error instanceof DomainError) {
+      const status = error instanceof ApiError ? error.status : HTTP_STATUS[error.kind];
+      return reply.code(status).send({
         error: error.code,
         message: error.message,
         ...(error.fields ? { fields: error.fields } : {}),

@@ -1,6 +1,6 @@
 // Who may see which lab. A lab's `owner` label is its student's login. Students see their own
 // labs, TAs the labs of their class's students, instructors every lab. A lab one may not see is
-// answered exactly like a lab that does not exist (404), so that its existence does not leak.
+// answered exactly like a lab that does not exist (not found), so that its existence does not leak.
 import type { Db } from "../store/db.ts";
 import { type User, userByLogin, usersOfClass } from "../store/users.ts";
 

@@ -3,7 +3,6 @@
 // as well as broadcast, so a client that connects late (or after a restart) sees all of them.
 import { EventEmitter } from "node:events";
 import type { FastifyBaseLogger } from "fastify";
-import { ApiError, userMessage } from "../api/errors.ts";
 import type { Db } from "../store/db.ts";
 import {
   appendEvent,
@@ -16,6 +15,7 @@ import {
   setJobState,
   unfinishedJobs,
 } from "../store/jobs.ts";
+import { UnavailableError, userMessage } from "./errors.ts";
 
 /** Brings up the job's topology for one student; returns the lab id. */
 export type SpinUp = (job: Job, student: string) => Promise<string>;
@@ -43,7 +43,7 @@ export class JobRunner {
 
   /** Records a job, announces every student as queued, and starts it. */
   submit(job: NewJob): Job {
-    if (this.stopping) throw new ApiError(503, "shutting_down", "the service is shutting down");
+    if (this.stopping) throw new UnavailableError("shutting_down", "the service is shutting down");
     const id = createJob(this.db, job);
     for (const student of job.students) this.emit(id, { type: "queued", student });
     this.start(id);
@@ -105,7 +105,8 @@ export class JobRunner {
         } catch (error) {
           // Refused because the service stops (it was waiting for a place on the engine): left
           // `started`, to be brought up when the job resumes.
-          if (this.stopping && error instanceof ApiError && error.code === "shutting_down") break;
+          if (this.stopping && error instanceof UnavailableError && error.code === "shutting_down")
+            break;
           const message = this.describe(error, id, student);
           setItem(this.db, id, { student, state: "failed", lab: null, error: message });
           this.emit(id, { type: "failed", student, error: message });

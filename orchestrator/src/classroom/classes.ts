@@ -1,9 +1,9 @@
 // Creating a class from its roster: one student account and token per roster entry, one TA
 // account and token per TA, all in one transaction (a bad roster creates nothing).
 
-import { invalid } from "../api/errors.ts";
 import type { Db } from "../store/db.ts";
 import { createClass, createUser, issueToken, loginTaken, type Role } from "../store/users.ts";
+import { InvalidInputError } from "./errors.ts";
 import { assignLogins, checkRosterList, parseRosterCsv, type RosterEntry } from "./roster.ts";
 
 export interface IssuedUser {
@@ -32,9 +32,11 @@ export function createClassFromRoster(db: Db, request: ClassRequest): CreatedCla
     request.csv !== undefined
       ? parseRosterCsv(request.csv)
       : checkRosterList(request.students ?? []);
-  if (!roster.ok) throw invalid("the roster has errors", roster.errors);
+  if (!roster.ok) throw new InvalidInputError("the roster has errors", roster.errors);
   if (roster.entries.length === 0)
-    throw invalid("the roster names no student", [{ path: "body.students", message: "empty" }]);
+    throw new InvalidInputError("the roster names no student", [
+      { path: "body.students", message: "empty" },
+    ]);
   db.exec("BEGIN");
   try {
     const record = createClass(db, request.name);

@@ -1,17 +1,16 @@
-// The engine pool's refusals (engines/pool.ts) as the API answers them.
-
-import { ApiError } from "../api/errors.ts";
+// The engine pool's refusals (engines/pool.ts) as the classroom's.
 import type { PoolRequestError } from "../engines/pool.ts";
+import { ConflictError, type DomainError, NotFoundError, UnavailableError } from "./errors.ts";
 
-const STATUS: Record<PoolRequestError["kind"], [number, string]> = {
-  no_room: [503, "no_engine"],
-  image_missing: [409, "image_missing"],
-  unknown_engine: [404, "not_found"],
-  engine_exists: [409, "engine_exists"],
-  engine_in_use: [409, "engine_in_use"],
-};
-
-export function poolApiError(error: PoolRequestError): ApiError {
-  const [status, code] = STATUS[error.kind];
-  return new ApiError(status, code, error.message);
+export function poolRefusal(error: PoolRequestError): DomainError {
+  switch (error.kind) {
+    case "no_room":
+      return new UnavailableError("no_engine", error.message);
+    case "unknown_engine":
+      return new NotFoundError(error.message);
+    case "image_missing":
+    case "engine_exists":
+    case "engine_in_use":
+      return new ConflictError(error.kind, error.message);
+  }
 }

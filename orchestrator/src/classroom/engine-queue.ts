@@ -6,8 +6,8 @@
 // service destroys a lab or a bring-up fails; labs removed by other means are noticed at the next
 // periodic look.
 
-import { ApiError } from "../api/errors.ts";
 import type { EngineSlots } from "../engines/placement.ts";
+import { UnavailableError } from "./errors.ts";
 
 /** Where the queue looks for places: the engine pool (engines/pool.ts). */
 export interface PlaceSource {
@@ -62,7 +62,7 @@ export class EngineQueue {
 
   /**
    * Resolves when `lab` has a place: at once when no engine has a cap or a place is free. Refused
-   * (503 no_engine) when no engine may take new labs at all (every one drained or unreachable).
+   * (unavailable: no_engine) when no engine may take new labs at all (every one drained or unreachable).
    */
   enter(lab: string): Promise<void> {
     if (!this.source.labsCapped()) return Promise.resolve();
@@ -85,10 +85,10 @@ export class EngineQueue {
   /** Refuses every lab still waiting: the service is stopping. */
   close(): void {
     clearTimeout(this.timer);
-    this.refuseAll(new ApiError(503, "shutting_down", "the service is shutting down"));
+    this.refuseAll(new UnavailableError("shutting_down", "the service is shutting down"));
   }
 
-  private refuseAll(error: ApiError): void {
+  private refuseAll(error: UnavailableError): void {
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);
   }
 
@@ -116,8 +116,7 @@ export class EngineQueue {
       if (!engines || !head) break;
       if (engines.length === 0) {
         this.refuseAll(
-          new ApiError(
-            503,
+          new UnavailableError(
             "no_engine",
             "no engine takes new labs (every one is drained or does not answer)",
           ),

@@ -1,8 +1,13 @@
 // Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
 // and lab ids chosen for the user.
 import { PassThrough, type Readable } from "node:stream";
-import { ApiError, forbidden, invalid, notFound } from "../api/errors.ts";
-import { parseDuration } from "../config.ts";
+import {
+  DEFAULT_LIFETIME,
+  DEFAULT_QUOTAS,
+  type Lifetime,
+  parseDuration,
+  type Quotas,
+} from "../config.ts";
 import { labNeeds } from "../engines/placement.ts";
 import {
   type EnginePool,
@@ -24,11 +29,12 @@ import { clockLab, forgetLabClock, labClock, touchLabClock } from "../store/lab-
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
-import { poolApiError } from "./engine-errors.ts";
+import { poolRefusal } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
+import { ConflictError, ForbiddenError, InvalidInputError, notFound } from "./errors.ts";
 import type { Library } from "./library.ts";
-import { DEFAULT_LIFETIME, type LabTimes, type Lifetime, labTimes } from "./lifetime.ts";
-import { checkQuotas, DEFAULT_QUOTAS, type Quotas } from "./quotas.ts";
+import { type LabTimes, labTimes } from "./lifetime.ts";
+import { checkQuotas } from "./quotas.ts";
 import { slug } from "./roster.ts";
 
 const LAB_ID_MAX = 40;
@@ -121,7 +127,7 @@ export class LabService {
       .sort((a, b) => a.lab.localeCompare(b.lab));
   }
 
-  /** The lab's status, or 404 when it does not exist or `user` may not see it. */
+  /** The lab's status, or not found when it does not exist or `user` may not see it. */
   async status(user: User, lab: string): Promise<TimedLabStatus> {
     const where = await this.engines.locate(lab);
     const status: (Omit<LabStatus, "state"> & { state: ServiceLabState }) | null =
@@ -159,7 +165,7 @@ export class LabService {
     const loaded = await this.library.load(topology);
     if (!loaded) throw notFound(`topology ${topology}`);
     if (!loaded.ok) {
-      throw new ApiError(409, "topology_invalid", `library topology ${topology} does not load`);
+      throw new ConflictError("topology_invalid", `library topology ${topology} does not load`);
     }
     const holders = this.holders(await this.engines.labs());
     // From here to `inflight.set` nothing is awaited, so two requests never pick the same id,
@@ -218,8 +224,7 @@ export class LabService {
     const { lab, owner } = current;
     const loaded = await this.library.load(current.topology);
     if (!loaded?.ok) {
-      throw new ApiError(
-        409,
+      throw new ConflictError(
         "topology_invalid",
         `lab ${lab}'s engine does not answer, and its topology ${current.topology} is not in the library to bring it up elsewhere`,
       );
@@ -299,11 +304,12 @@ export class LabService {
   /** A staff member's `ttl` as an expiry (students may not ask); undefined: none asked for. */
   private requestedExpiry(user: User, ttl: string | undefined): number | undefined {
     if (ttl === undefined) return undefined;
-    if (user.role === "student") throw forbidden("students cannot choose a lab's time to live");
+    if (user.role === "student")
+      throw new ForbiddenError("students cannot choose a lab's time to live");
     const ms = parseDuration(ttl);
     if (ms === null || ms === 0 || ms > this.lifetime.maxTtl) {
       const max = `${Math.floor(this.lifetime.maxTtl / 1000)}s`;
-      throw invalid(`ttl must be a duration from 1s to ${max}`, [
+      throw new InvalidInputError(`ttl must be a duration from 1s to ${max}`, [
         { path: "body.ttl", message: `a duration such as 30m or 8h, at most ${max}` },
       ]);
     }
@@ -331,7 +337,7 @@ export class LabService {
     try {
       return await this.engines.place(lab, owner, labNeeds(topology));
     } catch (error) {
-      if (error instanceof PoolRequestError) throw poolApiError(error);
+      if (error instanceof PoolRequestError) throw poolRefusal(error);
       throw error;
     }
   }
@@ -364,7 +370,8 @@ export class LabService {
 
   private resolveOwner(user: User, owner: string): string {
     if (user.role === "student") {
-      if (owner !== user.login) throw forbidden("students create labs for themselves only");
+      if (owner !== user.login)
+        throw new ForbiddenError("students create labs for themselves only");
       return owner;
     }
     if (owner === user.login) return owner;

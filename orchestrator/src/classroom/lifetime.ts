@@ -1,50 +1,8 @@
 // A lab's lifetime in the service: an expiry (TTL), after which the lab is destroyed, and an idle
 // stop, after which its containers are stopped (files kept) until it is resumed. Everything here
 // is pure: the sweeper (sweeper.ts) feeds it the clock and the labs, and carries out its answer.
-import { parseDuration } from "../config.ts";
+import type { Lifetime } from "../config.ts";
 import type { LabClock } from "../store/lab-activity.ts";
-
-export interface Lifetime {
-  /** A new lab's time to live, ms; null: labs never expire. */
-  ttl: number | null;
-  /** The longest time to live staff may ask for, ms. */
-  maxTtl: number;
-  /** How long before its expiry a lab's status says it is expiring, ms. */
-  warning: number;
-  /** A lab with no activity for this long is stopped, ms; null: never. */
-  idleStop: number | null;
-}
-
-const HOUR = 3_600_000;
-
-export const DEFAULT_LIFETIME: Lifetime = {
-  ttl: 8 * HOUR,
-  maxTtl: 7 * 24 * HOUR,
-  warning: 0.5 * HOUR,
-  idleStop: 2 * HOUR,
-};
-
-const ENV = {
-  ttl: "SOCKETLAB_LAB_TTL",
-  maxTtl: "SOCKETLAB_LAB_TTL_MAX",
-  warning: "SOCKETLAB_LAB_TTL_WARNING",
-  idleStop: "SOCKETLAB_IDLE_STOP",
-} as const;
-
-/** The lifetime set in the environment; unset or empty: the default; `0`: off (TTL, idle stop). */
-export function lifetimeFromEnv(env = process.env): Lifetime {
-  const lifetime = { ...DEFAULT_LIFETIME };
-  for (const [key, name] of Object.entries(ENV) as [keyof Lifetime, string][]) {
-    const text = env[name]?.trim();
-    if (!text) continue;
-    const ms = parseDuration(text);
-    if (ms === null) throw new Error(`${name} must be a duration such as 90s, 30m, 8h or 2d`);
-    if (ms > 0 || key === "warning") lifetime[key] = ms;
-    else if (key === "maxTtl") throw new Error(`${name} must be more than 0`);
-    else lifetime[key] = null;
-  }
-  return lifetime;
-}
 
 export interface SweptLab extends LabClock {
   /** The lab's state on the engine; `missing` when its record is gone. */

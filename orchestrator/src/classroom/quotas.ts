@@ -1,42 +1,10 @@
 // Quotas: how many labs a student and a class may hold at once. A student or a class at its quota
-// is refused a new lab (409); bringing an existing lab up again is never refused. Labs owned by
+// is refused a new lab; bringing an existing lab up again is never refused. Labs owned by
 // staff count toward the engines' caps only (engine-queue.ts).
-
-import { ApiError } from "../api/errors.ts";
+import type { Quotas } from "../config.ts";
 import type { Db } from "../store/db.ts";
 import { userByLogin, usersOfClass } from "../store/users.ts";
-
-export interface Quotas {
-  /** Labs one student may hold. */
-  perStudent: number;
-  /** Labs the students of one class may hold together; null: no limit. */
-  perClass: number | null;
-  /** Labs on each engine, whoever made them; beyond it new labs wait. null: no limit. */
-  perEngine: number | null;
-}
-
-export const DEFAULT_QUOTAS: Quotas = { perStudent: 3, perClass: null, perEngine: null };
-
-const ENV = {
-  perStudent: "SOCKETLAB_LABS_PER_STUDENT",
-  perClass: "SOCKETLAB_LABS_PER_CLASS",
-  perEngine: "SOCKETLAB_LABS_PER_ENGINE",
-} as const;
-
-/** The quotas set in the environment (a whole number from 1; unset or empty: the default). */
-export function quotasFromEnv(env = process.env): Quotas {
-  const quotas = { ...DEFAULT_QUOTAS };
-  for (const [key, name] of Object.entries(ENV) as [keyof Quotas, string][]) {
-    const text = env[name]?.trim();
-    if (!text) continue;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`${name} must be a whole number from 1, not '${text}'`);
-    }
-    quotas[key] = value;
-  }
-  return quotas;
-}
+import { QuotaError } from "./errors.ts";
 
 const labs = (n: number) => `${n} lab${n === 1 ? "" : "s"}`;
 
@@ -49,20 +17,12 @@ export function checkQuotas(db: Db, quotas: Quotas, owner: string, owners: strin
   if (user?.role !== "student") return;
   const own = owners.filter((o) => o === owner).length;
   if (own >= quotas.perStudent) {
-    throw new ApiError(
-      409,
-      "quota_exceeded",
-      `${owner} holds ${labs(own)}, a student's quota; destroy one first`,
-    );
+    throw new QuotaError(`${owner} holds ${labs(own)}, a student's quota; destroy one first`);
   }
   if (quotas.perClass === null || user.classId === null) return;
   const classmates = new Set(usersOfClass(db, user.classId, "student").map((s) => s.login));
   const held = owners.filter((o) => classmates.has(o)).length;
   if (held >= quotas.perClass) {
-    throw new ApiError(
-      409,
-      "quota_exceeded",
-      `the class of ${owner} holds ${labs(held)}, its quota; destroy one first`,
-    );
+    throw new QuotaError(`the class of ${owner} holds ${labs(held)}, its quota; destroy one first`);
   }
 }

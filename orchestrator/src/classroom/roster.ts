@@ -1,6 +1,6 @@
 // A class roster, pasted as CSV (columns name,email,id) or sent as a JSON list, turned into
 // students with unique logins. Every bad line is reported at once, with its line number.
-import type { FieldError } from "../api/errors.ts";
+import type { FieldError } from "./errors.ts";
 
 export interface RosterEntry {
   name: string;

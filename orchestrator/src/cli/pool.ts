@@ -2,7 +2,7 @@
 // (--engines FILE or SOCKETLAB_ENGINES). The CLI keeps no store: it finds a lab by asking every
 // engine for the lab's record, and places a new lab by the service's rules (capacity, caps,
 // images copied), except that a lab finding every engine at its cap is refused, not queued.
-import { quotasFromEnv } from "../classroom/quotas.ts";
+import { quotasFromEnv } from "../config.ts";
 import { labNeeds } from "../engines/placement.ts";
 import { EnginePool, type PoolMember, PoolRequestError } from "../engines/pool.ts";
 import { describeHost, readEnginesFile } from "../engines/spec.ts";

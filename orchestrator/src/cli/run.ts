@@ -1,8 +1,8 @@
 // socketlab: runs the command named on the command line.
-import { LabRequestError } from "../labs/lifecycle.ts";
-import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
+import { debugging } from "../config.ts";
 import { UsageError } from "./args.ts";
 import { COMMANDS, usage } from "./commands/index.ts";
+import { describeFailure } from "./failure.ts";
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -18,15 +18,10 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`socketlab: ${error.message}\n\n${usage()}`);
-    process.exitCode = 2;
-  } else if (error instanceof LabRequestError || error instanceof EngineUnavailableError) {
-    process.stderr.write(`socketlab: ${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(`socketlab: ${errorMessage(error)}\n`);
-    if (process.env.SOCKETLAB_DEBUG) console.error(error);
-    process.exitCode = 1;
-  }
+  const failure = describeFailure(error);
+  process.stderr.write(`socketlab: ${failure.message}\n`);
+  if (failure.hint) process.stderr.write(`hint: ${failure.hint}\n`);
+  if (error instanceof UsageError) process.stderr.write(`\n${usage()}`);
+  if (failure.unexpected && debugging()) console.error(error);
+  process.exitCode = failure.status;
 }

@@ -15,11 +15,29 @@ import { destroyLab, removeNodes } from "../runtime/teardown.ts";
 import type { Topology } from "../topology/model.ts";
 import { serialized } from "./serialize.ts";
 
+/**
+ * What a person can do about a lab's error, for each front end to phrase (the CLI names its
+ * command): look at the lab's status, take the lab down, or reset one of its nodes.
+ */
+export type LabRemedy =
+  | { action: "status"; lab: string }
+  | { action: "down"; lab: string }
+  | { action: "reset"; lab: string; node: string };
+
+/** A lab error whose message is written for users, with what they can do about it. */
+abstract class LabError extends Error {
+  readonly remedy: LabRemedy | undefined;
+  constructor(message: string, options: { cause?: unknown; remedy?: LabRemedy } = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    this.remedy = options.remedy;
+  }
+}
+
 /** A request that cannot be carried out as asked; nothing was changed. */
-export class LabRequestError extends Error {}
+export class LabRequestError extends LabError {}
 
 /** Bringing a lab up failed part-way; the message says what failed and what was left. */
-export class LabUpError extends Error {}
+export class LabUpError extends LabError {}
 
 export interface UpRequest {
   lab: string;
@@ -60,8 +78,8 @@ export async function upLab(
     // comes up is no reason to throw the rest away. It stays as the failure left it; its status
     // shows what is off, and another up or a reset can repair it.
     throw new LabUpError(
-      `lab ${request.lab} did not converge: ${errorMessage(error)}\n(the lab is left as it is; see 'socketlab status ${request.lab}')`,
-      { cause: error },
+      `lab ${request.lab} did not converge: ${errorMessage(error)}\n(the lab is left as it is; its status shows what is off)`,
+      { cause: error, remedy: { action: "status", lab: request.lab } },
     );
   }
 }
@@ -93,8 +111,8 @@ async function rollBack(engine: Engine, lab: string, error: unknown): Promise<Er
     await destroyLab(engine, lab);
   } catch (cleanupError) {
     return new LabUpError(
-      `lab ${lab} could not be brought up: ${errorMessage(error)}\nremoving what it had created failed too (${errorMessage(cleanupError)}); run 'socketlab down ${lab}'`,
-      { cause: error },
+      `lab ${lab} could not be brought up: ${errorMessage(error)}\nremoving what it had created failed too (${errorMessage(cleanupError)}); take the lab down to finish`,
+      { cause: error, remedy: { action: "down", lab } },
     );
   }
   // A refusal (no free subnet, say) already tells the user what to change.
@@ -179,9 +197,9 @@ export async function runningNode(
   const inventory = await labInventory(engine, lab);
   const container = inventory.containers.find((c) => c.name === node);
   if (container?.state !== "running") {
-    throw new LabRequestError(
-      `node ${node} of lab ${lab} is not running; reset it with 'socketlab reset ${lab} ${node}'`,
-    );
+    throw new LabRequestError(`node ${node} of lab ${lab} is not running; reset it`, {
+      remedy: { action: "reset", lab, node },
+    });
   }
   return { container: container.id, plan };
 }

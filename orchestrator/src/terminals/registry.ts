@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseDuration } from "../config.ts";
 import type { Shell } from "../runtime/shell.ts";
 import type { Db } from "../store/db.ts";
 import { finishRecording, unfinishedRecordings } from "../store/recordings.ts";
@@ -34,38 +33,6 @@ export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, "recordingsDir"> = 
   maxRecordingBytes: 50 * 1024 * 1024,
   recordingDays: 30,
 };
-
-/**
- * The service's settings from its environment: SOCKETLAB_TERMINAL_GRACE (a duration such as 90s
- * or 5m; 0 kills a shell as soon as its last viewer leaves), SOCKETLAB_RECORD_INPUT (true or
- * false) and SOCKETLAB_RECORDING_DAYS (whole days; 0 keeps recordings forever).
- */
-export function terminalsFromEnv(env = process.env): Partial<TerminalOptions> {
-  const options: Partial<TerminalOptions> = {};
-  const grace = env.SOCKETLAB_TERMINAL_GRACE?.trim();
-  if (grace) {
-    const ms = parseDuration(grace);
-    if (ms === null) {
-      throw new Error("SOCKETLAB_TERMINAL_GRACE must be a duration such as 90s, 5m or 0");
-    }
-    options.graceMs = ms;
-  }
-  const recordInput = env.SOCKETLAB_RECORD_INPUT?.trim().toLowerCase();
-  if (recordInput) {
-    if (recordInput !== "true" && recordInput !== "false") {
-      throw new Error("SOCKETLAB_RECORD_INPUT must be true or false");
-    }
-    options.recordInput = recordInput === "true";
-  }
-  const days = env.SOCKETLAB_RECORDING_DAYS?.trim();
-  if (days) {
-    if (!/^[0-9]+$/.test(days)) {
-      throw new Error("SOCKETLAB_RECORDING_DAYS must be a whole number of days (0: forever)");
-    }
-    options.recordingDays = Number(days);
-  }
-  return options;
-}
 
 /**
  * Where recordings go: `configured`, else the data folder's `recordings/`. A service whose

@@ -2,7 +2,8 @@
 // message (README: Engines), in a route and in a bulk job's item, not an internal error.
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
-import { installErrorHandler, userMessage } from "../../src/api/errors.ts";
+import { installErrorHandler } from "../../src/api/errors.ts";
+import { userMessage } from "../../src/classroom/errors.ts";
 import { EngineDownError } from "../../src/engines/pool.ts";
 import { EngineUnavailableError } from "../../src/runtime/engine.ts";
 

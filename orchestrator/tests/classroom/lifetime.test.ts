@@ -1,15 +1,13 @@
 // The lifetime policy: which labs the sweeper destroys, stops or forgets, and the times a lab's
 // status shows. Pure, so every boundary is checked without a clock or an engine.
 import { describe, expect, it } from "vitest";
+import { labTimes, type SweptLab, sweepActions } from "../../src/classroom/lifetime.ts";
 import {
   DEFAULT_LIFETIME,
   type Lifetime,
-  labTimes,
   lifetimeFromEnv,
-  type SweptLab,
-  sweepActions,
-} from "../../src/classroom/lifetime.ts";
-import { parseDuration } from "../../src/config.ts";
+  parseDuration,
+} from "../../src/config.ts";
 
 const S = 1000;
 const H = 3600 * S;

@@ -3,9 +3,11 @@
 // labs can appear and vanish exactly when a test says. The same rules on the real engine, through
 // the API: tests/integration/api/quotas.test.ts.
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../src/api/errors.ts";
+import { HTTP_STATUS } from "../../src/api/errors.ts";
 import { EngineQueue } from "../../src/classroom/engine-queue.ts";
-import { checkQuotas, DEFAULT_QUOTAS, quotasFromEnv } from "../../src/classroom/quotas.ts";
+import { DomainError } from "../../src/classroom/errors.ts";
+import { checkQuotas } from "../../src/classroom/quotas.ts";
+import { DEFAULT_QUOTAS, quotasFromEnv } from "../../src/config.ts";
 import { openDb } from "../../src/store/db.ts";
 import { createClass, createUser } from "../../src/store/users.ts";
 import { oneEngine } from "./one-engine.ts";
@@ -18,8 +20,8 @@ function refusal(run: () => void): string | null {
     run();
     return null;
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    return `${error.status} ${error.code}: ${error.message}`;
+    if (!(error instanceof DomainError)) throw error;
+    return `${HTTP_STATUS[error.kind]} ${error.code}: ${error.message}`;
   }
 }
 
@@ -133,7 +135,7 @@ describe("the engine's cap", () => {
     const waiting = enter("late");
     await settle();
     q.close();
-    await expect(waiting).rejects.toMatchObject({ status: 503, code: "shutting_down" });
+    await expect(waiting).rejects.toMatchObject({ kind: "unavailable", code: "shutting_down" });
     expect(q.queued).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { terminalsFromEnv } from "../../src/terminals/registry.ts";
+import { terminalsFromEnv } from "../../src/config.ts";
 
 describe("terminalsFromEnv", () => {
   it("reads the grace period, the input recording policy and the recordings' retention", () => {

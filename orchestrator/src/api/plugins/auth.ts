@@ -8,9 +8,10 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { ForbiddenError } from "../../classroom/errors.ts";
 import { audit } from "../../store/audit.ts";
 import { authenticate, type Role, type User } from "../../store/users.ts";
-import { ApiError, forbidden } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -85,7 +86,7 @@ export default fp(async (app: FastifyInstance) => {
           );
         }
         if (roles.length > 0 && !roles.includes(request.user.role)) {
-          throw forbidden(`this needs the role ${roles.join(" or ")}`);
+          throw new ForbiddenError(`this needs the role ${roles.join(" or ")}`);
         }
       },
   );

@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
+import { dashboardDir } from "../../config.ts";
 import { REPO_ROOT } from "../../paths.ts";
 import { ApiError } from "../errors.ts";
 
@@ -13,7 +14,7 @@ import { ApiError } from "../errors.ts";
 const DASHBOARD_DIST = join(REPO_ROOT, "dashboard", "dist");
 
 export default async function dashboard(app: FastifyInstance): Promise<void> {
-  const root = resolve(process.env.SOCKETLAB_DASHBOARD_DIR ?? DASHBOARD_DIST);
+  const root = resolve(dashboardDir() ?? DASHBOARD_DIST);
   // The API works without the dashboard; set-up (scripts/setup.sh) builds it, and a build made
   // while the service runs is served from then on.
   const built = () => existsSync(join(root, "index.html"));

@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { canManageClass } from "../../classroom/access.ts";
 import { createClassFromRoster } from "../../classroom/classes.ts";
+import { notFound } from "../../classroom/errors.ts";
 import { classById, listClasses, usersOfClass } from "../../store/users.ts";
-import { notFound } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import {
   classParams,

@@ -1,11 +1,12 @@
 // The pool of engines, for instructors: list with load, add, drain, remove.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { poolApiError } from "../../classroom/engine-errors.ts";
+import { poolRefusal } from "../../classroom/engine-errors.ts";
+import { InvalidInputError } from "../../classroom/errors.ts";
 import { type EngineReport, PoolRequestError } from "../../engines/pool.ts";
 import { EngineSpecError, toEngineSpec } from "../../engines/spec.ts";
 import { audit } from "../../store/audit.ts";
-import { ApiError, invalid } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { bearer } from "../schemas/common.ts";
 import {
@@ -17,13 +18,13 @@ import {
   enginesSchema,
 } from "../schemas/engines.ts";
 
-/** The pool's refusals as API errors. */
+/** The pool's refusals as the classroom's. */
 async function answer<T>(action: () => Promise<T> | T): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof PoolRequestError) throw poolApiError(error);
-    if (error instanceof EngineSpecError) throw invalid(error.message);
+    if (error instanceof PoolRequestError) throw poolRefusal(error);
+    if (error instanceof EngineSpecError) throw new InvalidInputError(error.message);
     throw error;
   }
 }

@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { canManageClass } from "../../classroom/access.ts";
 import type { StoredEvent } from "../../classroom/bulk.ts";
+import { ConflictError, notFound } from "../../classroom/errors.ts";
 import { eventsAfter, type Job, readJob } from "../../store/jobs.ts";
 import type { User } from "../../store/users.ts";
-import { ApiError, notFound } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
 import { jobParams, jobSchema } from "../schemas/jobs.ts";
@@ -99,9 +99,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const user = currentUser(request);
       const job = visibleJob(user, request.params.id);
       if (job.state !== "finished")
-        throw new ApiError(409, "job_running", "the job is still running");
+        throw new ConflictError("job_running", "the job is still running");
       const failed = job.items.filter((i) => i.state === "failed").map((i) => i.student);
-      if (failed.length === 0) throw new ApiError(409, "nothing_to_retry", "no student failed");
+      if (failed.length === 0) throw new ConflictError("nothing_to_retry", "no student failed");
       const retry = app.jobs.submit({
         classId: job.classId,
         topology: job.topology,

@@ -4,8 +4,8 @@ import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { canSeeOwner, ownerFilter } from "../../classroom/access.ts";
+import { notFound } from "../../classroom/errors.ts";
 import { listRecordings, recordingById } from "../../store/recordings.ts";
-import { notFound } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
 import {

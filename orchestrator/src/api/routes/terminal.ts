@@ -6,6 +6,7 @@
 import { rm } from "node:fs/promises";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { WebSocket } from "ws";
+import { NotFoundError } from "../../classroom/errors.ts";
 import { audit } from "../../store/audit.ts";
 import { type AdmissionServices, admit } from "../../terminals/admission.ts";
 import { serveConnection } from "../../terminals/connection.ts";
@@ -15,7 +16,6 @@ import {
   type TerminalOptions,
   TerminalRegistry,
 } from "../../terminals/registry.ts";
-import { ApiError } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { bearer } from "../schemas/common.ts";
 import { labErrors, labParams } from "../schemas/labs.ts";
@@ -49,10 +49,10 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
     registry,
     labOwner: async (user, lab) => {
       try {
-        // Throws 404 for a lab that does not exist or that the user may not see.
+        // Throws NotFoundError for a lab that does not exist or that the user may not see.
         return (await app.labs.status(user, lab)).owner;
       } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
+        if (error instanceof NotFoundError) return null;
         throw error;
       }
     },

@@ -1,8 +1,8 @@
 // The topology library: list it, validate YAML, and (instructors) add to it.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { ConflictError, InvalidInputError } from "../../classroom/errors.ts";
 import { audit } from "../../store/audit.ts";
-import { ApiError } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
 import {
@@ -72,9 +72,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!loaded.ok)
         return reply.code(400).send({ ok: false, name: null, diagnostics: loaded.diagnostics });
       if (loaded.topology.name !== name) {
-        throw new ApiError(
-          400,
-          "invalid_request",
+        throw new InvalidInputError(
           `the topology is named '${loaded.topology.name}', not '${name}'`,
           [
             {
@@ -85,8 +83,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         );
       }
       if (!(await app.library.add(name, yaml, overwrite))) {
-        throw new ApiError(
-          409,
+        throw new ConflictError(
           "exists",
           `topology ${name} exists; send overwrite: true to replace it`,
         );

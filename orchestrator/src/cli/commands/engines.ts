@@ -21,7 +21,7 @@ export const engines: Command = {
     const [{ filePool }, { EnginePool }, { quotasFromEnv }] = await Promise.all([
       import("../pool.ts"),
       import("../../engines/pool.ts"),
-      import("../../classroom/quotas.ts"),
+      import("../../config.ts"),
     ]);
     const pool = file
       ? filePool(file)
