@@ -32,12 +32,10 @@ import { canSeeOwner, ownerFilter } from "./access.ts";
 import { poolRefusal } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, notFound } from "./errors.ts";
+import { chooseLabId, type Holder } from "./lab-ids.ts";
 import type { Library } from "./library.ts";
 import { type LabTimes, labTimes } from "./lifetime.ts";
 import { checkQuotas } from "./quotas.ts";
-import { slug } from "./roster.ts";
-
-const LAB_ID_MAX = 40;
 
 /** The actor of the audit records the service writes on its own (expiry, idle stop). */
 export const SERVICE_ACTOR = "@service";
@@ -59,13 +57,6 @@ export interface LabServiceOptions {
   lifetime?: Lifetime;
   /** The clock (epoch ms); tests move it instead of waiting. */
   now?: () => number;
-}
-
-interface Holder {
-  owner: string;
-  topology: string;
-  /** The bring-up under way in this process, if any. */
-  done?: Promise<unknown>;
 }
 
 export class LabService {
@@ -170,7 +161,7 @@ export class LabService {
     const holders = this.holders(await this.engines.labs());
     // From here to `inflight.set` nothing is awaited, so two requests never pick the same id,
     // nor both take the last lab of a quota.
-    const choice = this.chooseLabId(holders, owner, loaded.topology.name);
+    const choice = chooseLabId(holders, owner, loaded.topology.name);
     const lab = choice.lab;
     if (!choice.reused) {
       checkQuotas(
@@ -379,29 +370,6 @@ export class LabService {
     const student = userByLogin(this.db, owner);
     if (!student || !canSeeOwner(this.db, user, owner)) throw notFound(`user ${owner}`);
     return student.login;
-  }
-
-  /**
-   * `<topology>-<owner>`, shortened to fit, with `-2`, `-3`, ... when another owner or topology
-   * holds that id. An existing lab of the same owner and topology is reused (and, if this
-   * process is bringing it up, `pending` is that bring-up).
-   */
-  private chooseLabId(
-    holders: Map<string, Holder>,
-    owner: string,
-    topology: string,
-  ): { lab: string; reused: boolean; pending?: Promise<unknown> } {
-    for (const [lab, holder] of holders) {
-      if (holder.owner === owner && holder.topology === topology) {
-        return holder.done ? { lab, reused: true, pending: holder.done } : { lab, reused: true };
-      }
-    }
-    const base = `${topology}-${slug(owner) || "user"}`;
-    for (let n = 1; ; n++) {
-      const suffix = n === 1 ? "" : `-${n}`;
-      const lab = `${base.slice(0, LAB_ID_MAX - suffix.length).replace(/-+$/, "")}${suffix}`;
-      if (!holders.has(lab)) return { lab, reused: false };
-    }
   }
 }
 
