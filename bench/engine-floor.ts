@@ -10,10 +10,10 @@
 // call to the last start. Runs alternate after one untimed warm-up of each; tear-downs are not
 // timed.
 import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
+import { loadTopologyFile } from "../orchestrator/src/roles/load.ts";
 import { createNodeContainer, startContainer } from "../orchestrator/src/runtime/containers.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { createNetwork } from "../orchestrator/src/runtime/networks.ts";
-import { loadTopologyFile } from "../orchestrator/src/topology/load.ts";
 import { planAroundEngine } from "./compose.ts";
 import {
   interruptible,

@@ -23,9 +23,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
+import { loadTopologyFile } from "../orchestrator/src/roles/load.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { GUARD_IMAGE } from "../orchestrator/src/runtime/host-guard.ts";
-import { loadTopologyFile } from "../orchestrator/src/topology/load.ts";
 import {
   destroyExtraEngines,
   type ExtraEngine,

@@ -10,8 +10,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadTopologyFile } from "../orchestrator/src/roles/load.ts";
 import { connectEngine, type Engine } from "../orchestrator/src/runtime/engine.ts";
-import { loadTopologyFile } from "../orchestrator/src/topology/load.ts";
 import type { Topology } from "../orchestrator/src/topology/model.ts";
 import {
   COMPOSE_NOTE,

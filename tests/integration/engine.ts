@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
 import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
 import { LABELS } from "../../orchestrator/src/plan/types.ts";
+import { loadTopologyFile } from "../../orchestrator/src/roles/load.ts";
 import { connectEngine, type Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
 import { GUARD_CONTAINER } from "../../orchestrator/src/runtime/host-guard.ts";
 import { ensureImages } from "../../orchestrator/src/runtime/images/build.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
-import { loadTopologyFile } from "../../orchestrator/src/topology/load.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
 
 export const FIXTURES = join(REPO_ROOT, "tests", "fixtures");

@@ -1,12 +1,8 @@
 // The topology library: one folder per topology, `<dir>/<name>/topology.yaml`.
 import { access, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  type Diagnostic,
-  type LoadResult,
-  loadTopologyFile,
-  loadTopologyText,
-} from "../topology/load.ts";
+import { loadTopologyFile, loadTopologyText } from "../roles/load.ts";
+import type { Diagnostic, LoadResult } from "../topology/load.ts";
 
 /** Names are folder names: the same rule as topology names, so no path can be smuggled in. */
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;

@@ -1,5 +1,10 @@
 // IPv4 arithmetic on 32-bit unsigned numbers: parsing, formatting and subnet relations.
-import type { Cidr } from "../topology/model.ts";
+
+/** An IPv4 subnet as a 32-bit base address and a prefix length. */
+export interface Cidr {
+  base: number;
+  prefix: number;
+}
 
 const OCTET = /^(0|[1-9][0-9]{0,2})$/;
 

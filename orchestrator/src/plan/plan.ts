@@ -1,8 +1,8 @@
 // The planner: from a resolved topology and a request, everything the runtime needs to build
 // one lab instance. Pure: no I/O, the same input always gives the same plan.
-import { formatAddress, formatCidr } from "../net/ipv4.ts";
+import { type Cidr, formatAddress, formatCidr } from "../net/ipv4.ts";
 import type { InstanceView } from "../roles/types.ts";
-import type { Cidr, NetworkDef, NodeDef, Topology } from "../topology/model.ts";
+import type { NetworkDef, NodeDef, Topology } from "../topology/model.ts";
 import { envList, extraHosts, startCommand } from "./container.ts";
 import {
   type LabelContext,

@@ -1,7 +1,7 @@
 // Instance subnets: every lab instance gets its own copy of each topology network, of the same
 // size, carved from the pool so that it overlaps nothing else on the engine.
-import { parseCidr, parseCidrLoose, size } from "../net/ipv4.ts";
-import type { Cidr, NetworkDef } from "../topology/model.ts";
+import { type Cidr, parseCidr, parseCidrLoose, size } from "../net/ipv4.ts";
+import type { NetworkDef } from "../topology/model.ts";
 import type { PlanRequest } from "./types.ts";
 
 export type SubnetAllocation =

@@ -1,4 +1,6 @@
 // The roles a topology may name. Each is one module here and one folder under images/.
+
+import type { RoleCatalog } from "../topology/role-catalog.ts";
 import { attacker } from "./attacker.ts";
 import { ca } from "./ca.ts";
 import { client } from "./client.ts";
@@ -32,11 +34,18 @@ export const ROLES: readonly Role[] = [
 
 export const DEFAULT_ROLE = "client";
 
+/** The registry as the topology loader takes it (roles/load.ts). */
+export const ROLE_CATALOG: RoleCatalog = {
+  roles: ROLES,
+  defaultRole: DEFAULT_ROLE,
+  image: roleImage,
+};
+
 export function findRole(name: string): Role | undefined {
   return ROLES.find((r) => r.name === name);
 }
 
 /** The locally built image of a role: never pulled, always built from images/<folder>. */
-export function roleImage(role: Role): string {
+export function roleImage(role: Pick<Role, "imageFolder">): string {
   return `socketlab/${role.imageFolder}:latest`;
 }

@@ -3,19 +3,9 @@
 // instance. Adding a role means one folder under images/ and one module here.
 import type { z } from "zod";
 import type { FileDef, NodeDef, ReadyCheck } from "../topology/model.ts";
+import type { ConfigProblem, TopologyView } from "../topology/role-catalog.ts";
 
-/** A problem a role found in a node's config, at a path inside that config. */
-export interface ConfigProblem {
-  path: (string | number)[];
-  message: string;
-}
-
-/** What the role knows of the topology when it checks a config (before any instance exists). */
-export interface TopologyView {
-  /** Every node: its name, role, networks and (resolved) config. */
-  nodes: readonly NodeDef[];
-  networks: readonly string[];
-}
+export type { ConfigProblem, TopologyView };
 
 /** One lab instance, as a role sees it while the planner builds it. */
 export interface InstanceView {

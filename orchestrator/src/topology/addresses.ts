@@ -1,5 +1,7 @@
 // Where nodes sit on their networks: the networks' subnets, the addresses written for nodes, and
 // the ones left for the loader to choose.
+
+import type { Cidr } from "../net/ipv4.ts";
 import {
   type CidrParse,
   contains,
@@ -12,7 +14,6 @@ import {
   size,
 } from "../net/ipv4.ts";
 import type { Path, Report } from "./diagnostics.ts";
-import type { Cidr } from "./model.ts";
 
 /** A /16 already holds 65534 hosts; a /29 still leaves 5 once Docker took its gateway. */
 export const MIN_PREFIX = 16;

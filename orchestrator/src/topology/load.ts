@@ -1,5 +1,6 @@
 // Loading a topology file: YAML text to a resolved Topology, or every problem in it at once,
-// each with the line and column where it was written.
+// each with the line and column where it was written. The node roles a topology may name are
+// given (roles/load.ts gives the registry's).
 import { dirname } from "node:path";
 import {
   type Diagnostic,
@@ -10,6 +11,7 @@ import {
 } from "./diagnostics.ts";
 import { MAX_DOCUMENT_BYTES, parseTopologyYaml } from "./document.ts";
 import type { Topology } from "./model.ts";
+import type { RoleCatalog } from "./role-catalog.ts";
 import { resolveTopology } from "./semantics.ts";
 import { checkShape } from "./shape.ts";
 import { folderReader, readSmallFile, type SourceReader } from "./sources.ts";
@@ -21,24 +23,37 @@ export type LoadResult =
   | { ok: true; topology: Topology }
   | { ok: false; diagnostics: Diagnostic[] };
 
-/** Loads a topology file; its `source` files are read from the folder it is in. */
-export async function loadTopologyFile(path: string): Promise<LoadResult> {
-  const read = await readSmallFile(path, MAX_DOCUMENT_BYTES);
-  if (!read.ok) {
-    const message = `the topology file ${read.reason}`;
-    return { ok: false, diagnostics: [{ file: path, line: 1, col: 1, field: "", message }] };
-  }
-  return loadTopologyText(read.data.toString("utf8"), path, folderReader(dirname(path)));
+export interface TopologyLoader {
+  /** Loads a topology file; its `source` files are read from the folder it is in. */
+  file(path: string): Promise<LoadResult>;
+  /**
+   * Loads a topology from its text. `file` only names it in diagnostics; `readSource` reads the
+   * files its nodes name in `source`.
+   */
+  text(text: string, file: string, readSource: SourceReader): Promise<LoadResult>;
 }
 
-/**
- * Loads a topology from its text. `file` only names it in diagnostics; `readSource` reads the
- * files its nodes name in `source`.
- */
-export async function loadTopologyText(
+export function topologyLoader(roles: RoleCatalog): TopologyLoader {
+  const text = (source: string, file: string, readSource: SourceReader) =>
+    loadText(source, file, readSource, roles);
+  return {
+    text,
+    async file(path) {
+      const read = await readSmallFile(path, MAX_DOCUMENT_BYTES);
+      if (!read.ok) {
+        const message = `the topology file ${read.reason}`;
+        return { ok: false, diagnostics: [{ file: path, line: 1, col: 1, field: "", message }] };
+      }
+      return text(read.data.toString("utf8"), path, folderReader(dirname(path)));
+    },
+  };
+}
+
+async function loadText(
   text: string,
   file: string,
   readSource: SourceReader,
+  roles: RoleCatalog,
 ): Promise<LoadResult> {
   const parsed = parseTopologyYaml(text, file);
   if (parsed.data === null) {
@@ -49,7 +64,7 @@ export async function loadTopologyText(
     diagnostics.push({ file, ...parsed.locate(path, at), field: formatField(path), message });
   };
   checkShape(parsed.data, report);
-  const topology = await resolveTopology(parsed.data, readSource, report);
+  const topology = await resolveTopology(parsed.data, readSource, report, roles);
   return diagnostics.length === 0
     ? { ok: true, topology }
     : { ok: false, diagnostics: sortDiagnostics(diagnostics) };

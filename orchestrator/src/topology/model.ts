@@ -1,11 +1,6 @@
 // A topology after loading: every default applied, every address resolved to a host part, every
 // file read. This is what the planner consumes; it is plain data, so it can be serialised.
-
-/** An IPv4 subnet as a 32-bit base address and a prefix length. */
-export interface Cidr {
-  base: number;
-  prefix: number;
-}
+import type { Cidr } from "../net/ipv4.ts";
 
 export interface NetworkDef {
   name: string;

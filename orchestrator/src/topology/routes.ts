@@ -1,8 +1,8 @@
 // Node routes (`routes: [{ to, via }]`): `to` names a network of the lab or gives a fixed subnet,
 // `via` names the node to hand packets to, which must be a neighbour (share a network).
-import { contains, formatCidr, parseCidr } from "../net/ipv4.ts";
+import { type Cidr, contains, formatCidr, parseCidr } from "../net/ipv4.ts";
 import type { Report } from "./diagnostics.ts";
-import type { Cidr, RouteDef } from "./model.ts";
+import type { RouteDef } from "./model.ts";
 import { topologySchema } from "./schema.ts";
 import { items, member, valid } from "./wellformed.ts";
 

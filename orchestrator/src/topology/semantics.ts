@@ -1,7 +1,6 @@
 // What the schema cannot see: how fields relate to each other (addresses in subnets, references
 // to networks and nodes) and to the world (roles, capabilities, files on disk). Produces the
 // resolved topology from the well-formed parts of the document (see wellformed.ts).
-import { DEFAULT_ROLE, findRole, ROLES, type Role, roleImage } from "../roles/index.ts";
 import { type AddressRequest, assignAddresses, checkSubnets } from "./addresses.ts";
 import { resolveChecks } from "./checks.ts";
 import type { Path, Report } from "./diagnostics.ts";
@@ -19,6 +18,7 @@ import {
 } from "./model.ts";
 import { resolveOrder, type WrittenAfter } from "./order.ts";
 import { resolveResolvers, writtenResolver } from "./resolver.ts";
+import type { RoleCatalog, RoleRules } from "./role-catalog.ts";
 import { resolveRoutes, type WrittenRoute, writtenRoutes } from "./routes.ts";
 import { type NodeDocument, topologySchema } from "./schema.ts";
 import { checkAgainst } from "./shape.ts";
@@ -41,6 +41,7 @@ export async function resolveTopology(
   data: Record<string, unknown>,
   readSource: SourceReader,
   report: Report,
+  roles: RoleCatalog,
 ): Promise<Topology> {
   const written = entries(data.networks).map(([name, value]) => ({
     name,
@@ -60,10 +61,11 @@ export async function resolveTopology(
   const defaults = fields(defaultsSchema, data.defaults);
   const context: NodeContext = {
     declaredNetworks: new Set(written.map(({ name }) => name)),
+    roles,
     defaultRole:
       defaults.role === undefined
-        ? findRole(DEFAULT_ROLE)
-        : checkRole(defaults.role, ["defaults", "role"], report),
+        ? findRole(roles, roles.defaultRole)
+        : checkRole(roles, defaults.role, ["defaults", "role"], report),
     defaultLimits: {
       ...DEFAULT_LIMITS,
       ...convertLimits(
@@ -119,7 +121,7 @@ export async function resolveTopology(
   // Roles check what relates their config to the rest of the topology once every node is known.
   const view = { nodes, networks: networks.map((n) => n.name) };
   for (const node of nodes) {
-    const role = findRole(node.role);
+    const role = findRole(roles, node.role);
     if (!role?.check || node.config === null) continue;
     for (const problem of role.check(node.config, node, view)) {
       report(["nodes", node.name, "config", ...problem.path], problem.message);
@@ -137,8 +139,9 @@ export async function resolveTopology(
 
 interface NodeContext {
   declaredNetworks: ReadonlySet<string>;
+  roles: RoleCatalog;
   /** Undefined when `defaults.role` names no role (already reported). */
-  defaultRole: Role | undefined;
+  defaultRole: RoleRules | undefined;
   defaultLimits: Limits;
   defaultUser: string;
   readSource: SourceReader;
@@ -149,7 +152,15 @@ interface NodeContext {
 async function resolveNode(
   name: string,
   value: unknown,
-  { declaredNetworks, defaultRole, defaultLimits, defaultUser, readSource, report }: NodeContext,
+  {
+    declaredNetworks,
+    roles,
+    defaultRole,
+    defaultLimits,
+    defaultUser,
+    readSource,
+    report,
+  }: NodeContext,
 ): Promise<{ def: NodeDef; requests: AddressRequest[]; after: string[] | undefined }> {
   const path = ["nodes", name];
   const node = fields(nodeSchema, value);
@@ -167,7 +178,7 @@ async function resolveNode(
   }
 
   const role =
-    node.role === undefined ? defaultRole : checkRole(node.role, [...path, "role"], report);
+    node.role === undefined ? defaultRole : checkRole(roles, node.role, [...path, "role"], report);
   const files = items(member(value, "files")).flatMap(([index, file]) => {
     const wellFormed = valid(fileSchema, file);
     return wellFormed === undefined ? [] : [[index, wellFormed] as const];
@@ -176,7 +187,7 @@ async function resolveNode(
   const def: NodeDef = {
     name,
     role: role?.name ?? "",
-    image: node.image ?? (role ? roleImage(role) : ""),
+    image: node.image ?? (role ? roles.image(role) : ""),
     attachments: [],
     env: stringValues(node.env ?? {}),
     files: await resolveFiles(files, [...path, "files"], readSource, report),
@@ -203,7 +214,7 @@ async function resolveNode(
 }
 
 /** A role's config, parsed by the role's schema; problems are reported where they stand. */
-function checkConfig(role: Role, written: unknown, path: Path, report: Report): unknown {
+function checkConfig(role: RoleRules, written: unknown, path: Path, report: Report): unknown {
   if (!role.config) {
     if (written !== undefined) report(path, `role '${role.name}' takes no config`, "key");
     return null;
@@ -211,10 +222,19 @@ function checkConfig(role: Role, written: unknown, path: Path, report: Report): 
   return checkAgainst(role.config, written ?? {}, report, path) ?? null;
 }
 
-function checkRole(name: string, path: Path, report: Report): Role | undefined {
-  const role = findRole(name);
+function findRole(roles: RoleCatalog, name: string): RoleRules | undefined {
+  return roles.roles.find((r) => r.name === name);
+}
+
+function checkRole(
+  roles: RoleCatalog,
+  name: string,
+  path: Path,
+  report: Report,
+): RoleRules | undefined {
+  const role = findRole(roles, name);
   if (!role) {
-    const known = ROLES.map((r) => r.name).join(", ");
+    const known = roles.roles.map((r) => r.name).join(", ");
     report(path, `unknown role '${name}' (known roles: ${known})`);
   }
   return role;

@@ -1,9 +1,8 @@
 // Builders for resolved topologies, so tests spell out only what they are about.
-import { parseCidr } from "../../src/net/ipv4.ts";
+import { type Cidr, parseCidr } from "../../src/net/ipv4.ts";
 import type { PlanRequest } from "../../src/plan/types.ts";
 import {
   type CheckDef,
-  type Cidr,
   DEFAULT_LIMITS,
   DEFAULT_NODE_USER,
   type NetworkDef,

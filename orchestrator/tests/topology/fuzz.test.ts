@@ -4,7 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { type LoadResult, loadTopologyText } from "../../src/topology/load.ts";
+import { loadTopologyText } from "../../src/roles/load.ts";
+import type { LoadResult } from "../../src/topology/load.ts";
 import { sourcesFrom } from "./helpers.ts";
 
 const RUNS = 300;

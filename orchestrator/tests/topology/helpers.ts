@@ -1,5 +1,7 @@
 // Shared by the topology tests: inline YAML and a loader reading sources from a fixed table.
-import { formatDiagnostic, type LoadResult, loadTopologyText } from "../../src/topology/load.ts";
+
+import { loadTopologyText } from "../../src/roles/load.ts";
+import { formatDiagnostic, type LoadResult } from "../../src/topology/load.ts";
 import type { SourceReader } from "../../src/topology/sources.ts";
 
 /**

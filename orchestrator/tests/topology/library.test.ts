@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { subnetPool } from "../../src/config.ts";
 import { TOPOLOGIES_DIR } from "../../src/paths.ts";
 import { planLab } from "../../src/plan/plan.ts";
-import { loadTopologyFile } from "../../src/topology/load.ts";
+import { loadTopologyFile } from "../../src/roles/load.ts";
 
 /** Folders that show the platform rather than teach a course module: they need no checks. */
 const SHOWCASES = new Set(["demo", "services"]);

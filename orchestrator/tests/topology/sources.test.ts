@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatDiagnostic, loadTopologyFile } from "../../src/topology/load.ts";
+import { loadTopologyFile } from "../../src/roles/load.ts";
+import { formatDiagnostic } from "../../src/topology/load.ts";
 import { folderReader, MAX_SOURCE_BYTES } from "../../src/topology/sources.ts";
 import { withFiles } from "./helpers.ts";
 

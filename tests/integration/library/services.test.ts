@@ -7,8 +7,8 @@ import { labStatus } from "../../../orchestrator/src/labs/status.ts";
 import { TOPOLOGIES_DIR } from "../../../orchestrator/src/paths.ts";
 import type { LabPlan } from "../../../orchestrator/src/plan/types.ts";
 import { ROLES } from "../../../orchestrator/src/roles/index.ts";
+import { loadTopologyFile } from "../../../orchestrator/src/roles/load.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
-import { loadTopologyFile } from "../../../orchestrator/src/topology/load.ts";
 import { sh, testEngine, uniqueLabId } from "../engine.ts";
 
 let engine: Engine;

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { runChecks } from "../../../orchestrator/src/labs/checks.ts";
 import { TOPOLOGIES_DIR } from "../../../orchestrator/src/paths.ts";
+import { loadTopologyFile } from "../../../orchestrator/src/roles/load.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
-import { loadTopologyFile } from "../../../orchestrator/src/topology/load.ts";
 import type { Topology } from "../../../orchestrator/src/topology/model.ts";
 import { sh } from "../engine.ts";
 

@@ -1,8 +1,9 @@
 import { userInfo } from "node:os";
 import { upLab } from "../../labs/lifecycle.ts";
 import { labStatus } from "../../labs/status.ts";
+import { loadTopologyFile } from "../../roles/load.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
-import { formatDiagnostic, loadTopologyFile } from "../../topology/load.ts";
+import { formatDiagnostic } from "../../topology/load.ts";
 import { parse, printJson } from "../args.ts";
 import { enginesOption, imageEngine, poolFile, upTarget } from "../target.ts";
 import type { Command } from "./index.ts";

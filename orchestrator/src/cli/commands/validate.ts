@@ -1,4 +1,5 @@
-import { formatDiagnostic, loadTopologyFile } from "../../topology/load.ts";
+import { loadTopologyFile } from "../../roles/load.ts";
+import { formatDiagnostic } from "../../topology/load.ts";
 import { parse } from "../args.ts";
 import type { Command } from "./index.ts";
 
