@@ -16,7 +16,6 @@ import {
   PoolRequestError,
   pooledLabId,
 } from "../engines/pool.ts";
-import type { PlacementRecord } from "../engines/records.ts";
 import { networkBridge } from "../labs/capture.ts";
 import { type CheckResult, runChecks } from "../labs/checks.ts";
 import { downLab, resetNodes, upLab } from "../labs/lifecycle.ts";
@@ -25,6 +24,7 @@ import { resumeLab, stopLab } from "../labs/suspend.ts";
 import { captureBridge } from "../runtime/capture.ts";
 import { audit } from "../store/audit.ts";
 import type { Db } from "../store/db.ts";
+import type { PlacementRecord } from "../store/engines.ts";
 import { clockLab, forgetLabClock, labClock, touchLabClock } from "../store/lab-activity.ts";
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";

@@ -1,65 +1,27 @@
-// What the service remembers about its pool, in its SQLite database: which engine each lab was
-// placed on (the engines' own lab records are the truth; this copy names the labs of an engine
-// that does not answer), and the engines instructors added or drained through the API.
+// The pool's records in the service's database: the tables and their queries are the store's
+// (store/engines.ts); this module turns an added engine's spec to and from the JSON kept there.
 import type { Db } from "../store/db.ts";
+import { engineRows, storeEngineRow } from "../store/engines.ts";
 import { type EngineSpec, toEngineSpec } from "./spec.ts";
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS engine_placements (
-  lab TEXT PRIMARY KEY,
-  engine TEXT NOT NULL,
-  owner TEXT NOT NULL,
-  topology TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pool_engines (
-  name TEXT PRIMARY KEY,
-  spec TEXT,
-  drained INTEGER NOT NULL DEFAULT 0
-);
-`;
-
-export interface PlacementRecord {
-  lab: string;
-  engine: string;
-  owner: string;
-  topology: string;
-}
-
-export function ensurePoolTables(db: Db): void {
-  db.exec(SCHEMA);
-}
-
-export function placements(db: Db): PlacementRecord[] {
-  return db
-    .prepare("SELECT lab, engine, owner, topology FROM engine_placements ORDER BY lab")
-    .all() as unknown as PlacementRecord[];
-}
-
-export function recordPlacement(db: Db, record: PlacementRecord): void {
-  db.prepare(
-    `INSERT INTO engine_placements (lab, engine, owner, topology) VALUES (?, ?, ?, ?)
-     ON CONFLICT (lab) DO UPDATE SET engine = excluded.engine, owner = excluded.owner,
-       topology = excluded.topology`,
-  ).run(record.lab, record.engine, record.owner, record.topology);
-}
-
-export function forgetPlacement(db: Db, lab: string): void {
-  db.prepare("DELETE FROM engine_placements WHERE lab = ?").run(lab);
-}
+export {
+  ensurePoolTables,
+  forgetEngine,
+  forgetPlacement,
+  type PlacementRecord,
+  placements,
+  recordPlacement,
+  storeDrained,
+} from "../store/engines.ts";
 
 /** Engines added through the API (`spec` set) and drain marks of any engine. */
 export function storedEngines(
   db: Db,
 ): { spec: EngineSpec | null; name: string; drained: boolean }[] {
-  const rows = db.prepare("SELECT name, spec, drained FROM pool_engines ORDER BY name").all() as {
-    name: string;
-    spec: string | null;
-    drained: number;
-  }[];
-  return rows.map((r) => ({
+  return engineRows(db).map((r) => ({
     name: r.name,
     spec: r.spec ? toEngineSpec(JSON.parse(r.spec)) : null,
-    drained: r.drained === 1,
+    drained: r.drained,
   }));
 }
 
@@ -75,19 +37,5 @@ export function storeAddedEngine(db: Db, spec: EngineSpec): void {
       ...(spec.capacity.memoryBytes !== null ? { memory: spec.capacity.memoryBytes } : {}),
     },
   };
-  db.prepare(
-    `INSERT INTO pool_engines (name, spec, drained) VALUES (?, ?, ?)
-     ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, drained = excluded.drained`,
-  ).run(spec.name, JSON.stringify(input), spec.drained ? 1 : 0);
-}
-
-export function storeDrained(db: Db, name: string, drained: boolean): void {
-  db.prepare(
-    `INSERT INTO pool_engines (name, spec, drained) VALUES (?, NULL, ?)
-     ON CONFLICT (name) DO UPDATE SET drained = excluded.drained`,
-  ).run(name, drained ? 1 : 0);
-}
-
-export function forgetEngine(db: Db, name: string): void {
-  db.prepare("DELETE FROM pool_engines WHERE name = ?").run(name);
+  storeEngineRow(db, spec.name, JSON.stringify(input), spec.drained);
 }

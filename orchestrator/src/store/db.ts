@@ -1,6 +1,6 @@
 // The service's embedded database: users, classes, tokens, audit records, bulk jobs, labs'
 // expiry and last activity, terminal recordings' metadata, and with a pool of engines the
-// engines added through the API, drain marks and each lab's engine (engines/records.ts creates
+// engines added through the API, drain marks and each lab's engine (store/engines.ts creates
 // those tables). Lab state is never stored here; it lives on the engines.
 // node:sqlite (built into Node 24) needs no native build, where better-sqlite3 would have to be
 // compiled against headers this machine lacks.
