@@ -2,7 +2,7 @@
 // account and token per TA, all in one transaction (a bad roster creates nothing).
 
 import type { Db } from "../store/db.ts";
-import { createClass, createUser, issueToken, loginTaken, type Role } from "../store/users.ts";
+import { createClass, createUser, issueToken, loginTaken, type UserRole } from "../store/users.ts";
 import { InvalidInputError } from "./errors.ts";
 import { assignLogins, checkRosterList, parseRosterCsv, type RosterEntry } from "./roster.ts";
 
@@ -40,7 +40,7 @@ export function createClassFromRoster(db: Db, request: ClassRequest): CreatedCla
   db.exec("BEGIN");
   try {
     const record = createClass(db, request.name);
-    const issue = (entries: RosterEntry[], role: Role, logins: string[]) =>
+    const issue = (entries: RosterEntry[], role: UserRole, logins: string[]) =>
       entries.map((entry, i) => {
         const login = logins[i] as string;
         const user = createUser(db, {

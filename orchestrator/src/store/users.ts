@@ -2,14 +2,14 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { type Db, now } from "./db.ts";
 
-export type Role = "instructor" | "ta" | "student";
+export type UserRole = "instructor" | "ta" | "student";
 
 export interface User {
   id: string;
   login: string;
   name: string;
   email: string | null;
-  role: Role;
+  role: UserRole;
   classId: string | null;
 }
 
@@ -24,7 +24,7 @@ interface UserRow {
   login: string;
   name: string;
   email: string | null;
-  role: Role;
+  role: UserRole;
   class_id: string | null;
 }
 
@@ -43,7 +43,7 @@ export interface NewUser {
   login: string;
   name: string;
   email?: string | null;
-  role: Role;
+  role: UserRole;
   classId?: string | null;
 }
 
@@ -75,7 +75,7 @@ export function hasInstructor(db: Db): boolean {
   return db.prepare("SELECT 1 FROM users WHERE role = 'instructor'").get() !== undefined;
 }
 
-export function usersOfClass(db: Db, classId: string, role?: Role): User[] {
+export function usersOfClass(db: Db, classId: string, role?: UserRole): User[] {
   const rows = (role
     ? db
         .prepare("SELECT * FROM users WHERE class_id = ? AND role = ? ORDER BY login")

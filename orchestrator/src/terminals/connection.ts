@@ -3,7 +3,7 @@
 // then joins the session as a viewer and passes its messages on, in arrival order.
 // The socket closing leaves the session, which outlives it for its grace period.
 import type { RawData, WebSocket } from "ws";
-import type { Role } from "../store/users.ts";
+import type { UserRole } from "../store/users.ts";
 import {
   CLOSE,
   closeReason,
@@ -26,7 +26,7 @@ export class TerminalRefused extends Error {
 
 export interface Admission {
   session: TerminalSession;
-  user: { login: string; role: Role };
+  user: { login: string; role: UserRole };
   mode: ViewerMode;
   /** Whether the session was opened for this hello (rather than found). */
   created: boolean;

@@ -3,13 +3,13 @@
 // the others: output the client asked to hold (`pause`) waits here, output handed to the socket
 // counts until ws has passed it to the kernel.
 import type { WebSocket } from "ws";
-import type { Role } from "../store/users.ts";
+import type { UserRole } from "../store/users.ts";
 import { closeReason, type ServerMessage, type ViewerMode } from "./protocol.ts";
 
 export class Viewer {
   readonly socket: WebSocket;
   readonly login: string;
-  readonly role: Role;
+  readonly role: UserRole;
   mode: ViewerMode;
   /** Called when output handed to the socket has left the process. */
   onDrain: () => void = () => {};
@@ -18,7 +18,7 @@ export class Viewer {
   private inFlight = 0;
   private paused = false;
 
-  constructor(socket: WebSocket, user: { login: string; role: Role }, mode: ViewerMode) {
+  constructor(socket: WebSocket, user: { login: string; role: UserRole }, mode: ViewerMode) {
     this.socket = socket;
     this.login = user.login;
     this.role = user.role;

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ForbiddenError } from "../../classroom/errors.ts";
 import { audit } from "../../store/audit.ts";
-import { authenticate, type Role, type User } from "../../store/users.ts";
+import { authenticate, type User, type UserRole } from "../../store/users.ts";
 import { ApiError } from "../errors.ts";
 
 declare module "fastify" {
@@ -19,7 +19,9 @@ declare module "fastify" {
   }
   interface FastifyInstance {
     /** A preHandler admitting a signed-in user of one of `roles` (any role when none given). */
-    requireRole(...roles: Role[]): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireRole(
+      ...roles: UserRole[]
+    ): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /**
      * Counts a token that failed to sign in from the request's address; returns the seconds to
      * wait when the address is over its limit, null while it is not. For tokens that do not come
@@ -70,7 +72,7 @@ export default fp(async (app: FastifyInstance) => {
   // health probe that sends a stale token must not turn the health routes into 429s.
   app.decorate(
     "requireRole",
-    (...roles: Role[]) =>
+    (...roles: UserRole[]) =>
       async (request: FastifyRequest, reply: FastifyReply) => {
         if (!request.headers.authorization) {
           throw new ApiError(401, "unauthorized", "sign in with a bearer token");
