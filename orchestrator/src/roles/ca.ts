@@ -4,22 +4,16 @@
 // (images/ca/ca-service.py); every other node of the lab fetches the root at its start and
 // trusts it, and a server role gets its certificate with `labCertificate`.
 import { z } from "zod";
+import { dnsNamePattern } from "../net/dns-name.ts";
 import type { FileDef, NodeDef } from "../topology/model.ts";
 import { textFile } from "./files.ts";
 import { shellQuote } from "./shell.ts";
+import { CA_CERT_PATH, TLS_CERT_PATH, TLS_CHAIN_CA_PATH, TLS_KEY_PATH } from "./tls-paths.ts";
 import { type Contribution, defineRole, type InstanceView, type TopologyView } from "./types.ts";
 
 export const CA_ROLE = "ca";
 /** The CA node's signing service: GET /root.pem, POST /sign?name=... */
 export const CA_PORT = 8600;
-/** On every node that trusts the lab CA: its root, for tools that take a --cacert. */
-export const CA_CERT_PATH = "/etc/socketlab/ca.pem";
-/** Where a node's server key and certificate (signed by the lab CA) are kept. */
-export const TLS_KEY_PATH = "/etc/socketlab/tls/server.key";
-export const TLS_CERT_PATH = "/etc/socketlab/tls/server.crt";
-/** The root that signed it, fetched with it (a server that sends its chain needs it). */
-export const TLS_CHAIN_CA_PATH = "/etc/socketlab/tls/ca.pem";
-
 const TLS_REQUEST_PATH = "/etc/socketlab/tls/server.csr";
 const TRUST_SCRIPT = "/usr/local/sbin/socketlab-trust-ca";
 const REQUEST_SCRIPT = "/usr/local/sbin/socketlab-request-cert";
@@ -27,14 +21,11 @@ const SYSTEM_TRUST_PATH = "/usr/local/share/ca-certificates/socketlab-lab-ca.crt
 // Both need only sh, curl and openssl (and update-ca-certificates), as every socketlab image has.
 const CURL = "curl -sS --retry 10 --retry-connrefused --retry-delay 1 --max-time 10";
 
-const LABEL = "(?!-)[A-Za-z0-9-]{1,63}(?<!-)";
-const DNS_NAME_PATTERN = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})*$`);
-
 /** A name a certificate can be issued for: a DNS name (`web`, `www.example.com`). */
 export const dnsName = z
   .string()
   .regex(
-    DNS_NAME_PATTERN,
+    dnsNamePattern(),
     "a DNS name: labels of letters, digits and '-' (63 at most each), joined by '.'",
   );
 

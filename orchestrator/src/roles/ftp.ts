@@ -2,8 +2,9 @@
 // node's `files`) and local users from the topology, each chrooted in a home they can write;
 // with `tls: true`, explicit FTPS (AUTH TLS) too, with a certificate from the lab CA.
 import { z } from "zod";
-import { labCertificate, TLS_CERT_PATH, TLS_KEY_PATH, unreachableCa } from "./ca.ts";
+import { labCertificate, unreachableCa } from "./ca.ts";
 import { textFile } from "./files.ts";
+import { TLS_CERT_PATH, TLS_KEY_PATH } from "./tls-paths.ts";
 import { defineRole } from "./types.ts";
 import { createUsersCommands, passwordSchema, refineUniqueNames, usernameSchema } from "./users.ts";
 

@@ -4,9 +4,10 @@
 // Python package from Debian, started with one command, whose errors read as Python's.
 import { z } from "zod";
 import type { FileDef } from "../topology/model.ts";
-import { dnsName, labCertificate, TLS_CERT_PATH, TLS_KEY_PATH, unreachableCa } from "./ca.ts";
+import { dnsName, labCertificate, unreachableCa } from "./ca.ts";
 import { textFile } from "./files.ts";
 import { shellQuote } from "./shell.ts";
+import { TLS_CERT_PATH, TLS_KEY_PATH } from "./tls-paths.ts";
 import { type ConfigProblem, defineRole } from "./types.ts";
 
 const SRV = "/srv";

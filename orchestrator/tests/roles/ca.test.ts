@@ -2,13 +2,8 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { planLab } from "../../src/plan/plan.ts";
 import type { NodePlan } from "../../src/plan/types.ts";
-import {
-  CA_PORT,
-  certificateRequest,
-  labCertificate,
-  TLS_CERT_PATH,
-  TLS_KEY_PATH,
-} from "../../src/roles/ca.ts";
+import { CA_PORT, certificateRequest, labCertificate } from "../../src/roles/ca.ts";
+import { TLS_CERT_PATH, TLS_KEY_PATH } from "../../src/roles/tls-paths.ts";
 import type { Contribution, InstanceView } from "../../src/roles/types.ts";
 import type { FileDef } from "../../src/topology/model.ts";
 import { node, request } from "../plan/helpers.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TLS_CERT_PATH, TLS_KEY_PATH } from "../../src/roles/ca.ts";
 import { ANONYMOUS_ROOT, PASSIVE_PORTS } from "../../src/roles/ftp.ts";
+import { TLS_CERT_PATH, TLS_KEY_PATH } from "../../src/roles/tls-paths.ts";
 import type { NodeDef } from "../../src/topology/model.ts";
 import { problems, yaml } from "../topology/helpers.ts";
 import {

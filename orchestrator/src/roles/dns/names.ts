@@ -1,8 +1,8 @@
 // Domain names as the dns role's config writes them, with zone-file meaning: `@` is the zone
 // itself, a name ending in `.` is absolute, any other is relative to the zone.
+import { dnsNameSource } from "../../net/dns-name.ts";
 
-const LABEL = "(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)";
-const NAME = `${LABEL}(?:\\.${LABEL})*`;
+const NAME = dnsNameSource({ lowercase: true, underscore: true });
 
 /** A zone: `.` (the root) or a name without its final dot (`example.com`). */
 export const ZONE_PATTERN = new RegExp(`^(?:\\.|${NAME})$`);
@@ -10,9 +10,6 @@ export const ZONE_PATTERN = new RegExp(`^(?:\\.|${NAME})$`);
 export const OWNER_PATTERN = new RegExp(`^(?:@|(?:\\*\\.)?${NAME}\\.?|\\*)$`);
 /** A name records point at (NS, CNAME, MX, PTR): `@`, `mail`, `mail.example.net.`. */
 export const TARGET_PATTERN = new RegExp(`^(?:@|${NAME}\\.?)$`);
-
-/** The longest name DNS carries, in its text form without the final dot. */
-export const MAX_NAME_LENGTH = 253;
 
 /** `example.com.`; the root is `.`. */
 export function zoneFqdn(zone: string): string {

@@ -1,7 +1,8 @@
 // The dns role's `config:` section: the zones a node serves, whether it is one of the lab's root
 // servers, and whether (and how) it resolves recursively for the lab's other nodes.
 import { z } from "zod";
-import { MAX_NAME_LENGTH, OWNER_PATTERN, TARGET_PATTERN, ZONE_PATTERN } from "./names.ts";
+import { MAX_DNS_NAME_LENGTH } from "../../net/dns-name.ts";
+import { OWNER_PATTERN, TARGET_PATTERN, ZONE_PATTERN } from "./names.ts";
 import { ADDRESS_REF_HELP, ALLOW_HELP, isAllowEntry, parseAddressRef } from "./refs.ts";
 
 export const DNS_ROLE = "dns";
@@ -11,21 +12,21 @@ const NAME_RULE = "lowercase labels of a-z, 0-9, '-' and '_', joined by '.'";
 const zoneName = z
   .string()
   .regex(ZONE_PATTERN, `a zone is '.' (the root) or a name without its final dot: ${NAME_RULE}`)
-  .max(MAX_NAME_LENGTH);
+  .max(MAX_DNS_NAME_LENGTH);
 const owner = z
   .string()
   .regex(
     OWNER_PATTERN,
     `an owner is '@' (the zone), a relative name, or an absolute one ending in '.': ${NAME_RULE}`,
   )
-  .max(MAX_NAME_LENGTH + 1);
+  .max(MAX_DNS_NAME_LENGTH + 1);
 const target = z
   .string()
   .regex(
     TARGET_PATTERN,
     `a name is '@', a relative name, or an absolute one ending in '.': ${NAME_RULE}`,
   )
-  .max(MAX_NAME_LENGTH + 1);
+  .max(MAX_DNS_NAME_LENGTH + 1);
 /**
  * An address as `parseAddressRef` reads it. YAML reads an unquoted `.80` as the number 0.8 (its
  * text is lost): a number is refused with a message saying so, rather than as the wrong type.

@@ -1,6 +1,6 @@
 // dovecot's configuration for a mail node, the whole of it in one file (Debian's conf.d is not
 // read): IMAP and POP3 for the users, LMTP delivery for postfix, and postfix's login checks.
-import { TLS_CERT_PATH, TLS_KEY_PATH } from "../ca.ts";
+import { TLS_CERT_PATH, TLS_KEY_PATH } from "../tls-paths.ts";
 import {
   AUTH_SOCKET,
   LMTP_SOCKET,

@@ -2,7 +2,7 @@
 // for the node's domains goes to dovecot over LMTP; mail for any other domain goes to the server
 // its MX record names, found through the node's resolver (the lab's DNS): no relay host, and no
 // Internet to reach.
-import { TLS_CERT_PATH, TLS_KEY_PATH } from "../ca.ts";
+import { TLS_CERT_PATH, TLS_KEY_PATH } from "../tls-paths.ts";
 import {
   AUTH_SOCKET,
   LMTP_SOCKET,

@@ -1,15 +1,15 @@
 // The mail role's `config:` section: the domains a node receives mail for (each with the name its
 // MX record points at), the users with their passwords, and TLS.
 import { z } from "zod";
+import { dnsNamePattern, dnsNameSource } from "../../net/dns-name.ts";
 import { passwordSchema } from "../users.ts";
 
 export const MAIL_ROLE = "mail";
 
 // Lowercase only: postfix and dovecot compare names without case, and one spelling per name
 // keeps the generated files, the mailbox folders and the handouts in agreement.
-const LABEL = "(?!-)[a-z0-9-]{1,63}(?<!-)";
-const NAME = `${LABEL}(?:\\.${LABEL})*`;
-const DOMAIN_PATTERN = new RegExp(`^(?=.{1,253}$)${NAME}$`);
+const NAME = dnsNameSource({ lowercase: true });
+const DOMAIN_PATTERN = dnsNamePattern({ lowercase: true });
 /** Dot-separated atoms: what an address's local part needs, and no more. */
 const LOCAL_PART = "[a-z0-9_-]+(?:\\.[a-z0-9_-]+)*";
 const ADDRESS_PATTERN = new RegExp(`^(?=[^@]{1,64}@)${LOCAL_PART}@${NAME}$`);
