@@ -7,7 +7,7 @@ import { z } from "zod";
 import { dnsNamePattern } from "../net/dns-name.ts";
 import type { FileDef, NodeDef } from "../topology/model.ts";
 import { textFile } from "./files.ts";
-import { shellQuote } from "./shell.ts";
+import { shellQuote } from "./shell-quote.ts";
 import { CA_CERT_PATH, TLS_CERT_PATH, TLS_CHAIN_CA_PATH, TLS_KEY_PATH } from "./tls-paths.ts";
 import { type Contribution, defineRole, type InstanceView, type TopologyView } from "./types.ts";
 

@@ -5,7 +5,7 @@
 // plan (these start commands included) is kept in Docker labels that anyone with access to the
 // engine can read. They are hashed in the node, by chpasswd, when it starts.
 import { z } from "zod";
-import { shellQuote } from "./shell.ts";
+import { shellQuote } from "./shell-quote.ts";
 
 /** Debian's own rule for user names, kept to lowercase ASCII. */
 export const USERNAME_PATTERN = /^[a-z_][a-z0-9_-]*$/;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { FileDef } from "../topology/model.ts";
 import { dnsName, labCertificate, unreachableCa } from "./ca.ts";
 import { textFile } from "./files.ts";
-import { shellQuote } from "./shell.ts";
+import { shellQuote } from "./shell-quote.ts";
 import { TLS_CERT_PATH, TLS_KEY_PATH } from "./tls-paths.ts";
 import { type ConfigProblem, defineRole } from "./types.ts";
 

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { shellQuote } from "../../src/roles/shell.ts";
+import { shellQuote } from "../../src/roles/shell-quote.ts";
 import { createUsersCommands, passwordSchema, usernameSchema } from "../../src/roles/users.ts";
 
 /**

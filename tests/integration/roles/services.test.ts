@@ -6,7 +6,7 @@ import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { LabPlan } from "../../../orchestrator/src/plan/types.ts";
 import type { FtpConfig } from "../../../orchestrator/src/roles/ftp.ts";
 import { PASSIVE_PORTS } from "../../../orchestrator/src/roles/ftp.ts";
-import { shellQuote } from "../../../orchestrator/src/roles/shell.ts";
+import { shellQuote } from "../../../orchestrator/src/roles/shell-quote.ts";
 import type { SshConfig } from "../../../orchestrator/src/roles/ssh.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import type { NodeDef, Topology } from "../../../orchestrator/src/topology/model.ts";

@@ -6,7 +6,7 @@
 import type { NodeDef } from "../../topology/model.ts";
 import { labCertificate, unreachableCa } from "../ca.ts";
 import { textFile } from "../files.ts";
-import { shellQuote } from "../shell.ts";
+import { shellQuote } from "../shell-quote.ts";
 import { type ConfigProblem, defineRole, type TopologyView } from "../types.ts";
 import { DOVECOT_CONF_PATH, dovecotConf } from "./dovecot.ts";
 import {
