@@ -26,6 +26,7 @@ import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { loadTopologyFile } from "../orchestrator/src/roles/load.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { GUARD_IMAGE } from "../orchestrator/src/runtime/host-guard.ts";
+import { freePort, memory, Service } from "../support/service.ts";
 import {
   destroyExtraEngines,
   type ExtraEngine,
@@ -39,7 +40,6 @@ import {
   requireCompose,
 } from "./compose.ts";
 import { interruptible, machine, ROOT, run, writeResult } from "./run.ts";
-import { freePort, memory, Service } from "./service.ts";
 
 const SOURCE = "tests/fixtures/three-nodes.yaml";
 /** The topology's name in the benchmark's library: its labs are `bench-roster-<login>`. */

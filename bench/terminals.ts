@@ -21,14 +21,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
-import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
+import { downLab, nodeContainer } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../orchestrator/src/runtime/exec.ts";
 import { labInventory } from "../orchestrator/src/runtime/inventory.ts";
-import { nodeContainerId } from "../tests/integration/engine.ts";
+import { freePort, memory, Service } from "../support/service.ts";
 import { interruptible, machine, median, ROOT, writeResult } from "./run.ts";
-import { freePort, memory, Service } from "./service.ts";
 
 const SOURCE = "tests/fixtures/three-nodes.yaml";
 const NODES = ["alpha", "beta", "gamma"];
@@ -317,7 +316,7 @@ try {
 
   process.stderr.write(`keystroke echo: 1 terminal, docker exec, ${terminalCount} at once...\n`);
   const first = terminals[0] as Terminal;
-  const container = await nodeContainerId(engine, labs[0] as string, NODES[0] as string);
+  const container = await nodeContainer(engine, labs[0] as string, NODES[0] as string);
   const one = await echoTimes(first, keys);
   const floorShell = await ExecShell.open(container);
   await floorShell.quiet(1000);

@@ -15,8 +15,9 @@ import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../../orchestrator/src/labs/status.ts";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
-import { type ApiHarness, bearer } from "../integration/api/app.ts";
+import type { ApiHarness } from "../integration/api/app.ts";
 import { testEngine } from "../integration/engine.ts";
+import { bearer } from "../support/api.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = join(REPO_ROOT, "tests", "e2e", "artifacts");

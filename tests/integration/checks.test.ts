@@ -17,7 +17,7 @@ import {
 import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
-import { bearer } from "./api/app.ts";
+import { bearer } from "../support/api.ts";
 import { cli, FIXTURES, sh, testEngine } from "./engine.ts";
 
 const run = randomBytes(2).toString("hex");

@@ -7,12 +7,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { freePort, Service } from "../../bench/service.ts";
 import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { LABELS } from "../../orchestrator/src/plan/types.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { newToken } from "../../orchestrator/src/store/users.ts";
-import { parseSse } from "./api/sse.ts";
+import { freePort, Service } from "../../support/service.ts";
+import { parseSse } from "../support/sse.ts";
 import { FIXTURES, hostGuardRules, testEngine } from "./engine.ts";
 
 const STUDENTS = 6;

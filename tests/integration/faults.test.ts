@@ -11,8 +11,9 @@ import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import { readLabRecord } from "../../orchestrator/src/runtime/lab-record.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
 import { folderReader } from "../../orchestrator/src/topology/sources.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./api/app.ts";
-import { parseSse } from "./api/sse.ts";
+import { apiRequest, bearer, type Method } from "../support/api.ts";
+import { parseSse } from "../support/sse.ts";
+import { type ApiHarness, apiHarness, cleanUp } from "./api/app.ts";
 import { cli, FIXTURES, hostGuardRules, labObjects, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
@@ -178,8 +179,8 @@ describe("through the API, a new lab that fails to come up", () => {
     const student = uniqueLabId("f");
     const lab = `${name}-${student}`;
     labs.push(lab);
-    const call = (method: "GET" | "POST", url: string, payload?: object) =>
-      h.app.inject({ method, url, headers: bearer(h.instructor), payload });
+    const call = (method: Method, url: string, payload?: object) =>
+      apiRequest(h.app, method, url, h.instructor, payload);
     const cls = (
       await call("POST", "/api/classes", { name: name, students: [{ name: "F", id: student }] })
     ).json() as { id: string };

@@ -20,5 +20,3 @@ export async function offlineApp(): Promise<TestApp> {
   const instructor = ensureInstructor(app.db) as string;
   return { app, instructor, libraryDir };
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -3,10 +3,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseSse } from "../../../tests/integration/api/sse.ts";
+import { bearer } from "../../../tests/support/api.ts";
+import { parseSse } from "../../../tests/support/sse.ts";
 import { type App, BODY_LIMIT_BYTES } from "../../src/api/app.ts";
 import { REPO_ROOT } from "../../src/paths.ts";
-import { bearer, offlineApp } from "./helpers.ts";
+import { offlineApp } from "./helpers.ts";
 
 let app: App;
 let instructor: string;

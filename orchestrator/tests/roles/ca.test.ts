@@ -1,25 +1,16 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { planLab } from "../../src/plan/plan.ts";
 import type { NodePlan } from "../../src/plan/types.ts";
 import { CA_PORT, certificateRequest, labCertificate } from "../../src/roles/ca.ts";
 import { TLS_CERT_PATH, TLS_KEY_PATH } from "../../src/roles/tls-paths.ts";
 import type { Contribution, InstanceView } from "../../src/roles/types.ts";
 import type { FileDef } from "../../src/topology/model.ts";
-import { node, request } from "../plan/helpers.ts";
-import { load, problems, yaml } from "../topology/helpers.ts";
+import { node } from "../plan/helpers.ts";
+import { planned } from "../support/roles.ts";
+import { problems, yaml } from "../topology/helpers.ts";
 
 const TRUST_SCRIPT = "/usr/local/sbin/socketlab-trust-ca";
 const REQUEST_SCRIPT = "/usr/local/sbin/socketlab-request-cert";
-
-/** Every node of the topology as planned for lab `alice` (pool 10.200.0.0/16). */
-async function planned(text: string): Promise<Map<string, NodePlan>> {
-  const loaded = await load(text);
-  if (!loaded.ok) throw new Error(`does not load: ${JSON.stringify(loaded.diagnostics)}`);
-  const result = planLab(loaded.topology, request());
-  if (!result.ok) throw new Error(result.error);
-  return new Map(result.plan.nodes.map((n) => [n.name, n]));
-}
 
 function plannedNode(nodes: Map<string, NodePlan>, name: string): NodePlan {
   const found = nodes.get(name);

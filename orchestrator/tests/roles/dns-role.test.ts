@@ -1,19 +1,9 @@
 // The dns role's contribution to its node in one instance: which files, with which addresses
 // (as the node reaches each other node), and how the node starts and is found ready.
 import { describe, expect, it } from "vitest";
-import { planLab } from "../../src/plan/plan.ts";
 import type { NodePlan } from "../../src/plan/types.ts";
-import { request } from "../plan/helpers.ts";
-import { load, yaml } from "../topology/helpers.ts";
-
-/** Every node as planned for lab `alice`: core is 10.200.0.0/24, lan 10.200.1.0/24. */
-async function planned(text: string): Promise<Map<string, NodePlan>> {
-  const loaded = await load(text);
-  if (!loaded.ok) throw new Error(`does not load: ${JSON.stringify(loaded.diagnostics)}`);
-  const result = planLab(loaded.topology, request());
-  if (!result.ok) throw new Error(result.error);
-  return new Map(result.plan.nodes.map((n) => [n.name, n]));
-}
+import { planned } from "../support/roles.ts";
+import { yaml } from "../topology/helpers.ts";
 
 function fileOf(nodes: Map<string, NodePlan>, node: string, path: string): string | undefined {
   const file = nodes.get(node)?.files.find((f) => f.path === path);

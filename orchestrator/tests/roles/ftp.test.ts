@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { ANONYMOUS_ROOT, PASSIVE_PORTS } from "../../src/roles/ftp.ts";
 import { TLS_CERT_PATH, TLS_KEY_PATH } from "../../src/roles/tls-paths.ts";
 import type { NodeDef } from "../../src/topology/model.ts";
-import { problems, yaml } from "../topology/helpers.ts";
 import {
   configureOwn,
   fileText,
@@ -10,7 +9,8 @@ import {
   loadNodes,
   settings,
   withNodeConfig,
-} from "./role-node.ts";
+} from "../support/roles.ts";
+import { problems, yaml } from "../topology/helpers.ts";
 
 /** A lab with one ftp node whose config (flow mappings) starts on line 9. */
 function withConfig(lines: string[]): string {

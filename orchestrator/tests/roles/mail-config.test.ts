@@ -2,8 +2,8 @@
 // the schema and the role's check cannot let through.
 import { describe, expect, it } from "vitest";
 import type { MailConfig } from "../../src/roles/mail/schema.ts";
+import { withNodeConfig } from "../support/roles.ts";
 import { load, problems, yaml } from "../topology/helpers.ts";
-import { withNodeConfig } from "./role-node.ts";
 
 /** A lab with a CA and one mail node whose config (flow mappings) starts on line 12. */
 function withConfig(lines: string[]): string {

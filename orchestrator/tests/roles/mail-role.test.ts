@@ -10,8 +10,8 @@ import type { NodePlan } from "../../src/plan/types.ts";
 import { usersCommand } from "../../src/roles/mail/index.ts";
 import { type MailConfig, mailConfig } from "../../src/roles/mail/schema.ts";
 import { request } from "../plan/helpers.ts";
+import { withNodeConfig } from "../support/roles.ts";
 import { load } from "../topology/helpers.ts";
-import { withNodeConfig } from "./role-node.ts";
 
 /** A lab with a CA and one mail node whose config (flow mappings) starts on line 12. */
 function withConfig(lines: string[]): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { configureOwn, loadNode } from "../support/roles.ts";
 import { problems, yaml } from "../topology/helpers.ts";
-import { configureOwn, loadNode } from "./role-node.ts";
 
 /** A lab with one memcached node (memory limit `limit`) whose config starts on line 10. */
 function withConfig(lines: string[], limit = "256m"): string {

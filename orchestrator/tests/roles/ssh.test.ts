@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AUTHORIZED_KEYS_DIR } from "../../src/roles/ssh.ts";
+import { configureOwn, fileText, loadNode, settings, withNodeConfig } from "../support/roles.ts";
 import { problems } from "../topology/helpers.ts";
-import { configureOwn, fileText, loadNode, settings, withNodeConfig } from "./role-node.ts";
 
 const ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKl3a8Y4mXo1b0qVq9vN3r7lM0wS5n9Qh2dJ9m4v2c8L";
 const ECDSA =

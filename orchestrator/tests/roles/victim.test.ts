@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { configureOwn, fileText, loadNode, withNodeConfig } from "../support/roles.ts";
 import { problems } from "../topology/helpers.ts";
-import { configureOwn, fileText, loadNode, withNodeConfig } from "./role-node.ts";
 
 /** A lab with one victim node whose config starts on line 9. */
 function withConfig(lines: string[]): string {

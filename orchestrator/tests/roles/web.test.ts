@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { planLab } from "../../src/plan/plan.ts";
 import type { NodePlan } from "../../src/plan/types.ts";
 import { nginxConfig, type WebConfig, web } from "../../src/roles/web.ts";
-import { request } from "../plan/helpers.ts";
-import { load, problems, yaml } from "../topology/helpers.ts";
+import { planned } from "../support/roles.ts";
+import { problems, yaml } from "../topology/helpers.ts";
 
 /** A lab with a CA and one web node whose config (flow mappings) starts on line 12. */
 function withConfig(lines: string[], files = ""): string {
@@ -22,15 +21,6 @@ function withConfig(lines: string[], files = ""): string {
   `;
   const config = lines.map((line) => `      ${line}`).join("\n");
   return `${head.trimEnd()}\n${config}\n${files}`;
-}
-
-/** Every node of the topology as planned for lab `alice` (pool 10.200.0.0/16). */
-async function planned(text: string): Promise<Map<string, NodePlan>> {
-  const loaded = await load(text);
-  if (!loaded.ok) throw new Error(`does not load: ${JSON.stringify(loaded.diagnostics)}`);
-  const result = planLab(loaded.topology, request());
-  if (!result.ok) throw new Error(result.error);
-  return new Map(result.plan.nodes.map((n) => [n.name, n]));
 }
 
 async function webNode(lines: string[], files = ""): Promise<NodePlan> {

@@ -7,6 +7,7 @@ import { type App, type AppOptions, buildApp } from "../../../orchestrator/src/a
 import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.ts";
 import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
+import { bearer } from "../../support/api.ts";
 import { FIXTURES, testEngine } from "../engine.ts";
 
 export interface ApiHarness {
@@ -43,8 +44,6 @@ export async function cleanUp(h: ApiHarness): Promise<void> {
   await Promise.all([...new Set(rows.map((r) => r.target))].map((lab) => downLab(h.engine, lab)));
   await h.app.close();
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Creates a lab of the harness's topology as `token`'s user; its id, or an error with the answer. */
 export async function createLab(h: ApiHarness, token: string): Promise<string> {

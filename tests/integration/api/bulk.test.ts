@@ -2,8 +2,9 @@
 // progress arrives as server-sent events, then a summary; every lab is up afterwards.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
-import { parseSse } from "./sse.ts";
+import { bearer } from "../../support/api.ts";
+import { parseSse } from "../../support/sse.ts";
+import { type ApiHarness, apiHarness, cleanUp } from "./app.ts";
 
 const STUDENTS = 10;
 const run = randomBytes(2).toString("hex");

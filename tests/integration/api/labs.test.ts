@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { networkBridge } from "../../../orchestrator/src/labs/capture.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { GUARD_CONTAINER } from "../../../orchestrator/src/runtime/host-guard.ts";
+import { apiRequest, bearer, type Method } from "../../support/api.ts";
 import { sh } from "../engine.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
+import { type ApiHarness, apiHarness, cleanUp } from "./app.ts";
 import { LINKTYPE_ETHERNET, PCAP_MAGIC, PcapReader } from "./pcap.ts";
 
 let h: ApiHarness;
@@ -34,13 +35,8 @@ async function makeClass(name: string, ids: string[]) {
   return response.json() as { id: string; students: Issued[]; tas: Issued[] };
 }
 
-const call = (method: "GET" | "POST" | "DELETE", url: string, token?: string, payload?: object) =>
-  h.app.inject({
-    method,
-    url,
-    ...(token === undefined ? {} : { headers: bearer(token) }),
-    ...(payload === undefined ? {} : { payload }),
-  });
+const call = (method: Method, url: string, token?: string, payload?: object) =>
+  apiRequest(h.app, method, url, token, payload);
 
 beforeAll(async () => {
   h = await apiHarness(topology);

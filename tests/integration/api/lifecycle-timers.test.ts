@@ -5,8 +5,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SERVICE_ACTOR } from "../../../orchestrator/src/classroom/labs.ts";
 import { labInventory } from "../../../orchestrator/src/runtime/inventory.ts";
+import { apiRequest, type Method } from "../../support/api.ts";
 import { sh } from "../engine.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
+import { type ApiHarness, apiHarness, cleanUp } from "./app.ts";
 
 const run = randomBytes(2).toString("hex");
 const topology = `it-timers-${run}`;
@@ -16,13 +17,8 @@ let clock = Date.now();
 let h: ApiHarness;
 const tokens: Record<string, string> = {};
 
-const call = (method: "GET" | "POST", url: string, token: string, payload?: object) =>
-  h.app.inject({
-    method,
-    url,
-    headers: bearer(token),
-    ...(payload === undefined ? {} : { payload }),
-  });
+const call = (method: Method, url: string, token: string, payload?: object) =>
+  apiRequest(h.app, method, url, token, payload);
 
 beforeAll(async () => {
   h = await apiHarness(topology, {

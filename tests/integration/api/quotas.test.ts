@@ -6,8 +6,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
-import { parseSse } from "./sse.ts";
+import { apiRequest, type Method } from "../../support/api.ts";
+import { parseSse } from "../../support/sse.ts";
+import { type ApiHarness, apiHarness, cleanUp } from "./app.ts";
 
 const run = randomBytes(2).toString("hex");
 const topology = `it-quota-${run}`;
@@ -16,13 +17,8 @@ let h: ApiHarness;
 let classId = "";
 const tokens: Record<string, string> = {};
 
-const call = (method: "GET" | "POST" | "DELETE", url: string, token: string, payload?: object) =>
-  h.app.inject({
-    method,
-    url,
-    headers: bearer(token),
-    ...(payload === undefined ? {} : { payload }),
-  });
+const call = (method: Method, url: string, token: string, payload?: object) =>
+  apiRequest(h.app, method, url, token, payload);
 
 beforeAll(async () => {
   h = await apiHarness(topology, { quotas: { perStudent: 1, perClass: 2 } });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import { FAILED_TOKENS_PER_MINUTE } from "../../../orchestrator/src/api/plugins/auth.ts";
 import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp } from "./app.ts";
+import { bearer } from "../../support/api.ts";
+import { type ApiHarness, apiHarness, cleanUp } from "./app.ts";
 
 let h: ApiHarness;
 // A token of the right shape that no user holds, and one that is not even that.

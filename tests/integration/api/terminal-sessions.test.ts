@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAudit } from "../../../orchestrator/src/store/audit.ts";
 import { recordingById } from "../../../orchestrator/src/store/recordings.ts";
 import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
+import { bearer } from "../../support/api.ts";
+import { type ApiHarness, apiHarness, cleanUp, createLab } from "./app.ts";
 import { alive, hello, running, sleep, Terminal } from "./terminal-client.ts";
 
 let h: ApiHarness;

@@ -15,7 +15,8 @@ import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.
 import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
+import { bearer } from "../../support/api.ts";
+import { type ApiHarness, apiHarness, cleanUp, createLab } from "./app.ts";
 import { eventually, hello, running as runningIn, Terminal } from "./terminal-client.ts";
 
 let h: ApiHarness;

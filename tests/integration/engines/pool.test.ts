@@ -22,6 +22,7 @@ import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../../orchestrator/src/runtime/host-guard.ts";
 import { imageTag } from "../../../orchestrator/src/runtime/images/catalog.ts";
 import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
+import { apiRequest, type Method } from "../../support/api.ts";
 import { cli } from "../engine.ts";
 import { destroyExtraEngines, type ExtraEngine, startExtraEngines } from "./extra-engines.ts";
 import { onePcTopology } from "./topology.ts";
@@ -46,14 +47,8 @@ const tokens: Record<string, string> = {};
 const logins: Record<string, string> = {};
 const labs: Record<string, string> = {};
 
-async function call(method: "GET" | "POST" | "DELETE", url: string, payload?: object) {
-  return app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${instructor}` },
-    ...(payload ? { payload } : {}),
-  });
-}
+const call = (method: Method, url: string, payload?: object) =>
+  apiRequest(app, method, url, instructor, payload);
 
 async function createLab(student: string, name: string): Promise<string> {
   const response = await call("POST", "/api/labs", { topology: name, owner: logins[student] });

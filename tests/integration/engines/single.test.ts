@@ -11,6 +11,7 @@ import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.
 import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
+import { apiRequest, type Method } from "../../support/api.ts";
 import { testEngine } from "../engine.ts";
 import { onePcTopology } from "./topology.ts";
 
@@ -21,13 +22,8 @@ let app: App;
 let instructor = "";
 let lab = "";
 
-const call = (method: "GET" | "POST" | "DELETE", url: string, payload?: object) =>
-  app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${instructor}` },
-    ...(payload ? { payload } : {}),
-  });
+const call = (method: Method, url: string, payload?: object) =>
+  apiRequest(app, method, url, instructor, payload);
 
 beforeAll(async () => {
   engine = await testEngine();

@@ -1,12 +1,12 @@
-// The socketlab service as the benchmarks run it: `socketlab serve` as a child process on
-// loopback, with its own data folder and library, signed in as the instructor; and its memory as
-// the kernel counts it.
+// The socketlab service as the benchmarks and the fault tests run it: `socketlab serve` as a child
+// process on loopback, with its own data folder and library, signed in as the instructor; and its
+// memory as the kernel counts it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { REPO_ROOT } from "../orchestrator/src/paths.ts";
 import { newToken } from "../orchestrator/src/store/users.ts";
-import { ROOT } from "./run.ts";
 
 /** A port free on loopback at this moment, for the service to listen on. */
 export function freePort(): Promise<number> {
@@ -51,7 +51,7 @@ export class Service {
     this.url = `http://127.0.0.1:${options.port}`;
     this.signal = options.signal;
     this.token = options.token ?? newToken();
-    const main = join(ROOT, "orchestrator/src/cli/main.ts");
+    const main = join(REPO_ROOT, "orchestrator/src/cli/main.ts");
     const args = ["serve", "--port", String(options.port), "--data", options.dataDir];
     args.push("--library", options.libraryDir, ...(options.args ?? []));
     this.child = spawn(process.execPath, [main, ...args], {

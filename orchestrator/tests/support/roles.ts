@@ -1,8 +1,11 @@
 // Shared by the role tests: a node loaded from YAML as the loader resolves it (its config parsed
-// by its role's schema), and what its role adds to it in one instance.
+// by its role's schema), what its role adds to it in one instance, and a whole lab as planned.
+import { planLab } from "../../src/plan/plan.ts";
+import type { NodePlan } from "../../src/plan/types.ts";
 import { findRole } from "../../src/roles/index.ts";
 import type { Contribution, InstanceView } from "../../src/roles/types.ts";
 import type { NodeDef } from "../../src/topology/model.ts";
+import { request } from "../plan/helpers.ts";
 import { load } from "../topology/helpers.ts";
 
 /** The nodes of a topology that must load. */
@@ -75,4 +78,13 @@ export function withNodeConfig(
     ...lines.map((line) => `      ${line}`),
     "",
   ].join("\n");
+}
+
+/** Every node of the topology as planned for lab `alice` (pool 10.200.0.0/16), by name. */
+export async function planned(text: string): Promise<Map<string, NodePlan>> {
+  const loaded = await load(text);
+  if (!loaded.ok) throw new Error(`does not load: ${JSON.stringify(loaded.diagnostics)}`);
+  const result = planLab(loaded.topology, request());
+  if (!result.ok) throw new Error(result.error);
+  return new Map(result.plan.nodes.map((n) => [n.name, n]));
 }
