@@ -1,0 +1,109 @@
+// The import rule of orchestrator/src (README: Architecture): every folder (or top-level file) is
+// a layer, and a file imports only from its own layer or the layers below it. The CLI, a front end
+// beside the API, imports nothing of the API's.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(import.meta.dirname, "../src");
+
+/** Bottom to top; the layers of one row do not import each other. */
+const LAYERS: readonly (readonly string[])[] = [
+  ["net", "paths.ts", "config.ts"],
+  ["topology"],
+  ["roles"],
+  ["plan"],
+  ["runtime"],
+  ["store"],
+  ["labs"],
+  ["engines"],
+  ["terminals"],
+  ["classroom"],
+  ["api"],
+  ["service.ts"],
+  ["cli"],
+];
+
+const rank = new Map(LAYERS.flatMap((row, i) => row.map((layer) => [layer, i] as const)));
+
+/** The layer of a path relative to SRC: its first folder, or the file itself at the top. */
+const layerOf = (path: string) => path.split("/")[0] as string;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** Every module a file names: static imports and re-exports, and dynamic `import()`. */
+export function importedModules(text: string): string[] {
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)"([^"]+)"/gm;
+  return [...text.matchAll(pattern)].map((match) => match[1] as string);
+}
+
+interface Import {
+  file: string;
+  target: string;
+}
+
+/** Imports between files of orchestrator/src, as paths relative to it. */
+function localImports(): Import[] {
+  return sourceFiles(SRC).flatMap((path) =>
+    importedModules(readFileSync(path, "utf8"))
+      .filter((module) => module.startsWith("."))
+      .map((module) => ({
+        file: relative(SRC, path),
+        target: relative(SRC, resolve(dirname(path), module)),
+      })),
+  );
+}
+
+describe("the import rule's parser", () => {
+  it("finds static, type-only, re-exported, side-effect and dynamic imports", () => {
+    const text = [
+      'import { a } from "./a.ts";',
+      'import type { B } from "../b.ts";',
+      'import {\n  c,\n  d,\n} from "./multi-line.ts";',
+      'export { e } from "./e.ts";',
+      'import "./side-effect.ts";',
+      'const f = await import("../f.ts");',
+    ].join("\n");
+    expect(importedModules(text)).toEqual([
+      "./a.ts",
+      "../b.ts",
+      "./multi-line.ts",
+      "./e.ts",
+      "./side-effect.ts",
+      "../f.ts",
+    ]);
+  });
+});
+
+describe("orchestrator/src", () => {
+  const imports = localImports();
+
+  it("has every folder and top-level file in a layer", () => {
+    const layers = new Set(sourceFiles(SRC).map((path) => layerOf(relative(SRC, path))));
+    expect([...layers].filter((layer) => !rank.has(layer))).toEqual([]);
+    // The rule below is checked against real imports, not an empty list.
+    expect(imports.length).toBeGreaterThan(500);
+  });
+
+  it("imports only from the same layer or below", () => {
+    const upward = imports.filter(({ file, target }) => {
+      const from = layerOf(file);
+      const to = layerOf(target);
+      return from !== to && (rank.get(to) ?? Infinity) >= (rank.get(from) ?? -1);
+    });
+    expect(upward.map(({ file, target }) => `${file} -> ${target}`)).toEqual([]);
+  });
+
+  it("keeps the CLI off the API", () => {
+    const cliToApi = imports.filter(
+      ({ file, target }) => layerOf(file) === "cli" && layerOf(target) === "api",
+    );
+    expect(cliToApi).toEqual([]);
+  });
+});
