@@ -37,7 +37,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every module a file names: static imports and re-exports, and dynamic `import()`. */
-export function importedModules(text: string): string[] {
+function importedModules(text: string): string[] {
   const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)"([^"]+)"/gm;
   return [...text.matchAll(pattern)].map((match) => match[1] as string);
 }
