@@ -1,9 +1,22 @@
-// Creating a class from its roster: one student account and token per roster entry, one TA
-// account and token per TA, all in one transaction (a bad roster creates nothing).
+// Classes: created from a roster (one student account and token per roster entry, one TA account
+// and token per TA, all in one transaction: a bad roster creates nothing), and read by the staff
+// who manage them.
 
 import type { Db } from "../store/db.ts";
-import { createClass, createUser, issueToken, loginTaken, type UserRole } from "../store/users.ts";
-import { InvalidInputError } from "./errors.ts";
+import {
+  type ClassRecord,
+  classById,
+  createClass,
+  createUser,
+  issueToken,
+  listClasses,
+  loginTaken,
+  type User,
+  type UserRole,
+  usersOfClass,
+} from "../store/users.ts";
+import { canManageClass } from "./access.ts";
+import { InvalidInputError, notFound } from "./errors.ts";
 import { assignLogins, checkRosterList, parseRosterCsv, type RosterEntry } from "./roster.ts";
 
 export interface IssuedUser {
@@ -70,4 +83,27 @@ export function createClassFromRoster(db: Db, request: ClassRequest): CreatedCla
     db.exec("ROLLBACK");
     throw error;
   }
+}
+
+export interface ClassView extends ClassRecord {
+  students: { login: string; name: string; email: string | null }[];
+}
+
+/** The class with its students, if `user` may manage it; else it is not found. */
+export function visibleClass(db: Db, user: User, id: string): ClassView {
+  const record = canManageClass(user, id) ? classById(db, id) : null;
+  if (!record) throw notFound(`class ${id}`);
+  const students = usersOfClass(db, id, "student").map((s) => ({
+    login: s.login,
+    name: s.name,
+    email: s.email,
+  }));
+  return { ...record, students };
+}
+
+/** Every class `user` may manage, with its students. */
+export function visibleClasses(db: Db, user: User): ClassView[] {
+  return listClasses(db)
+    .filter((c) => canManageClass(user, c.id))
+    .map((c) => visibleClass(db, user, c.id));
 }

@@ -2,10 +2,8 @@
 // bulk lab spin-up for the whole class.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { canManageClass } from "../../classroom/access.ts";
-import { createClassFromRoster } from "../../classroom/classes.ts";
-import { notFound } from "../../classroom/errors.ts";
-import { classById, listClasses, usersOfClass } from "../../store/users.ts";
+import { spinUpClass } from "../../classroom/class-jobs.ts";
+import { createClassFromRoster, visibleClass, visibleClasses } from "../../classroom/classes.ts";
 import { currentUser } from "../plugins/auth.ts";
 import {
   classParams,
@@ -35,29 +33,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => reply.code(201).send(createClassFromRoster(app.db, request.body)),
   );
 
-  const describe = (id: string) => {
-    const record = classById(app.db, id);
-    if (!record) throw notFound(`class ${id}`);
-    const students = usersOfClass(app.db, id, "student").map((s) => ({
-      login: s.login,
-      name: s.name,
-      email: s.email,
-    }));
-    return { ...record, students };
-  };
-
   app.get(
     "/api/classes",
     {
       preHandler: app.requireRole("instructor", "ta"),
       schema: { tags, security: bearer, response: { 200: z.array(classSchema), ...errors } },
     },
-    async (request) => {
-      const user = currentUser(request);
-      return listClasses(app.db)
-        .filter((c) => canManageClass(user, c.id))
-        .map((c) => describe(c.id));
-    },
+    async (request) => visibleClasses(app.db, currentUser(request)),
   );
 
   app.get(
@@ -71,11 +53,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: classSchema, ...errors },
       },
     },
-    async (request) => {
-      if (!canManageClass(currentUser(request), request.params.id))
-        throw notFound(`class ${request.params.id}`);
-      return describe(request.params.id);
-    },
+    async (request) => visibleClass(app.db, currentUser(request), request.params.id),
   );
 
   app.post(
@@ -94,19 +72,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const { id } = request.params;
-      if (!canManageClass(user, id) || !classById(app.db, id)) throw notFound(`class ${id}`);
-      if (!(await app.library.load(request.body.topology))) {
-        throw notFound(`topology ${request.body.topology}`);
-      }
-      const students = usersOfClass(app.db, id, "student").map((s) => s.login);
-      const job = app.jobs.submit({
-        classId: id,
-        topology: request.body.topology,
-        concurrency: request.body.concurrency,
-        createdBy: user.login,
-        students,
-      });
+      const job = await spinUpClass(
+        app.db,
+        app.library,
+        app.jobs,
+        user,
+        request.params.id,
+        request.body,
+      );
       return reply.code(202).send(job);
     },
   );

@@ -1,10 +1,8 @@
 // Bulk jobs: their state, their progress as server-sent events, and retrying failed students.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { canManageClass } from "../../classroom/access.ts";
 import type { StoredEvent } from "../../classroom/bulk.ts";
-import { ConflictError, notFound } from "../../classroom/errors.ts";
-import { eventsAfter, type Job, readJob } from "../../store/jobs.ts";
-import type { User } from "../../store/users.ts";
+import { retryFailed, visibleJob } from "../../classroom/class-jobs.ts";
+import { eventsAfter } from "../../store/jobs.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
 import { jobParams, jobSchema } from "../schemas/jobs.ts";
@@ -17,12 +15,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const errors = { ...authErrors, 404: errorSchema, 409: errorSchema };
   const staff = app.requireRole("instructor", "ta");
 
-  const visibleJob = (user: User, id: string): Job => {
-    const job = readJob(app.db, id);
-    if (!job || !canManageClass(user, job.classId)) throw notFound(`job ${id}`);
-    return job;
-  };
-
   app.get(
     "/api/jobs/:id",
     {
@@ -34,7 +26,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: jobSchema, ...errors },
       },
     },
-    async (request) => visibleJob(currentUser(request), request.params.id),
+    async (request) => visibleJob(app.db, currentUser(request), request.params.id),
   );
 
   app.get(
@@ -51,7 +43,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const job = visibleJob(currentUser(request), request.params.id);
+      const job = visibleJob(app.db, currentUser(request), request.params.id);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -95,22 +87,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 202: jobSchema, ...errors },
       },
     },
-    async (request, reply) => {
-      const user = currentUser(request);
-      const job = visibleJob(user, request.params.id);
-      if (job.state !== "finished")
-        throw new ConflictError("job_running", "the job is still running");
-      const failed = job.items.filter((i) => i.state === "failed").map((i) => i.student);
-      if (failed.length === 0) throw new ConflictError("nothing_to_retry", "no student failed");
-      const retry = app.jobs.submit({
-        classId: job.classId,
-        topology: job.topology,
-        concurrency: job.concurrency,
-        createdBy: user.login,
-        students: failed,
-      });
-      return reply.code(202).send(retry);
-    },
+    async (request, reply) =>
+      reply.code(202).send(retryFailed(app.db, app.jobs, currentUser(request), request.params.id)),
   );
 };
 
