@@ -44,18 +44,19 @@ function importedModules(text: string): string[] {
 
 interface Import {
   file: string;
+  /** A path relative to orchestrator/src when `local`, else a package's name. */
   target: string;
+  local: boolean;
 }
 
-/** Imports between files of orchestrator/src, as paths relative to it. */
-function localImports(): Import[] {
+/** Every import of orchestrator/src; local ones as paths relative to it. */
+function allImports(): Import[] {
   return sourceFiles(SRC).flatMap((path) =>
-    importedModules(readFileSync(path, "utf8"))
-      .filter((module) => module.startsWith("."))
-      .map((module) => ({
-        file: relative(SRC, path),
-        target: relative(SRC, resolve(dirname(path), module)),
-      })),
+    importedModules(readFileSync(path, "utf8")).map((module) => {
+      const local = module.startsWith(".");
+      const target = local ? relative(SRC, resolve(dirname(path), module)) : module;
+      return { file: relative(SRC, path), target, local };
+    }),
   );
 }
 
@@ -81,7 +82,8 @@ describe("the import rule's parser", () => {
 });
 
 describe("orchestrator/src", () => {
-  const imports = localImports();
+  const every = allImports();
+  const imports = every.filter((i) => i.local);
 
   it("has every folder and top-level file in a layer", () => {
     const layers = new Set(sourceFiles(SRC).map((path) => layerOf(relative(SRC, path))));
@@ -97,6 +99,14 @@ describe("orchestrator/src", () => {
       return from !== to && (rank.get(to) ?? Infinity) >= (rank.get(from) ?? -1);
     });
     expect(upward.map(({ file, target }) => `${file} -> ${target}`)).toEqual([]);
+  });
+
+  it("leaves HTTP to the API: only api/ imports Fastify", () => {
+    const fastify = every.filter(
+      ({ file, target, local }) =>
+        !local && /^(fastify|@fastify\/)/.test(target) && layerOf(file) !== "api",
+    );
+    expect(fastify).toEqual([]);
   });
 
   it("keeps the CLI off the API", () => {

@@ -2,7 +2,6 @@
 // outcome is recorded on its own, so one failure never stops the others; the events are stored
 // as well as broadcast, so a client that connects late (or after a restart) sees all of them.
 import { EventEmitter } from "node:events";
-import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../store/db.ts";
 import {
   appendEvent,
@@ -16,6 +15,7 @@ import {
   unfinishedJobs,
 } from "../store/jobs.ts";
 import { UnavailableError, userMessage } from "./errors.ts";
+import type { Log } from "./log.ts";
 
 /** Brings up the job's topology for one student; returns the lab id. */
 export type SpinUp = (job: Job, student: string) => Promise<string>;
@@ -28,12 +28,12 @@ export interface StoredEvent {
 export class JobRunner {
   private readonly db: Db;
   private readonly spinUp: SpinUp;
-  private readonly log: Pick<FastifyBaseLogger, "error">;
+  private readonly log: Pick<Log, "error">;
   private readonly events = new EventEmitter();
   private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
 
-  constructor(db: Db, spinUp: SpinUp, log: Pick<FastifyBaseLogger, "error">) {
+  constructor(db: Db, spinUp: SpinUp, log: Pick<Log, "error">) {
     this.db = db;
     this.spinUp = spinUp;
     this.log = log;

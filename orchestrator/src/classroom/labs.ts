@@ -1,4 +1,4 @@
-// Labs as the API offers them: the lifecycle of orchestrator/src/labs, with ownership checked
+// Labs as the service offers them: the lifecycle of orchestrator/src/labs, with ownership checked
 // and lab ids chosen for the user.
 import { PassThrough, type Readable } from "node:stream";
 import {
@@ -40,10 +40,10 @@ import { checkQuotas } from "./quotas.ts";
 /** The actor of the audit records the service writes on its own (expiry, idle stop). */
 export const SERVICE_ACTOR = "@service";
 
-/** A lab's state as the API gives it: `unavailable` when its engine does not answer. */
+/** A lab's state as the service gives it: `unavailable` when its engine does not answer. */
 export type ServiceLabState = LabStatus["state"] | "unavailable";
 
-/** A lab's status as the API gives it: `status --json` with the lab's times added. */
+/** A lab's status as the service gives it: `status --json` with the lab's times added. */
 export type TimedLabStatus = Omit<LabStatus, "state"> & { state: ServiceLabState } & LabTimes;
 export type TimedLabSummary = Omit<LabSummary, "state"> & { state: ServiceLabState } & LabTimes;
 
@@ -131,7 +131,7 @@ export class LabService {
     return { ...status, ...this.times(lab, status.state) };
   }
 
-  /** Records activity on the lab (an API action, a terminal's keystrokes): it is not idle. */
+  /** Records activity on the lab (a user's action, a terminal's keystrokes): it is not idle. */
   touchLab(lab: string): void {
     touchLabClock(this.db, lab, this.now());
   }

@@ -2,11 +2,11 @@
 // clocks from the database and the labs' states from the engine, so a restarted service carries
 // on where the last one stopped. One lab's failure is logged and does not stop the others.
 // Other housekeeping (recordings' retention) joins the sweep as chores, run with the same clock.
-import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../store/db.ts";
 import { forgetLabClock, labClocks } from "../store/lab-activity.ts";
 import type { LabService } from "./labs.ts";
 import { type SweepAction, type SweptLab, sweepActions } from "./lifetime.ts";
+import type { Log } from "./log.ts";
 
 export const SWEEP_EVERY_MS = 30_000;
 
@@ -20,12 +20,12 @@ export interface Chore {
 export class Sweeper {
   private readonly db: Db;
   private readonly labs: LabService;
-  private readonly log: FastifyBaseLogger;
+  private readonly log: Log;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SweepAction[]> | undefined;
   private readonly chores: Chore[] = [];
 
-  constructor(db: Db, labs: LabService, log: FastifyBaseLogger) {
+  constructor(db: Db, labs: LabService, log: Log) {
     this.db = db;
     this.labs = labs;
     this.log = log;
