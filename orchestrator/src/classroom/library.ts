@@ -3,6 +3,7 @@ import { access, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadTopologyFile, loadTopologyText } from "../roles/load.ts";
 import type { Diagnostic, LoadResult } from "../topology/load.ts";
+import { ConflictError, InvalidInputError } from "./errors.ts";
 
 /** Names are folder names: the same rule as topology names, so no path can be smuggled in. */
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -86,8 +87,35 @@ export class Library {
     }));
   }
 
+  /**
+   * Adds a topology named `name` (its YAML's own name) once it loads; an existing one is replaced
+   * only with `overwrite`. Returns the YAML's problems: none when it was added.
+   */
+  async submit(name: string, text: string, overwrite: boolean): Promise<Diagnostic[]> {
+    const loaded = await this.validate(text, name);
+    if (!loaded.ok) return loaded.diagnostics;
+    if (loaded.topology.name !== name) {
+      throw new InvalidInputError(
+        `the topology is named '${loaded.topology.name}', not '${name}'`,
+        [
+          {
+            path: "body.name",
+            message: `must match the topology's name '${loaded.topology.name}'`,
+          },
+        ],
+      );
+    }
+    if (!(await this.add(name, text, overwrite))) {
+      throw new ConflictError(
+        "exists",
+        `topology ${name} exists; send overwrite: true to replace it`,
+      );
+    }
+    return [];
+  }
+
   /** Writes a topology; refuses an existing one unless `overwrite`. Returns false if refused. */
-  async add(name: string, text: string, overwrite: boolean): Promise<boolean> {
+  private async add(name: string, text: string, overwrite: boolean): Promise<boolean> {
     await mkdir(join(this.dir, name), { recursive: true });
     try {
       await writeFile(this.file(name), text, { flag: overwrite ? "w" : "wx" });

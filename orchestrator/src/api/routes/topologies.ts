@@ -1,7 +1,6 @@
 // The topology library: list it, validate YAML, and (instructors) add to it.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ConflictError, InvalidInputError } from "../../classroom/errors.ts";
 import { audit } from "../../store/audit.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
@@ -68,26 +67,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { name, yaml, overwrite } = request.body;
-      const loaded = await app.library.validate(yaml, name);
-      if (!loaded.ok)
-        return reply.code(400).send({ ok: false, name: null, diagnostics: loaded.diagnostics });
-      if (loaded.topology.name !== name) {
-        throw new InvalidInputError(
-          `the topology is named '${loaded.topology.name}', not '${name}'`,
-          [
-            {
-              path: "body.name",
-              message: `must match the topology's name '${loaded.topology.name}'`,
-            },
-          ],
-        );
-      }
-      if (!(await app.library.add(name, yaml, overwrite))) {
-        throw new ConflictError(
-          "exists",
-          `topology ${name} exists; send overwrite: true to replace it`,
-        );
-      }
+      const diagnostics = await app.library.submit(name, yaml, overwrite);
+      if (diagnostics.length > 0)
+        return reply.code(400).send({ ok: false, name: null, diagnostics });
       audit(app.db, currentUser(request).login, "topology.add", name, { overwrite });
       return reply.code(201).send({ ok: true, name, diagnostics: [] });
     },
