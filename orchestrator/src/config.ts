@@ -153,6 +153,17 @@ export function terminalsFromEnv(env = process.env): TerminalSettings {
   return options;
 }
 
+/**
+ * The Debian archives an offline base image is bootstrapped from: SOCKETLAB_DEBIAN_MIRROR and
+ * SOCKETLAB_DEBIAN_SECURITY_MIRROR (local mirrors), else Debian's own.
+ */
+export function debianMirrors(env = process.env): { main: string; security: string } {
+  return {
+    main: env.SOCKETLAB_DEBIAN_MIRROR ?? "http://deb.debian.org/debian",
+    security: env.SOCKETLAB_DEBIAN_SECURITY_MIRROR ?? "http://deb.debian.org/debian-security",
+  };
+}
+
 /** A token the instructor may sign in with: SOCKETLAB_INSTRUCTOR_TOKEN (classroom/bootstrap.ts). */
 export function instructorToken(env = process.env): string | undefined {
   return env.SOCKETLAB_INSTRUCTOR_TOKEN?.trim() || undefined;

@@ -6,15 +6,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { debianMirrors } from "../../config.ts";
 import { type Engine, errorMessage, imageId } from "../engine.ts";
 import { consumeProgress } from "./progress.ts";
 
 export const REGISTRY_ROOTFS = "debian:bookworm-slim";
 export const BOOTSTRAPPED_ROOTFS = "socketlab/rootfs:bookworm";
 const SUITE = "bookworm";
-const MIRROR = process.env.SOCKETLAB_DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
-const SECURITY_MIRROR =
-  process.env.SOCKETLAB_DEBIAN_SECURITY_MIRROR ?? "http://deb.debian.org/debian-security";
+const { main: MIRROR, security: SECURITY_MIRROR } = debianMirrors();
 
 export type Log = (line: string) => void;
 
