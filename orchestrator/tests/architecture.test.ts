@@ -109,6 +109,13 @@ describe("orchestrator/src", () => {
     expect(fastify).toEqual([]);
   });
 
+  it("reads the environment in config.ts, and Docker's own variables where engines connect", () => {
+    const readers = sourceFiles(SRC)
+      .filter((path) => readFileSync(path, "utf8").includes("process.env"))
+      .map((path) => relative(SRC, path));
+    expect(readers.sort()).toEqual(["config.ts", "engines/spec.ts", "runtime/engine.ts"]);
+  });
+
   it("keeps the CLI off the API", () => {
     const cliToApi = imports.filter(
       ({ file, target }) => layerOf(file) === "cli" && layerOf(target) === "api",
