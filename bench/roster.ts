@@ -6,7 +6,7 @@
 //   node bench/roster.ts --engines 3 ...                        (as root: a pool of 3 engines)
 //
 // With --engines N, the service spreads the labs over N extra engines started on this machine
-// (tests/integration/engines/extra-engines.ts: own dockerd and network namespace each, the
+// (support/extra-engines.ts: own dockerd and network namespace each, the
 // images the labs need copied in first), and the compose side is left out: it would measure the
 // default engine. The default engine is then in the pool too, drained: the source of images.
 //
@@ -26,12 +26,12 @@ import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { loadTopologyFile } from "../orchestrator/src/roles/load.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { GUARD_IMAGE } from "../orchestrator/src/runtime/host-guard.ts";
-import { freePort, memory, Service } from "../support/service.ts";
 import {
   destroyExtraEngines,
   type ExtraEngine,
   startExtraEngines,
-} from "../tests/integration/engines/extra-engines.ts";
+} from "../support/extra-engines.ts";
+import { freePort, memory, Service } from "../support/service.ts";
 import {
   COMPOSE_NOTE,
   composeProject,

@@ -1,4 +1,4 @@
-// A pool of two extra engines on this machine (extra-engines.ts), behind the service: placement
+// A pool of two extra engines on this machine (support/extra-engines.ts), behind the service: placement
 // spreads labs and keeps a student's labs together, images reach an engine without a registry,
 // each engine has its own host guard, a terminal reaches a lab on the second engine, a drained
 // engine takes no new lab, an engine restarted (issue 7) gets its labs back with no restart of
@@ -22,9 +22,13 @@ import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../../orchestrator/src/runtime/host-guard.ts";
 import { imageTag } from "../../../orchestrator/src/runtime/images/catalog.ts";
 import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
+import {
+  destroyExtraEngines,
+  type ExtraEngine,
+  startExtraEngines,
+} from "../../../support/extra-engines.ts";
 import { apiRequest, type Method } from "../../support/api.ts";
 import { cli } from "../engine.ts";
-import { destroyExtraEngines, type ExtraEngine, startExtraEngines } from "./extra-engines.ts";
 import { onePcTopology } from "./topology.ts";
 
 const run = randomBytes(2).toString("hex");

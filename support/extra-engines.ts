@@ -9,8 +9,8 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import Docker from "dockerode";
-import { copyImage } from "../../../orchestrator/src/engines/images.ts";
-import { connectEngine, type Engine } from "../../../orchestrator/src/runtime/engine.ts";
+import { copyImage } from "../orchestrator/src/engines/images.ts";
+import { connectEngine, type Engine } from "../orchestrator/src/runtime/engine.ts";
 
 const run = promisify(execFile);
 
