@@ -1,5 +1,6 @@
-// A pool of two extra engines on this machine (support/extra-engines.ts), behind the service: placement
-// spreads labs and keeps a student's labs together, images reach an engine without a registry,
+// A pool of two extra engines on this machine (support/extra-engines.ts), behind the service:
+// placement spreads labs and keeps a student's labs together, images reach an engine without a
+// registry,
 // each engine has its own host guard, a terminal reaches a lab on the second engine, a drained
 // engine takes no new lab, an engine restarted (issue 7) gets its labs back with no restart of
 // the service, and an engine killed shows its labs unavailable while new labs, bulk jobs and a
