@@ -3,7 +3,7 @@
 //
 //   node bench/terminals.ts [--labs 30] [--terminals 50] [--keys 100] [--megabytes 50]
 //
-// The service runs as a child process (bench/service.ts); a bulk job brings up `--labs` labs of
+// The service runs as a child process (support/service.ts); a bulk job brings up `--labs` labs of
 // the three-nodes fixture, then `--terminals` WebSocket terminals open on their nodes (round
 // robin), as a browser opens them (terminals/protocol.ts). Measured:
 // - footprint: the service's resident set (VmRSS) with the labs up and the terminals open, and
