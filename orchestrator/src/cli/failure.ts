@@ -23,7 +23,7 @@ const EXIT_STATUS: Record<RefusalKind, number> = {
   unavailable: 1,
 };
 
-export function remedyHint(remedy: LabRemedy): string {
+function remedyHint(remedy: LabRemedy): string {
   switch (remedy.action) {
     case "status":
       return `see 'socketlab status ${remedy.lab}'`;
