@@ -5,8 +5,11 @@ import { loadTopologyFile, loadTopologyText } from "../roles/load.ts";
 import type { Diagnostic, LoadResult } from "../topology/load.ts";
 import { ConflictError, InvalidInputError } from "./errors.ts";
 
-/** Names are folder names: the same rule as topology names, so no path can be smuggled in. */
-const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/**
+ * A library topology's name, which is its folder's: lowercase letters, digits and '-' (neither
+ * first nor last), 40 at most, so that no path can be smuggled in.
+ */
+export const LIBRARY_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export interface LibraryEntry {
   name: string;
@@ -23,10 +26,6 @@ export class Library {
     this.dir = dir;
   }
 
-  isName(name: string): boolean {
-    return NAME.test(name) && !name.endsWith("-");
-  }
-
   private file(name: string): string {
     return join(this.dir, name, "topology.yaml");
   }
@@ -35,7 +34,7 @@ export class Library {
     let folders: string[];
     try {
       folders = (await readdir(this.dir, { withFileTypes: true }))
-        .filter((d) => d.isDirectory() && this.isName(d.name))
+        .filter((d) => d.isDirectory() && LIBRARY_NAME.test(d.name))
         .map((d) => d.name)
         .sort();
     } catch {
@@ -67,7 +66,7 @@ export class Library {
 
   /** Loads a library topology; null when there is none by that name. */
   async load(name: string): Promise<LoadResult | null> {
-    if (!this.isName(name)) return null;
+    if (!LIBRARY_NAME.test(name)) return null;
     try {
       await access(this.file(name));
     } catch {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError } from "../../src/classroom/errors.ts";
-import { Library } from "../../src/classroom/library.ts";
+import { LIBRARY_NAME, Library } from "../../src/classroom/library.ts";
 import { REPO_ROOT } from "../../src/paths.ts";
 
 let dir: string;
@@ -46,5 +46,16 @@ describe("submitting a topology to the library", () => {
     const diagnostics = await library.submit("three-nodes", `${yaml}\nbogus: 1\n`, false);
     expect(diagnostics.map((d) => d.message)).toContain("unknown field 'bogus'");
     expect(await library.list()).toEqual([]);
+  });
+});
+
+describe("a library name", () => {
+  it("is a folder name that cannot leave the library", () => {
+    for (const name of ["a", "dns-basics", "3-nodes", "a".repeat(40)]) {
+      expect(LIBRARY_NAME.test(name), name).toBe(true);
+    }
+    for (const name of ["", "-a", "a-", "A", "a_b", "a.b", "../evil", "a/b", "a".repeat(41)]) {
+      expect(LIBRARY_NAME.test(name), name).toBe(false);
+    }
   });
 });

@@ -1,5 +1,6 @@
 // The topology library and validation of uploaded YAML.
 import { z } from "zod";
+import { LIBRARY_NAME } from "../../classroom/library.ts";
 
 export const diagnosticSchema = z.object({
   file: z.string(),
@@ -28,8 +29,7 @@ export const validationSchema = z.object({
 export const addTopologyBody = z.object({
   name: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/)
-    .refine((n) => !n.endsWith("-"), "must not end with '-'"),
+    .regex(LIBRARY_NAME, "lowercase letters, digits and '-' (neither first nor last), 40 at most"),
   yaml: z.string().max(1024 * 1024),
   overwrite: z.boolean().default(false),
 });
