@@ -11,10 +11,9 @@ const strings = z.array(z.string());
 /** `- KEY=VALUE` or `KEY: VALUE`, as compose takes environment and sysctls. */
 const keyValues = z.union([strings, z.record(z.string(), z.union([scalar, z.null()]))]);
 
-const attachment = z.union([
-  z.null(),
-  z.object({ ipv4_address: z.string().optional(), aliases: strings.optional() }),
-]);
+const attachment = z
+  .object({ ipv4_address: z.string().optional(), aliases: strings.optional() })
+  .nullable();
 
 const service = z.object({
   image: z.string().min(1).optional(),
@@ -40,9 +39,8 @@ const service = z.object({
   restart: z.string().optional(),
 });
 
-const network = z.union([
-  z.null(),
-  z.object({
+const network = z
+  .object({
     name: z.string().optional(),
     driver: z.literal("bridge", "only bridge networks are supported").optional(),
     internal: z.boolean().optional(),
@@ -54,8 +52,8 @@ const network = z.union([
         ),
       })
       .optional(),
-  }),
-]);
+  })
+  .nullable();
 
 export const composeSchema = z.object({
   version: z.union([z.string(), z.number()]).optional(),
@@ -89,7 +87,7 @@ const REFUSED: Record<string, string> = {
 const KNOWN = {
   top: new Set(Object.keys(composeSchema.shape)),
   service: new Set(Object.keys(service.shape)),
-  network: new Set(["name", "driver", "internal", "ipam"]),
+  network: new Set(Object.keys(network.unwrap().shape)),
 };
 
 /** Every field outside the supported part, reported at its key; then the form of the rest. */
