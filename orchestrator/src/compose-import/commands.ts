@@ -4,8 +4,6 @@
 import { formatCidr, parseAddress, parseCidr } from "../net/ipv4.ts";
 
 export interface CommandContext {
-  /** The node the command belongs to, by its topology name. */
-  node: string;
   /** The networks the node is on. */
   networks: ReadonlySet<string>;
   /** Every network of the lab with its handout subnet (`10.9.0.0/24`), in order. */

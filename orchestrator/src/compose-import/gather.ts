@@ -36,9 +36,12 @@ export async function gather(
 ): Promise<Gathered> {
   const gathered: Gathered = { services: new Map(), contents: new Map() };
   let bytes = 0;
+  // Once over the bounds nothing more is read: the import has failed already.
+  let full = false;
   const load = async (placed: PlacedFile[]): Promise<PlacedFile[]> => {
     const kept: PlacedFile[] = [];
     for (const file of placed) {
+      if (full) return kept;
       const known = gathered.contents.get(file.source);
       const read = known ? { ok: true as const, data: known } : await folder.read(file.source);
       if (!read.ok) {
@@ -47,14 +50,15 @@ export async function gather(
       }
       if (!known) {
         bytes += read.data.length;
+        full = gathered.contents.size >= MAX_IMPORT_FILES || bytes > MAX_IMPORT_BYTES;
+        if (full) {
+          findings.error(
+            file.origin,
+            `the set-up brings more than ${MAX_IMPORT_FILES} files or ${MAX_IMPORT_BYTES / 1024 / 1024} MiB into its nodes`,
+          );
+          return kept;
+        }
         gathered.contents.set(file.source, read.data);
-      }
-      if (gathered.contents.size > MAX_IMPORT_FILES || bytes > MAX_IMPORT_BYTES) {
-        findings.error(
-          file.origin,
-          `the set-up brings more than ${MAX_IMPORT_FILES} files or ${MAX_IMPORT_BYTES / 1024 / 1024} MiB into its nodes`,
-        );
-        return kept;
       }
       // A script keeps its executable bit: a folder sent over the API has no modes to go by.
       kept.push({ ...file, mode: read.data.subarray(0, 2).toString() === "#!" ? "0755" : "0644" });

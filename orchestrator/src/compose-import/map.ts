@@ -1,18 +1,23 @@
 // A SEED Labs compose file as a socketlab topology document: a pure function of the compose file
 // and what its folder holds (gather.ts). Every field is mapped, changed with a note, or dropped
 // with a note; errors are reported where they were written.
-import { formatAddress, formatCidr } from "../net/ipv4.ts";
-import { type AddressRequest, assignAddresses, checkSubnets } from "../topology/addresses.ts";
 import type { Path } from "../topology/diagnostics.ts";
 import { isPlainFilePath } from "../topology/files.ts";
-import { isNamespacedSysctl, normaliseCapability, SYSCTL_NAME } from "../topology/linux.ts";
-import type { Cidr } from "../topology/model.ts";
 import { type CommandContext, NAMED_START, type Route, translate } from "./commands.ts";
 import type { ComposeFile, ComposeService } from "./compose.ts";
-import type { Dockerfile } from "./dockerfile.ts";
 import { at, type Findings, type Where } from "./findings.ts";
 import type { Gathered, PlacedFile, ServiceInputs } from "./gather.ts";
+import { chooseKind, DNS_IMAGE, type NodeKind } from "./kinds.ts";
 import { topologyName } from "./names.ts";
+import { mapNetworks, type Placement, placeNodes } from "./placement.ts";
+import {
+  describeBuild,
+  mapCapabilities,
+  mapDependsOn,
+  mapEnvironment,
+  mapSysctls,
+  noteServiceFields,
+} from "./settings.ts";
 
 export interface MappedNode {
   service: string;
@@ -32,25 +37,6 @@ export interface MappedLab {
 }
 
 /** The capabilities SEED's `privileged` and `cap_add: ALL` are there for: sniffing and forging. */
-export const LAB_CAPABILITIES = ["NET_ADMIN", "NET_RAW"];
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-interface NodeKind {
-  role?: string;
-  image?: string;
-  what: string;
-  check?: string;
-}
-
-interface Placement {
-  service: string;
-  node: string;
-  host: boolean;
-  /** Topology network -> handout address. */
-  addresses: Map<string, string>;
-}
-
 export function mapCompose(
   compose: ComposeFile,
   gathered: Gathered,
@@ -82,7 +68,6 @@ export function mapCompose(
     const node = nodeNames.get(service) as string;
     const input = gathered.services.get(service) ?? { dockerfile: null, files: [] };
     const built = mapService(service, definition, input, {
-      node,
       placement,
       nodeNames,
       owners,
@@ -114,169 +99,7 @@ export function mapCompose(
   };
 }
 
-interface MappedNetworks {
-  /** Compose name -> topology name. */
-  names: Map<string, string>;
-  /** Topology name -> handout subnet, for those whose subnet is usable. */
-  subnets: Map<string, string>;
-  cidrs: Map<string, Cidr>;
-  document: Record<string, { subnet: string; sniffable?: true }>;
-}
-
-function mapNetworks(compose: ComposeFile, sniffable: boolean, findings: Findings): MappedNetworks {
-  const names = new Map<string, string>();
-  const taken = new Set<string>();
-  const written: { network: string; subnet: string; path: Path }[] = [];
-  for (const [composeName, network] of Object.entries(compose.networks ?? {})) {
-    const name = topologyName(composeName, taken);
-    names.set(composeName, name);
-    const here = (...rest: Path) => at("networks", composeName, ...rest);
-    if (name !== composeName) findings.note("mapped", here(), `network ${composeName} is ${name}`);
-    const configs = network?.ipam?.config ?? [];
-    const subnet = configs[0]?.subnet;
-    if (subnet === undefined) {
-      findings.error(
-        here(),
-        "has no ipam subnet: the import keeps the handout's subnets, so each network needs one",
-      );
-      continue;
-    }
-    written.push({
-      network: name,
-      subnet,
-      path: ["networks", composeName, "ipam", "config", 0, "subnet"],
-    });
-    for (const index of configs.keys()) {
-      if (index > 0)
-        findings.note(
-          "dropped",
-          here("ipam", "config", index),
-          "only a network's first subnet is kept",
-        );
-    }
-    if (configs[0]?.gateway !== undefined) {
-      findings.note(
-        "dropped",
-        here("ipam", "config", 0, "gateway"),
-        "Docker's gateway is always the subnet's first address",
-      );
-    }
-    if (network?.name !== undefined) {
-      findings.note(
-        "dropped",
-        here("name"),
-        `Docker network name ${network.name}: each copy of the lab names its own networks`,
-      );
-    }
-    if (network?.internal !== true) {
-      findings.note(
-        "changed",
-        here(),
-        "internal: lab networks never reach the host or the Internet",
-      );
-    }
-    if (sniffable) {
-      findings.note(
-        "changed",
-        here(),
-        "sniffable (hub mode): the host-network attacker's view of the LAN, without the host's network",
-      );
-    }
-  }
-  const cidrs = checkSubnets(written, (path, message) => findings.error({ path }, message));
-  const subnets = new Map([...cidrs].map(([name, cidr]) => [name, formatCidr(cidr)]));
-  const document: MappedNetworks["document"] = {};
-  for (const name of names.values()) {
-    const subnet = subnets.get(name);
-    if (subnet !== undefined) document[name] = sniffable ? { subnet, sniffable: true } : { subnet };
-  }
-  return { names, subnets, cidrs, document };
-}
-
-/** Every service's networks and handout addresses; host-network services join every network. */
-function placeNodes(
-  compose: ComposeFile,
-  nodeNames: ReadonlyMap<string, string>,
-  networks: MappedNetworks,
-  findings: Findings,
-): Map<string, Placement> {
-  const requests: (AddressRequest & { service: string })[] = [];
-  for (const [service, definition] of Object.entries(compose.services)) {
-    const node = nodeNames.get(service) as string;
-    const request = (network: string, written: string | null, path: Path) =>
-      requests.push({ service, node, network, written, path });
-    if (definition.network_mode === "host") {
-      for (const network of networks.subnets.keys())
-        request(network, null, ["services", service, "network_mode"]);
-      findings.note(
-        "changed",
-        at("services", service, "network_mode"),
-        `network_mode: host becomes an attacker node on every lab network (${[...networks.subnets.keys()].join(", ")}), at the first free address of each`,
-      );
-      continue;
-    }
-    const written = definition.networks;
-    if (
-      written === undefined ||
-      (Array.isArray(written) ? written.length === 0 : Object.keys(written).length === 0)
-    ) {
-      findings.error(
-        at("services", service),
-        "is on compose's default network, which has no subnet: give it networks (with ipv4_address)",
-      );
-      continue;
-    }
-    const attachments: [string, string | null, Path][] = Array.isArray(written)
-      ? written.map((n, i) => [n, null, ["services", service, "networks", i]])
-      : Object.entries(written).map(([n, a]) => [
-          n,
-          a?.ipv4_address ?? null,
-          a?.ipv4_address === undefined
-            ? ["services", service, "networks", n]
-            : ["services", service, "networks", n, "ipv4_address"],
-        ]);
-    for (const [composeNetwork, address, path] of attachments) {
-      const network = networks.names.get(composeNetwork);
-      if (network === undefined) {
-        findings.error(
-          { path },
-          `unknown network '${composeNetwork}' (networks: ${[...networks.names.keys()].join(", ") || "none"})`,
-        );
-        continue;
-      }
-      if (!Array.isArray(written) && written[composeNetwork]?.aliases !== undefined) {
-        findings.note(
-          "dropped",
-          at("services", service, "networks", composeNetwork, "aliases"),
-          "aliases: nodes reach each other by node name",
-        );
-      }
-      request(network, address, path);
-    }
-  }
-  const indices = assignAddresses(requests, networks.cidrs, (path, message) =>
-    findings.error({ path }, message),
-  );
-  const placements = new Map<string, Placement>();
-  requests.forEach((request, i) => {
-    const index = indices[i];
-    const cidr = networks.cidrs.get(request.network);
-    const placement = placements.get(request.service) ?? {
-      service: request.service,
-      node: request.node,
-      host: request.written === null && request.path.at(-1) === "network_mode",
-      addresses: new Map<string, string>(),
-    };
-    placements.set(request.service, placement);
-    if (index !== undefined && cidr !== undefined) {
-      placement.addresses.set(request.network, formatAddress(cidr.base + index));
-    }
-  });
-  return placements;
-}
-
 interface ServiceContext {
-  node: string;
   placement: Placement | undefined;
   nodeNames: ReadonlyMap<string, string>;
   owners: ReadonlyMap<string, string>;
@@ -314,7 +137,6 @@ function mapService(
   const resolver = resolvConf && resolverOf(resolvConf, context);
   const files = placed.filter((f) => f !== resolvConf || resolver === undefined);
   const commandContext: CommandContext = {
-    node: context.node,
     networks: new Set(Object.keys(networks)),
     subnets: context.subnets,
     owners: context.owners,
@@ -346,100 +168,6 @@ function mapService(
   if (after.length > 0) document.after = after;
   if (routes.length > 0) document.routes = routes;
   return { document, files, kind };
-}
-
-const DNS_IMAGE = "socketlab/dns:latest";
-
-/** What a service becomes, from how it runs, its image and what its build installs. */
-export function chooseKind(
-  service: ComposeService,
-  dockerfile: Dockerfile | null,
-  hostNetwork: boolean,
-  forwards: boolean,
-): NodeKind {
-  if (hostNetwork)
-    return {
-      role: "attacker",
-      what: "attacker on every lab network (scapy, tcpdump, tshark, gcc)",
-    };
-  const base = dockerfile?.from ?? service.image ?? "";
-  const packages = new Set(dockerfile?.packages ?? []);
-  const copiesInto = (folder: string) =>
-    dockerfile?.copies.some((c) => c.dest.startsWith(folder)) ?? false;
-  if (packages.has("bind9") || /seed-server:bind/.test(base) || copiesInto("/etc/bind/")) {
-    return {
-      image: DNS_IMAGE,
-      what: "bind9 server (socketlab/dns) with the set-up's own named.conf and zones",
-    };
-  }
-  if (
-    ["apache2", "nginx", "php", "libapache2-mod-php"].some((p) => packages.has(p)) ||
-    /seed-server:apache|elgg/.test(base)
-  ) {
-    return {
-      image: "socketlab/web:latest",
-      what: "web server (socketlab/web)",
-      check:
-        "SEED's web servers are Apache with PHP, socketlab/web is nginx with CGI and WSGI: the site's files came along, its server set-up is the web role's (README: web)",
-    };
-  }
-  if (packages.has("postfix") || /seed-server:mail/.test(base)) {
-    return {
-      image: "socketlab/mail:latest",
-      what: "mail server (socketlab/mail)",
-      check:
-        "the mail role sets up postfix and dovecot from its config (README: mail): give it the domains and users",
-    };
-  }
-  if (forwards || /seed-router/.test(base))
-    return { role: "router", what: "router between its networks (IP forwarding on)" };
-  if (/seed-ubuntu:large|scapy/.test(base)) {
-    return {
-      image: "socketlab/attacker:latest",
-      what: "host with SEED's tools (scapy, tcpdump, gcc: socketlab/attacker's image)",
-    };
-  }
-  if (/seed-ubuntu/.test(base)) return { what: "host (socketlab/client)" };
-  return {
-    what: "host (socketlab/client)",
-    check: `image ${base === "" ? "(none)" : base} is not used (nothing is pulled): socketlab/client stands in; check the tools the lab needs are there`,
-  };
-}
-
-function describeBuild(file: string, dockerfile: Dockerfile, findings: Findings): void {
-  const line = (n: number): Where => ({ file, line: n });
-  for (const run of dockerfile.runs) {
-    findings.note("check", line(run.line), `not run (nothing is built): ${run.text}`);
-  }
-  for (const ignored of dockerfile.ignored) {
-    findings.note("dropped", line(ignored.line), `no counterpart in a topology: ${ignored.text}`);
-  }
-}
-
-function noteServiceFields(service: string, definition: ComposeService, findings: Findings): void {
-  const here = (...rest: Path) => at("services", service, ...rest);
-  if (definition.container_name !== undefined) {
-    findings.note(
-      "mapped",
-      here("container_name"),
-      `container ${definition.container_name}: each copy's node is reached by its node name, its terminal from the dashboard`,
-    );
-  }
-  if (definition.hostname !== undefined)
-    findings.note("dropped", here("hostname"), "a node's host name is its node name");
-  if (definition.tty !== undefined)
-    findings.note("dropped", here("tty"), "terminals come from the dashboard");
-  if (definition.stdin_open !== undefined)
-    findings.note("dropped", here("stdin_open"), "terminals come from the dashboard");
-  if (definition.restart !== undefined)
-    findings.note("dropped", here("restart"), "socketlab restarts nodes itself");
-  if (definition.build !== undefined && definition.image !== undefined) {
-    findings.note(
-      "dropped",
-      here("image"),
-      `${definition.image} names the build's image: nothing is built, a socketlab image stands in`,
-    );
-  }
 }
 
 const RESOLV_CONF = "/etc/resolv.conf";
@@ -522,125 +250,4 @@ function mapCommand(
     }
   }
   return { start, routes };
-}
-
-function mapCapabilities(
-  service: string,
-  definition: ComposeService,
-  kind: NodeKind,
-  findings: Findings,
-): string[] {
-  const here = (...rest: Path) => at("services", service, ...rest);
-  const capabilities = new Set<string>();
-  const all = (definition.cap_add ?? []).findIndex((c) => c.toUpperCase() === "ALL");
-  const byRole = kind.role === "attacker" || kind.role === "router";
-  const wide: Where[] = [
-    ...(definition.privileged ? [here("privileged")] : []),
-    ...(all === -1 ? [] : [here("cap_add", all)]),
-  ];
-  for (const where of wide) {
-    findings.note(
-      "changed",
-      where,
-      byRole
-        ? `the ${kind.role} role's own capabilities stand in for it (${LAB_CAPABILITIES.join(" and ")}, in its own network namespace)`
-        : `only ${LAB_CAPABILITIES.join(" and ")} (sniffing and forging in its own network namespace): a lab node never gets the host's powers`,
-    );
-    if (!byRole) for (const c of LAB_CAPABILITIES) capabilities.add(c);
-  }
-  for (const [index, written] of (definition.cap_add ?? []).entries()) {
-    if (index === all) continue;
-    const capability = normaliseCapability(written);
-    if (capability === null)
-      findings.error(here("cap_add", index), `unknown capability '${written}'`);
-    else capabilities.add(capability);
-  }
-  return [...capabilities];
-}
-
-function keyValues(
-  written: ComposeService["sysctls"] | ComposeService["environment"],
-  base: Path,
-): [string, string | null, Path][] {
-  if (written === undefined) return [];
-  if (Array.isArray(written)) {
-    return written.map((entry, i) => {
-      const equals = entry.indexOf("=");
-      return equals === -1
-        ? [entry, null, [...base, i]]
-        : [entry.slice(0, equals).trim(), entry.slice(equals + 1).trim(), [...base, i]];
-    });
-  }
-  return Object.entries(written).map(([key, value]) => [
-    key,
-    value === null ? null : String(value),
-    [...base, key],
-  ]);
-}
-
-function mapSysctls(
-  service: string,
-  definition: ComposeService,
-  findings: Findings,
-): Record<string, string> {
-  const sysctls: Record<string, string> = {};
-  for (const [key, value, path] of keyValues(definition.sysctls, [
-    "services",
-    service,
-    "sysctls",
-  ])) {
-    if (value === null) findings.error({ path }, `sysctl '${key}' has no value: write KEY=VALUE`);
-    else if (!SYSCTL_NAME.test(key) || !isNamespacedSysctl(key)) {
-      findings.error(
-        { path },
-        `sysctl '${key}' is not one a container may set (net.*, kernel.shm*, ...)`,
-      );
-    } else sysctls[key] = value;
-  }
-  return sysctls;
-}
-
-function mapEnvironment(
-  service: string,
-  definition: ComposeService,
-  dockerfile: Dockerfile | null,
-  findings: Findings,
-): Record<string, string> {
-  const env: Record<string, string> = { ...dockerfile?.env };
-  for (const [key, value, path] of keyValues(definition.environment, [
-    "services",
-    service,
-    "environment",
-  ])) {
-    if (!ENV_NAME.test(key))
-      findings.error({ path }, `'${key}' is not an environment variable name`);
-    else if (value === null)
-      findings.note(
-        "dropped",
-        { path },
-        `${key} takes its value from the host's environment, which a lab does not see`,
-      );
-    else env[key] = value;
-  }
-  return env;
-}
-
-function mapDependsOn(
-  service: string,
-  definition: ComposeService,
-  nodeNames: ReadonlyMap<string, string>,
-  findings: Findings,
-): string[] {
-  const written = definition.depends_on;
-  if (written === undefined) return [];
-  const names = Array.isArray(written) ? written : Object.keys(written);
-  return names.flatMap((other, i) => {
-    const node = nodeNames.get(other);
-    if (node !== undefined) return [node];
-    const path = Array.isArray(written)
-      ? ["services", service, "depends_on", i]
-      : ["services", service, "depends_on", other];
-    findings.error({ path }, `unknown service '${other}'`);
-    return [];
-  });
 }

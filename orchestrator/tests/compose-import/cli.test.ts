@@ -11,7 +11,8 @@ const MAIN = join(REPO_ROOT, "orchestrator/src/cli/main.ts");
 const socketlab = (args: string[], cwd: string) =>
   spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8" });
 
-describe("socketlab import", () => {
+// Each test starts the CLI two or three times: seconds each on a loaded machine.
+describe("socketlab import", { timeout: 60_000 }, () => {
   it("writes a topology folder that loads, named after the lab's folder, and prints what to check", async () => {
     const work = await mkdtemp(join(tmpdir(), "sl-import-cli-"));
     await cp(join(REPO_ROOT, "tests/fixtures/seed/dns"), join(work, "DNS_Local"), {

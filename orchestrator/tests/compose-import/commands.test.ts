@@ -8,7 +8,6 @@ import {
 } from "../../src/compose-import/commands.ts";
 
 const context: CommandContext = {
-  node: "hosta",
   networks: new Set(["lan"]),
   subnets: new Map([
     ["lan", "10.9.0.0/24"],

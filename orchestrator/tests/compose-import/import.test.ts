@@ -39,6 +39,18 @@ function notes(result: ImportResult, kind: string): string[] {
     : [];
 }
 
+/** A service `s` written as `body` at 10.9.0.5, beside a plain service `ns` at 10.9.0.53. */
+const service = (body: string) => `
+services:
+  s:
+${body.replace(/^/gm, "    ")}
+    networks: { lan: { ipv4_address: 10.9.0.5 } }
+  ns:
+    networks: { lan: { ipv4_address: 10.9.0.53 } }
+networks:
+  lan: { ipam: { config: [{ subnet: 10.9.0.0/24 }] } }
+`;
+
 const LAN = `
 networks:
   net-10.9.0.0:
@@ -292,17 +304,6 @@ networks:
 });
 
 describe("service fields", () => {
-  const service = (body: string) => `
-services:
-  s:
-${body.replace(/^/gm, "    ")}
-    networks: { lan: { ipv4_address: 10.9.0.5 } }
-  peer:
-    networks: { lan: { ipv4_address: 10.9.0.6 } }
-networks:
-  lan: { ipam: { config: [{ subnet: 10.9.0.0/24 }] } }
-`;
-
   it("privileged and cap_add: ALL become NET_ADMIN and NET_RAW, each with a note where it was written", async () => {
     const { doc, result } = await topology(
       service("privileged: true\ncap_add: [ALL, sys_time, CAP_NET_BIND_SERVICE]"),
@@ -334,19 +335,19 @@ networks:
   it("environment in both forms (the build's ENV under it), and depends_on as after", async () => {
     const files = { "b/Dockerfile": "FROM x\nENV A=from-build B=kept\n" };
     const list = await topology(
-      service("build: ./b\nenvironment: [A=1, C=two words, HOSTVAR]\ndepends_on: [peer]"),
+      service("build: ./b\nenvironment: [A=1, C=two words, HOSTVAR]\ndepends_on: [ns]"),
       files,
     );
     expect(list.doc.nodes.s.env).toEqual({ A: "1", B: "kept", C: "two words" });
-    expect(list.doc.nodes.s.after).toEqual(["peer"]);
+    expect(list.doc.nodes.s.after).toEqual(["ns"]);
     expect(notes(list.result, "dropped")).toContain(
       "5:37 HOSTVAR takes its value from the host's environment, which a lab does not see",
     );
     const map = await topology(
-      service("environment: { A: 1, B: ~ }\ndepends_on: { peer: { condition: service_started } }"),
+      service("environment: { A: 1, B: ~ }\ndepends_on: { ns: { condition: service_started } }"),
     );
     expect(map.doc.nodes.s.env).toEqual({ A: "1" });
-    expect(map.doc.nodes.s.after).toEqual(["peer"]);
+    expect(map.doc.nodes.s.after).toEqual(["ns"]);
     expect(await errors(service("environment: [1BAD=x]\ndepends_on: [ghost]"))).toEqual([
       `${FILE}:4:19: services.s.environment[0]: '1BAD' is not an environment variable name`,
       `${FILE}:5:18: services.s.depends_on[0]: unknown service 'ghost'`,
@@ -417,20 +418,9 @@ networks:
 });
 
 describe("files", () => {
-  const withFiles = (lines: string) => `
-services:
-  s:
-${lines.replace(/^/gm, "    ")}
-    networks: { lan: { ipv4_address: 10.9.0.5 } }
-  ns:
-    networks: { lan: { ipv4_address: 10.9.0.53 } }
-networks:
-  lan: { ipam: { config: [{ subnet: 10.9.0.0/24 }] } }
-`;
-
   it("copies a mounted folder's files (scripts executable), a mounted file, and what COPY brings", async () => {
     const { doc, result } = await topology(
-      withFiles("build: ./img\nvolumes: [./volumes:/volumes, ./one.txt:/etc/one.txt:ro]"),
+      service("build: ./img\nvolumes: [./volumes:/volumes, ./one.txt:/etc/one.txt:ro]"),
       {
         "volumes/a.py": "#!/usr/bin/env python3\n",
         "volumes/sub/b.txt": "b\n",
@@ -469,7 +459,7 @@ networks:
 
   it("a mounted file over a copied one wins, with a note", async () => {
     const { doc, result } = await topology(
-      withFiles("build: ./img\nvolumes: [./mine.conf:/etc/x.conf]"),
+      service("build: ./img\nvolumes: [./mine.conf:/etc/x.conf]"),
       {
         "img/Dockerfile": "FROM x\nCOPY x.conf /etc/x.conf\n",
         "img/x.conf": "image\n",
@@ -481,13 +471,13 @@ networks:
   });
 
   it("a copied resolv.conf naming a node becomes that node as resolver", async () => {
-    const { doc } = await topology(withFiles("build: ./u"), {
+    const { doc } = await topology(service("build: ./u"), {
       "u/Dockerfile": "FROM x\nCOPY resolv.conf /etc/resolv.conf\n",
       "u/resolv.conf": "# lab\nnameserver 10.9.0.53\n",
     });
     expect(doc.nodes.s.resolver).toBe("ns");
     expect(doc.nodes.s.files).toBeUndefined();
-    const other = await topology(withFiles("build: ./u"), {
+    const other = await topology(service("build: ./u"), {
       "u/Dockerfile": "FROM x\nCOPY resolv.conf /etc/resolv.conf\n",
       "u/resolv.conf": "nameserver 8.8.8.8\n",
     });
@@ -500,7 +490,7 @@ networks:
 
   it("notes empty or missing mounted folders, anonymous volumes, patterns and relative destinations", async () => {
     const { result } = await topology(
-      withFiles("build: ./img\nvolumes: [./volumes:/volumes, /data]"),
+      service("build: ./img\nvolumes: [./volumes:/volumes, /data]"),
       {
         "img/Dockerfile": "FROM x\nCOPY *.conf /etc/\nCOPY a.conf etc/a.conf\n",
       },
@@ -525,7 +515,7 @@ networks:
   it("refuses files outside the set-up's folder or the build's, named volumes, and missing sources", async () => {
     expect(
       await errors(
-        withFiles(
+        service(
           "build: ./img\nvolumes: [../secret:/s, /etc:/etc2, data:/var/lib/data, ./x:relative]",
         ),
         {
@@ -542,17 +532,17 @@ networks:
       "Labsetup/img/Dockerfile:2:1: COPY source '../outside.conf' is outside the build folder",
       "Labsetup/img/Dockerfile:3:1: 'img/missing.conf' does not exist in the set-up's folder",
     ]);
-    expect(await errors(withFiles("build: ../elsewhere"))).toEqual([
+    expect(await errors(service("build: ../elsewhere"))).toEqual([
       `${FILE}:4:12: services.s.build: build folder '../elsewhere' is outside the set-up's folder`,
     ]);
-    expect(await errors(withFiles("build: { context: ./b, dockerfile: Dockerfile.lab }"))).toEqual([
+    expect(await errors(service("build: { context: ./b, dockerfile: Dockerfile.lab }"))).toEqual([
       `${FILE}:4:23: services.s.build.context: the build's Dockerfile (b/Dockerfile.lab): 'b/Dockerfile.lab' is not among the files sent`,
     ]);
   });
 
   it("refuses to bring more files than an import takes", async () => {
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`volumes/f${i}`, "x"]));
-    expect(await errors(withFiles("volumes: [./volumes:/v]"), many)).toEqual([
+    expect(await errors(service("volumes: [./volumes:/v]"), many)).toEqual([
       `${FILE}:4:15: services.s.volumes[0]: 'volumes' holds more than 200 files, more than an import brings along`,
     ]);
   });
@@ -637,5 +627,25 @@ ${LAN.replace("net-10.9.0.0", "lan")}`);
       `- \`${FILE}:3:47\` the attacker role's own capabilities stand in for it`,
     );
     expect(markdown.indexOf("## Changed on the way")).toBeLessThan(markdown.indexOf("## Mapped"));
+  });
+});
+
+describe("bounds", () => {
+  it("stops at 200 files brought in across services, reporting it once", async () => {
+    const volumes = (n: number) =>
+      Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`v${n}/f${i}`, "x"]));
+    expect(
+      await errors(
+        `
+services:
+  a: { volumes: ["./v1:/v"], networks: [lan] }
+  b: { volumes: ["./v2:/v"], networks: [lan] }
+  c: { volumes: ["./v3:/v"], networks: [lan] }
+${LAN.replace("net-10.9.0.0", "lan")}`,
+        { ...volumes(1), ...volumes(2), ...volumes(3) },
+      ),
+    ).toEqual([
+      `${FILE}:4:18: services.b.volumes[0]: the set-up brings more than 200 files or 4 MiB into its nodes`,
+    ]);
   });
 });
