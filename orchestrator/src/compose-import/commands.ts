@@ -78,6 +78,8 @@ export function steps(text: string): string[] {
 
 const KEEP_ALIVE = /^(tail -f \/dev\/null|sleep (infinity|inf)|(\/bin\/)?(ba)?sh|wait)$/;
 const START_BIND = /^(service (named|bind9) (re)?start|\/etc\/init\.d\/(named|bind9) (re)?start)$/;
+/** Where SEED's images, and some builds, keep the script their containers start with. */
+export const BUILD_START_SCRIPT = "/start.sh";
 /** How the dns image's bind runs: IPv4 only, as lab networks are, as user bind. */
 export const NAMED_START = "named -4 -u bind";
 const HANDOUT_ADDRESS = /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/;
@@ -92,11 +94,11 @@ function translateStep(step: string, context: CommandContext): StepOutcome {
   if (KEEP_ALIVE.test(step)) {
     return { kind: "dropped", note: "keeps the container alive: socketlab keeps nodes running" };
   }
-  if (step === "/start.sh" || step === "bash /start.sh") {
-    return context.copied.has("/start.sh")
+  if (step === BUILD_START_SCRIPT || step === `bash ${BUILD_START_SCRIPT}`) {
+    return context.copied.has(BUILD_START_SCRIPT)
       ? {
           kind: "check",
-          command: "/start.sh >/dev/null 2>&1 &",
+          command: `${BUILD_START_SCRIPT} >/dev/null 2>&1 &`,
           note: "the build's own start script runs in the background (a start command must return); check what it starts",
         }
       : { kind: "dropped", note: "SEED's image start script: socketlab starts its nodes itself" };

@@ -3,7 +3,13 @@
 // with a note; errors are reported where they were written.
 import type { Path } from "../topology/diagnostics.ts";
 import { isPlainFilePath } from "../topology/files.ts";
-import { type CommandContext, NAMED_START, type Route, translate } from "./commands.ts";
+import {
+  BUILD_START_SCRIPT,
+  type CommandContext,
+  NAMED_START,
+  type Route,
+  translate,
+} from "./commands.ts";
 import type { ComposeFile, ComposeService } from "./compose.ts";
 import { at, type Findings, type Where } from "./findings.ts";
 import type { Gathered, PlacedFile, ServiceInputs } from "./gather.ts";
@@ -120,7 +126,7 @@ function mapService(
   const sysctls = mapSysctls(service, definition, findings);
   const networks = Object.fromEntries(context.placement?.addresses ?? []);
   const forwards = sysctls["net.ipv4.ip_forward"] === "1" && Object.keys(networks).length >= 2;
-  const kind = chooseKind(definition, dockerfile, context.placement?.host ?? false, forwards);
+  const kind = chooseKind(definition, dockerfile, definition.network_mode === "host", forwards);
   findings.note(
     kind.check ? "check" : "mapped",
     here(),
@@ -143,7 +149,9 @@ function mapService(
     copied: new Set(files.map((f) => f.path)),
   };
   const { start, routes } = mapCommand(service, definition, input, commandContext, findings);
-  if (kind.image === DNS_IMAGE && !start.includes(NAMED_START)) {
+  // A build's own start script (run in the background, flagged to check) may start bind9 itself.
+  const ownScript = start.some((command) => command.startsWith(BUILD_START_SCRIPT));
+  if (kind.image === DNS_IMAGE && !start.includes(NAMED_START) && !ownScript) {
     start.push(NAMED_START);
     findings.note("mapped", here(), `bind9 is started with '${NAMED_START}'`);
   }

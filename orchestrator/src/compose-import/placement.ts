@@ -11,7 +11,6 @@ import { topologyName } from "./names.ts";
 export interface Placement {
   service: string;
   node: string;
-  host: boolean;
   /** Topology network -> handout address. */
   addresses: Map<string, string>;
 }
@@ -170,7 +169,6 @@ export function placeNodes(
     const placement = placements.get(request.service) ?? {
       service: request.service,
       node: request.node,
-      host: request.written === null && request.path.at(-1) === "network_mode",
       addresses: new Map<string, string>(),
     };
     placements.set(request.service, placement);

@@ -649,3 +649,26 @@ ${LAN.replace("net-10.9.0.0", "lan")}`,
     ]);
   });
 });
+
+describe("a bind9 build with its own start script", () => {
+  it("runs the script in the background and leaves starting bind9 to it, with a note to check", async () => {
+    const { doc, result } = await topology(
+      service("build: ./dns\ncommand: bash -c 'ip route del default && /start.sh'"),
+      {
+        "dns/Dockerfile":
+          "FROM handsonsecurity/seed-server:bind\nCOPY start.sh /start.sh\nCOPY named.conf /etc/bind/\n",
+        "dns/start.sh": "#!/bin/sh\nservice named start\ntail -f /dev/null\n",
+        "dns/named.conf": "options {};\n",
+      },
+    );
+    expect(doc.nodes.s.start).toEqual(["/start.sh >/dev/null 2>&1 &"]);
+    expect(doc.nodes.s.files[0]).toEqual({
+      path: "/start.sh",
+      source: "dns/start.sh",
+      mode: "0755",
+    });
+    expect(notes(result, "check")).toContainEqual(
+      expect.stringContaining("the build's own start script runs in the background"),
+    );
+  });
+});
