@@ -1,11 +1,11 @@
 // `socketlab import` as a user runs it: a folder written whole, or nothing at all.
 import { spawnSync } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../src/paths.ts";
 import { loadTopologyFile } from "../../src/topology/load.ts";
+import { scratch } from "./scratch.ts";
 
 const MAIN = join(REPO_ROOT, "orchestrator/src/cli/main.ts");
 const socketlab = (args: string[], cwd: string) =>
@@ -14,7 +14,7 @@ const socketlab = (args: string[], cwd: string) =>
 // Each test starts the CLI two or three times: seconds each on a loaded machine.
 describe("socketlab import", { timeout: 60_000 }, () => {
   it("writes a topology folder that loads, named after the lab's folder, and prints what to check", async () => {
-    const work = await mkdtemp(join(tmpdir(), "sl-import-cli-"));
+    const work = await scratch("sl-import-cli-");
     await cp(join(REPO_ROOT, "tests/fixtures/seed/dns"), join(work, "DNS_Local"), {
       recursive: true,
     });
@@ -43,7 +43,7 @@ describe("socketlab import", { timeout: 60_000 }, () => {
   });
 
   it("writes nothing when the compose file has a problem, and says where", async () => {
-    const work = await mkdtemp(join(tmpdir(), "sl-import-cli-"));
+    const work = await scratch("sl-import-cli-");
     await writeFile(
       join(work, "docker-compose.yml"),
       "services:\n  web:\n    image: x\n    ports: ['80:80']\n    networks: { lan: { ipv4_address: 10.1.0.5 } }\nnetworks:\n  lan: { ipam: { config: [{ subnet: 10.9.0.0/24 }] } }\n",

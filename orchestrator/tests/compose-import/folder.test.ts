@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diskFolder, insideFolder, memoryFolder } from "../../src/compose-import/folder.ts";
+import { scratch } from "./scratch.ts";
 
 describe("insideFolder", () => {
   it("normalises paths inside the folder and refuses those leading out", () => {
@@ -21,7 +21,7 @@ describe("insideFolder", () => {
 
 describe("a folder on disk", () => {
   async function setup() {
-    const root = await mkdtemp(join(tmpdir(), "sl-import-"));
+    const root = await scratch("sl-import-");
     const labsetup = join(root, "Labsetup");
     await mkdir(join(labsetup, "volumes", "sub"), { recursive: true });
     await writeFile(join(labsetup, "volumes", "b.txt"), "b");
