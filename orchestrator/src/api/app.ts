@@ -24,6 +24,7 @@ import checkRoutes from "./routes/checks.ts";
 import classRoutes from "./routes/classes.ts";
 import engineRoutes from "./routes/engines.ts";
 import healthRoutes from "./routes/health.ts";
+import importRoutes from "./routes/imports.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
 import meRoutes from "./routes/me.ts";
@@ -93,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(engineRoutes);
   await app.register(jobRoutes);
   await app.register(topologyRoutes);
+  await app.register(importRoutes);
   await app.register(auditRoutes);
   await app.register(terminalRoutes, { ...options.terminals, dataDir: options.dataDir });
   await app.register(recordingRoutes);

@@ -5,6 +5,7 @@ import { down } from "./down.ts";
 import { engines } from "./engines.ts";
 import { exec } from "./exec.ts";
 import { images } from "./images.ts";
+import { importCommand } from "./import.ts";
 import { ls } from "./ls.ts";
 import { reset } from "./reset.ts";
 import { serve } from "./serve.ts";
@@ -21,6 +22,7 @@ export interface Command {
 
 export const COMMANDS: Command[] = [
   validate,
+  importCommand,
   up,
   ls,
   status,
