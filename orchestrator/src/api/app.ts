@@ -23,6 +23,7 @@ import captureRoutes from "./routes/captures.ts";
 import checkRoutes from "./routes/checks.ts";
 import classRoutes from "./routes/classes.ts";
 import engineRoutes from "./routes/engines.ts";
+import handoutRoutes from "./routes/handout.ts";
 import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
 import labRoutes from "./routes/labs.ts";
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(labRoutes);
   await app.register(captureRoutes);
   await app.register(checkRoutes);
+  await app.register(handoutRoutes);
   await app.register(classRoutes);
   await app.register(engineRoutes);
   await app.register(jobRoutes);

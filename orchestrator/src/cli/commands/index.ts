@@ -4,6 +4,7 @@ import { check } from "./check.ts";
 import { down } from "./down.ts";
 import { engines } from "./engines.ts";
 import { exec } from "./exec.ts";
+import { handout } from "./handout.ts";
 import { images } from "./images.ts";
 import { ls } from "./ls.ts";
 import { reset } from "./reset.ts";
@@ -26,6 +27,7 @@ export const COMMANDS: Command[] = [
   status,
   exec,
   check,
+  handout,
   capture,
   reset,
   down,
