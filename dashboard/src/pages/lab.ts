@@ -1,11 +1,15 @@
-// One lab: its diagram and nodes (live state), terminals in tabs, resets with a confirmation,
-// pcap downloads, the lab's checks, and its live terminals (to watch, for TAs and instructors).
+// One lab: its handout beside its diagram and terminals (in tabs), its nodes (live state), resets
+// with a confirmation, pcap downloads, the lab's checks, and its live terminals (to watch, for
+// TAs and instructors).
 import { ApiError, api, filenameOf, type LabStatus, type LiveTerminal } from "../api.ts";
+import { ChecksState } from "../checks.ts";
 import { labDiagram } from "../diagram.ts";
 import { confirmAction } from "../dialog.ts";
 import { errorMessage, fill, formatTime, h, saveBlob, stateBadge, statusLine } from "../dom.ts";
+import { handoutView } from "../handout.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
 import type { PageContext } from "../router.ts";
+import { splitPanes } from "../split.ts";
 import { TerminalTabs } from "../tabs.ts";
 
 function card(title: string, ...content: (Node | null)[]): HTMLElement {
@@ -39,10 +43,13 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
   }
   const staff = me.role !== "student";
   const tabs = new TerminalTabs(signal);
+  const checks = new ChecksState(id);
   const opened = new Map<string, number>();
+  let panes: ReturnType<typeof splitPanes> | null = null;
   const openShell = (node: string) => {
     const count = (opened.get(node) ?? 0) + 1;
     opened.set(node, count);
+    panes?.show("second");
     tabs.open({ lab: id, node }, count > 1 ? `${node} ${count}` : node);
   };
 
@@ -156,39 +163,47 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
     );
   };
 
+  const handout = h(
+    "div",
+    { className: "handout" },
+    h("p", { className: "hint" }, "Loading the handout…"),
+  );
+  api.handout(id).then(
+    (loaded) => fill(handout, handoutView(loaded, { openNode: openShell, checks })),
+    (error: unknown) => fill(handout, errorMessage(error)),
+  );
+  panes = splitPanes(
+    { label: "Handout", element: h("section", { attrs: { "aria-label": "Handout" } }, handout) },
+    {
+      label: "Lab",
+      element: h("div", { className: "work" }, card("Diagram", diagram), tabs.element),
+    },
+  );
+
   fill(
     main,
     heading,
     facts,
+    panes.element,
     h(
       "div",
-      { className: "lab-layout" },
-      h(
-        "div",
-        { className: "lab-side" },
-        card("Diagram", diagram),
-        card(
-          "Nodes",
-          nodes,
-          h("div", { className: "actions" }, resumeButton, resetLabButton),
-          status,
-        ),
-        liveCard,
-        card("Captures", captureForm(lab)),
-        card("Checks", checksView(id)),
-        staff
-          ? h(
-              "p",
-              {},
-              h(
-                "a",
-                { href: `/recordings?lab=${encodeURIComponent(id)}` },
-                "Recordings of this lab",
-              ),
-            )
-          : null,
+      { className: "lab-cards" },
+      card(
+        "Nodes",
+        nodes,
+        h("div", { className: "actions" }, resumeButton, resetLabButton),
+        status,
       ),
-      tabs.element,
+      liveCard,
+      card("Captures", captureForm(lab)),
+      card("Checks", checksView(checks)),
+      staff
+        ? h(
+            "p",
+            {},
+            h("a", { href: `/recordings?lab=${encodeURIComponent(id)}` }, "Recordings of this lab"),
+          )
+        : null,
     ),
   );
 
@@ -304,45 +319,50 @@ function captureForm(lab: LabStatus): HTMLElement {
   return form;
 }
 
-function checksView(labId: string): HTMLElement {
+function checksView(checks: ChecksState): HTMLElement {
   const list = h("div");
   const button = h("button", { type: "button" }, "Re-check");
   const status = statusLine();
-  const run = async () => {
-    button.disabled = true;
-    status.textContent = "Checking…";
-    try {
-      const results = await api.checks(labId);
-      const passed = results.filter((r) => r.passed).length;
-      status.textContent = results.length ? `${passed} of ${results.length} tasks achieved.` : "";
-      fill(
-        list,
-        results.length === 0
-          ? h("p", {}, "This lab has no checks.")
-          : h(
-              "ul",
-              { className: "plain checks" },
-              ...results.map((r) =>
-                h(
-                  "li",
-                  { className: r.passed ? "pass" : "fail" },
-                  h("span", { className: "badge" }, r.passed ? "pass" : "fail"),
-                  ` ${r.task}`,
-                  r.passed || !r.output
-                    ? null
-                    : h("details", {}, h("summary", {}, "output"), h("pre", {}, r.output)),
-                ),
+  const show = () => {
+    button.disabled = checks.running;
+    if (checks.running) {
+      status.textContent = "Checking…";
+      return;
+    }
+    if (checks.error) {
+      status.textContent = "";
+      fill(list, errorMessage(checks.error));
+      return;
+    }
+    if (!checks.lastRun) return;
+    const results = checks.all;
+    const passed = results.filter((r) => r.passed).length;
+    status.textContent = results.length
+      ? `${passed} of ${results.length} tasks achieved (checked ${checks.lastRun.toLocaleTimeString()}).`
+      : "";
+    fill(
+      list,
+      results.length === 0
+        ? h("p", {}, "This lab has no checks.")
+        : h(
+            "ul",
+            { className: "plain checks" },
+            ...results.map((r) =>
+              h(
+                "li",
+                { className: r.passed ? "pass" : "fail", attrs: { "data-check": r.id } },
+                h("span", { className: "badge" }, r.passed ? "pass" : "fail"),
+                ` ${r.task}`,
+                r.passed || !r.output
+                  ? null
+                  : h("details", {}, h("summary", {}, "output"), h("pre", {}, r.output)),
               ),
             ),
-      );
-    } catch (error) {
-      status.textContent = "";
-      fill(list, errorMessage(error));
-    } finally {
-      button.disabled = false;
-    }
+          ),
+    );
   };
-  button.addEventListener("click", run);
-  void run();
+  checks.subscribe(show);
+  button.addEventListener("click", () => void checks.run());
+  void checks.run();
   return h("div", {}, list, h("div", { className: "actions" }, button), status);
 }
