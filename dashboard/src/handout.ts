@@ -83,9 +83,9 @@ function checkButton(checks: ChecksState, task: number | null): HTMLElement {
 }
 
 /**
- * Under each task of the Tasks section, its checks' state and a "Check my work" button. Tasks
- * are the top-level items of the first ordered list after the Tasks heading, in the order the
- * service listed them.
+ * Under each task of the Tasks section that has checks, a "Check my work" button (its checks'
+ * states are its own check: links). Tasks are the top-level items of the first ordered list
+ * after the Tasks heading, in the order the service listed them.
  */
 function tasksWithChecks(body: HTMLElement, handout: Handout, checks: ChecksState): void {
   const heading = [...body.querySelectorAll("h2")].find((e) =>
@@ -99,14 +99,7 @@ function tasksWithChecks(body: HTMLElement, handout: Handout, checks: ChecksStat
     const item = items[i];
     if (!item || task.checks.length === 0) return;
     item.setAttribute("data-task", String(task.number));
-    item.append(
-      h(
-        "div",
-        { className: "task-checks" },
-        ...task.checks.map((id) => checkBadge(id, id, checks)),
-        checkButton(checks, task.number),
-      ),
-    );
+    item.append(h("div", { className: "task-checks" }, checkButton(checks, task.number)));
   });
 }
 

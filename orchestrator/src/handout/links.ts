@@ -15,7 +15,8 @@ export interface HandoutLink {
   end: number;
 }
 
-const LINK = /\[([^\]\n]*)\]\((node|check):([^)\s]*)\)/g;
+// Link text may run over a line break, as in any Markdown paragraph.
+const LINK = /\[([^\]]*)\]\((node|check):([^)\s]*)\)/g;
 
 /** Every product link of the handout, in order; links written inside code are text. */
 export function handoutLinks(markdown: string): HandoutLink[] {

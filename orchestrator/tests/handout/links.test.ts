@@ -33,6 +33,12 @@ describe("handoutLinks", () => {
     expect(handoutLinks(text).map((l) => l.target)).toEqual(["e"]);
   });
 
+  it("takes link text that runs over a line break", () => {
+    expect(handoutLinks("[Check\nmy work](check:)")).toMatchObject([
+      { kind: "check", target: "", text: "Check\nmy work" },
+    ]);
+  });
+
   it("treats an unmatched backtick as text", () => {
     expect(handoutLinks("a ` b [x](node:x)").map((l) => l.target)).toEqual(["x"]);
   });
