@@ -2,7 +2,10 @@
 // the orchestrator or zod reaches the bundle).
 import type { z } from "zod";
 import type { auditSchema } from "../../orchestrator/src/api/schemas/audit.ts";
-import type { checkResultSchema } from "../../orchestrator/src/api/schemas/checks.ts";
+import type {
+  checkResultSchema,
+  checkRunSchema,
+} from "../../orchestrator/src/api/schemas/checks.ts";
 import type { classSchema } from "../../orchestrator/src/api/schemas/classes.ts";
 import type { handoutSchema } from "../../orchestrator/src/api/schemas/handout.ts";
 import type { jobSchema } from "../../orchestrator/src/api/schemas/jobs.ts";
@@ -18,6 +21,7 @@ export type LabStatus = z.infer<typeof labStatusSchema>;
 export type LabSummary = z.infer<typeof labSummarySchema>;
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type Handout = z.infer<typeof handoutSchema>;
+export type CheckRun = z.infer<typeof checkRunSchema>;
 export type ClassInfo = z.infer<typeof classSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type AuditRecord = z.infer<typeof auditSchema>[number];
@@ -80,6 +84,7 @@ export const api = {
   resetLab: (id: string, nodes: string[] = []) => post<LabStatus>(`${lab(id)}/reset`, { nodes }),
   resumeLab: (id: string) => post<LabStatus>(`${lab(id)}/resume`),
   checks: (id: string) => get<CheckResult[]>(`${lab(id)}/checks`),
+  lastChecks: (id: string) => get<CheckRun>(`${lab(id)}/checks/last`),
   handout: (id: string) => get<Handout>(`${lab(id)}/handout`),
   terminals: (id: string) => get<LiveTerminal[]>(`${lab(id)}/terminals`),
   capture: (id: string, network: string, seconds: number) =>

@@ -153,6 +153,13 @@ describe("a student does a library lab in the browser", () => {
       .toBe("alice-poisoned: failed");
     await expect.poll(() => task.locator('[data-check="captured"]').count()).toBe(0);
     await expect.poll(() => task.textContent()).toMatch(/last checked \d/);
+    // The last run is kept: a page opened later shows it without running the checks again.
+    await page.reload();
+    const again = page.getByRole("region", { name: "Handout" }).locator('li[data-task="2"]');
+    await expect
+      .poll(() => again.locator('[data-check="alice-poisoned"]').textContent(), { timeout: 30_000 })
+      .toBe("alice-poisoned: failed");
+    await expect.poll(() => again.textContent()).toMatch(/last checked \d/);
     // The API's own result for that check says the same.
     const results = await apiGet<{ id: string; passed: boolean }[]>(`/api/labs/${lab}/checks`);
     expect(results.find((r) => r.id === "alice-poisoned")?.passed).toBe(false);

@@ -334,7 +334,10 @@ function checksView(checks: ChecksState): HTMLElement {
       fill(list, errorMessage(checks.error));
       return;
     }
-    if (!checks.lastRun) return;
+    if (!checks.lastRun) {
+      fill(list, h("p", {}, "Not checked yet."));
+      return;
+    }
     const results = checks.all;
     const passed = results.filter((r) => r.passed).length;
     status.textContent = results.length
@@ -363,6 +366,6 @@ function checksView(checks: ChecksState): HTMLElement {
   };
   checks.subscribe(show);
   button.addEventListener("click", () => void checks.run());
-  void checks.run();
+  void checks.load();
   return h("div", {}, list, h("div", { className: "actions" }, button), status);
 }

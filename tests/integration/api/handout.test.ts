@@ -94,6 +94,22 @@ describe("a lab's handout", () => {
     );
   });
 
+  it("comes with the last run of the lab's checks, kept for whoever may see the lab", async () => {
+    const last = (token: string) =>
+      h.app.inject({ method: "GET", url: `/api/labs/${lab}/checks/last`, headers: bearer(token) });
+    expect((await last(student)).json()).toEqual({ ranAt: null, results: [] });
+    const ran = await h.app.inject({
+      method: "GET",
+      url: `/api/labs/${lab}/checks`,
+      headers: bearer(student),
+    });
+    expect(ran.statusCode).toBe(200);
+    const kept = (await last(student)).json();
+    expect(kept.results).toEqual(ran.json());
+    expect(Number.isNaN(Date.parse(kept.ranAt))).toBe(false);
+    expect((await last(other)).statusCode).toBe(404);
+  });
+
   it("is null for a topology without one, and the CLI says so", async () => {
     await rm(join(h.libraryDir, h.topology, "README.md"));
     const response = await handout(student);
