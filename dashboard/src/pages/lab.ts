@@ -3,7 +3,7 @@
 // TAs and instructors).
 import { ApiError, api, filenameOf, type LabStatus, type LiveTerminal } from "../api.ts";
 import { ChecksState } from "../checks.ts";
-import { labDiagram } from "../diagram.ts";
+import { LabDiagram } from "../diagram.ts";
 import { confirmAction } from "../dialog.ts";
 import { errorMessage, fill, formatTime, h, saveBlob, stateBadge, statusLine } from "../dom.ts";
 import { handoutView } from "../handout.ts";
@@ -55,7 +55,7 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
 
   const heading = h("h1", {});
   const facts = h("p", { className: "facts" });
-  const diagram = h("div", { className: "diagram-wrap" });
+  const diagram = new LabDiagram(openShell);
   const nodes = h("div");
   const status = statusLine();
   const live = h("div");
@@ -111,7 +111,7 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
           )
         : null,
     );
-    fill(diagram, labDiagram(next, openShell));
+    void diagram.update(next);
     resumeButton.hidden = next.state !== "stopped";
     fill(
       nodes,
@@ -176,7 +176,7 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
     { label: "Handout", element: h("section", { attrs: { "aria-label": "Handout" } }, handout) },
     {
       label: "Lab",
-      element: h("div", { className: "work" }, card("Diagram", diagram), tabs.element),
+      element: h("div", { className: "work" }, card("Diagram", diagram.element), tabs.element),
     },
   );
 
