@@ -18,7 +18,14 @@ import { TOPOLOGIES_DIR } from "../../orchestrator/src/paths.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { bearer } from "../integration/api/app.ts";
 import { testEngine } from "../integration/engine.ts";
-import { buildDashboard, launchBrowser, screenshot, signIn, terminalOn } from "./browser.ts";
+import {
+  ARTIFACTS,
+  buildDashboard,
+  launchBrowser,
+  screenshot,
+  signIn,
+  terminalOn,
+} from "./browser.ts";
 
 const run = randomBytes(2).toString("hex");
 const prefix = `it-h${run}`;
@@ -142,6 +149,14 @@ describe("a student does a library lab in the browser", () => {
     );
     await rows.filter({ hasText: "done-42" }).waitFor({ timeout: 60_000 });
     expect(await rows.textContent()).toContain(`${mallory}/24`);
+    // The page as a student sees it on a laptop: handout, diagram and terminal (README's picture).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(ARTIFACTS, "lab-page.png") });
+
+    // The diagram opens a node's terminal from the keyboard too.
+    await page.locator('svg.diagram [aria-label="alice, running: open a terminal"]').focus();
+    await page.keyboard.press("Enter");
+    await terminalOn(page, lab, "alice").pane.waitFor();
 
     const task = handout.locator('li[data-task="2"]');
     await expect
