@@ -54,6 +54,8 @@ let engine: Engine;
 let browser: Browser;
 let base = "";
 let student = "";
+/** The student's library lab, shared by the tests after the first. */
+let arpLab = "";
 const dirs: string[] = [];
 
 beforeAll(async () => {
@@ -122,6 +124,7 @@ describe("a student does a library lab in the browser", () => {
   it("starts it, reads the handout with their addresses, opens the attacker's terminal from it, and checks their work", async () => {
     const { context, page } = await signIn({ browser, base }, student);
     const lab = await startFromPage(page, names.arp);
+    arpLab = lab;
     const handout = page.getByRole("region", { name: "Handout" });
     await handout.getByRole("heading", { name: "The ARP poisoning lab" }).waitFor();
 
@@ -204,13 +207,80 @@ describe("a student does a library lab in the browser", () => {
     await context.close();
   });
 
-  it("says so when a topology has no handout", async () => {
+  it("says so when a topology has no handout; the student stops, resumes and deletes the lab", async () => {
     const { context, page } = await signIn({ browser, base }, student);
-    await startFromPage(page, names.bare);
+    const lab = await startFromPage(page, names.bare);
     await page
       .getByRole("region", { name: "Handout" })
       .getByText(`The topology ${names.bare} has no handout.`)
       .waitFor();
+    // The time left is shown; a student extends only a lab that is expiring (this one is not).
+    await expect
+      .poll(() => page.locator(".time-left").textContent())
+      .toMatch(/^\d+ h \d{2} min left$/);
+    expect(await page.getByRole("button", { name: "Extend" }).isHidden()).toBe(true);
+    const badge = page.getByRole("heading", { name: /^Lab / }).locator(".badge");
+
+    await page.getByRole("button", { name: "Stop…" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Stop" }).click();
+    await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toBe("stopped");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toBe("running");
+
+    await page.getByRole("button", { name: "Delete lab…" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    await page.getByRole("heading", { name: "My labs" }).waitFor({ timeout: 60_000 });
+    const gone = await fetch(`${base}/api/labs/${lab}`, { headers: bearer(student) });
+    expect(gone.status).toBe(404);
+    await context.close();
+  });
+
+  it("pastes with the keyboard, and turns the screen reader mode on", async () => {
+    const { context, page } = await signIn({ browser, base }, student);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+    await page.goto(`${base}/labs/${arpLab}`);
+    await page.getByRole("button", { name: "Open a terminal on alice" }).first().click();
+    const { pane, rows } = terminalOn(page, arpLab, "alice");
+    await page.evaluate(() => navigator.clipboard.writeText("echo pasted-$((6*7))\n"));
+    await pane.click();
+    await page.keyboard.press("Control+Shift+V");
+    await rows.filter({ hasText: "pasted-42" }).waitFor({ timeout: 60_000 });
+    const reader = page.getByRole("button", { name: "Screen reader" });
+    await reader.click();
+    expect(await reader.getAttribute("aria-pressed")).toBe("true");
+    await expect.poll(() => pane.locator(".xterm-accessibility").count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it("works on a phone: the handout and the lab are tabs, and on-screen keys reach the shell", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (error) => console.error(`browser: ${error.message}`));
+    await page.goto(`${base}/#token=${encodeURIComponent(student)}`);
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.goto(`${base}/labs/${arpLab}`);
+    const handout = page.getByRole("region", { name: "Handout" });
+    await handout.getByRole("heading", { name: "The ARP poisoning lab" }).waitFor();
+    // One pane at a time: the handout now, the lab's diagram and terminals behind its tab.
+    expect(await page.locator("svg.diagram").isVisible()).toBe(false);
+    await handout.getByRole("button", { name: "Open a terminal on bob" }).first().click();
+    const { pane, rows } = terminalOn(page, arpLab, "bob");
+    await pane.waitFor();
+    expect(await handout.isVisible()).toBe(false);
+    await pane.click();
+    await page.keyboard.type("sleep 600\n");
+    const keys = page.getByRole("toolbar", { name: `Keys for the terminal on ${arpLab}/bob` });
+    await keys.getByRole("button", { name: "Ctrl, for the next key" }).click();
+    await page.keyboard.type("c");
+    await page.keyboard.type("ech");
+    await keys.getByRole("button", { name: "Tab" }).click();
+    await page.keyboard.type(" tab-$((2+3))\n");
+    await rows.filter({ hasText: "tab-5" }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(ARTIFACTS, "phone-lab.png") });
     await context.close();
   });
 });

@@ -8,7 +8,7 @@ import { confirmAction } from "../dialog.ts";
 import { errorMessage, fill, formatTime, h, saveBlob, stateBadge, statusLine } from "../dom.ts";
 import { handoutView } from "../handout.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
-import type { PageContext } from "../router.ts";
+import { navigate, type PageContext } from "../router.ts";
 import { splitPanes } from "../split.ts";
 import { TerminalTabs } from "../tabs.ts";
 
@@ -80,27 +80,72 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
 
   const resetLabButton = h("button", { type: "button", className: "danger" }, "Reset lab…");
   resetLabButton.addEventListener("click", () => reset([]));
-  const resumeButton = h("button", { type: "button" }, "Resume");
-  resumeButton.addEventListener("click", async () => {
-    status.textContent = "Resuming…";
+  /** Runs one of the lab's life steps, saying what it does and then that it is done. */
+  const act = async (doing: string, done: string, step: () => Promise<LabStatus>) => {
+    status.textContent = doing;
     try {
-      show(await api.resumeLab(id));
-      status.textContent = "Resumed.";
+      show(await step());
+      status.textContent = done;
+    } catch (error) {
+      fill(status, errorMessage(error));
+    }
+  };
+  const resumeButton = h("button", { type: "button" }, "Resume");
+  resumeButton.addEventListener("click", () =>
+    act("Resuming…", "Resumed.", () => api.resumeLab(id)),
+  );
+  const stopButton = h("button", { type: "button", className: "quiet" }, "Stop…");
+  stopButton.addEventListener("click", async () => {
+    const ok = await confirmAction(
+      `Stop lab ${id}?`,
+      "Its nodes stop and their terminals end; every file in them is kept, and Resume starts them again.",
+      "Stop",
+    );
+    if (ok) await act("Stopping…", "Stopped.", () => api.stopLab(id));
+  });
+  const extendButton = h("button", { type: "button", className: "quiet" }, "Extend");
+  extendButton.addEventListener("click", () =>
+    act("Extending…", "Extended.", () => api.extendLab(id)),
+  );
+  const deleteButton = h("button", { type: "button", className: "danger" }, "Delete lab…");
+  deleteButton.addEventListener("click", async () => {
+    const ok = await confirmAction(
+      `Delete lab ${id}?`,
+      "Every node and file of the lab is removed for good. You can start the topology again from your labs.",
+      "Delete",
+    );
+    if (!ok) return;
+    status.textContent = "Deleting…";
+    try {
+      await api.deleteLab(id);
+      navigate("/labs");
     } catch (error) {
       fill(status, errorMessage(error));
     }
   });
+  const timeLeft = h("span", { className: "time-left" });
+  let current = lab;
+  const showTimeLeft = () => {
+    timeLeft.textContent = current.expiresAt
+      ? `${formatLeft(Date.parse(current.expiresAt) - Date.now())} left`
+      : "no expiry";
+    // Students may extend while the lab is expiring; staff at any time (the service decides).
+    extendButton.hidden = !current.expiresAt || (!staff && !current.expiring);
+  };
 
   let shown = "";
   const show = (next: LabStatus) => {
     const seen = JSON.stringify(next);
     if (seen === shown) return;
     shown = seen;
+    current = next;
+    showTimeLeft();
     fill(heading, `Lab ${next.lab} `, stateBadge(next.state));
     fill(
       facts,
       `Topology ${next.topology} · student ${next.owner} · `,
-      next.expiresAt ? `expires ${formatTime(next.expiresAt)}` : "no expiry",
+      timeLeft,
+      next.expiresAt ? ` (expires ${formatTime(next.expiresAt)})` : null,
       next.expiring ? h("strong", {}, " (expiring soon)") : null,
       next.state === "unavailable"
         ? h(
@@ -113,6 +158,7 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
     );
     void diagram.update(next);
     resumeButton.hidden = next.state !== "stopped";
+    stopButton.hidden = next.state === "stopped" || next.state === "unavailable";
     fill(
       nodes,
       nodeTable(next, openShell, (node) => reset([node])),
@@ -191,7 +237,15 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
       card(
         "Nodes",
         nodes,
-        h("div", { className: "actions" }, resumeButton, resetLabButton),
+        h(
+          "div",
+          { className: "actions" },
+          resumeButton,
+          stopButton,
+          extendButton,
+          resetLabButton,
+          deleteButton,
+        ),
         status,
       ),
       liveCard,
@@ -211,6 +265,7 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
     try {
       const [next, sessions] = await Promise.all([api.lab(id), api.terminals(id)]);
       show(next);
+      showTimeLeft();
       showLive(sessions);
     } catch (error) {
       fill(status, errorMessage(error));
@@ -368,4 +423,12 @@ function checksView(checks: ChecksState): HTMLElement {
   button.addEventListener("click", () => void checks.run());
   void checks.load();
   return h("div", {}, list, h("div", { className: "actions" }, button), status);
+}
+
+/** "2 h 05 min", "12 min", "less than a minute": how long until an expiry. */
+function formatLeft(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "less than a minute";
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
 }

@@ -26,6 +26,7 @@ import engineRoutes from "./routes/engines.ts";
 import handoutRoutes from "./routes/handout.ts";
 import healthRoutes from "./routes/health.ts";
 import jobRoutes from "./routes/jobs.ts";
+import labLifeRoutes from "./routes/lab-life.ts";
 import labRoutes from "./routes/labs.ts";
 import meRoutes from "./routes/me.ts";
 import recordingRoutes from "./routes/recordings.ts";
@@ -88,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(websocket);
   await app.register(healthRoutes);
   await app.register(labRoutes);
+  await app.register(labLifeRoutes);
   await app.register(captureRoutes);
   await app.register(checkRoutes);
   await app.register(handoutRoutes);

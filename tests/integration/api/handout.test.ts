@@ -5,7 +5,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../engine.ts";
-import { type ApiHarness, apiHarness, bearer, cleanUp, createLab } from "./app.ts";
+import { type ApiHarness, apiHarness, bearer, cleanUp, createLab, twoStudents } from "./app.ts";
 
 const HANDOUT = [
   "# Three nodes",
@@ -28,15 +28,7 @@ let lab = "";
 beforeAll(async () => {
   h = await apiHarness(`it-handout-${run}`);
   await writeFile(join(h.libraryDir, h.topology, "README.md"), HANDOUT);
-  const made = await h.app.inject({
-    method: "POST",
-    url: "/api/classes",
-    headers: bearer(h.instructor),
-    payload: { name: `h${run}`, students: [{ name: `s1-${run}` }, { name: `s2-${run}` }] },
-  });
-  const { students } = made.json() as { students: { token: string }[] };
-  student = students[0]?.token as string;
-  other = students[1]?.token as string;
+  [student, other] = await twoStudents(h, `h${run}`);
   lab = await createLab(h, student);
 });
 
