@@ -61,25 +61,6 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
   const live = h("div");
   const liveCard = card("Live terminals", live);
 
-  const reset = async (nodeNames: string[]) => {
-    const what = nodeNames.length ? `node ${nodeNames.join(", ")}` : `the whole lab ${id}`;
-    const ok = await confirmAction(
-      `Reset ${what}?`,
-      "Resetting recreates it pristine, with the same addresses: files and processes in it are lost, and its terminals end.",
-      "Reset",
-    );
-    if (!ok) return;
-    status.textContent = `Resetting ${what}…`;
-    try {
-      show(await api.resetLab(id, nodeNames));
-      status.textContent = `Reset ${what}: done.`;
-    } catch (error) {
-      fill(status, errorMessage(error));
-    }
-  };
-
-  const resetLabButton = h("button", { type: "button", className: "danger" }, "Reset lab…");
-  resetLabButton.addEventListener("click", () => reset([]));
   /** Runs one of the lab's life steps, saying what it does and then that it is done. */
   const act = async (doing: string, done: string, step: () => Promise<LabStatus>) => {
     status.textContent = doing;
@@ -90,6 +71,19 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
       fill(status, errorMessage(error));
     }
   };
+  const reset = async (nodeNames: string[]) => {
+    const what = nodeNames.length ? `node ${nodeNames.join(", ")}` : `the whole lab ${id}`;
+    const ok = await confirmAction(
+      `Reset ${what}?`,
+      "Resetting recreates it pristine, with the same addresses: files and processes in it are lost, and its terminals end.",
+      "Reset",
+    );
+    if (ok)
+      await act(`Resetting ${what}…`, `Reset ${what}: done.`, () => api.resetLab(id, nodeNames));
+  };
+
+  const resetLabButton = h("button", { type: "button", className: "danger" }, "Reset lab…");
+  resetLabButton.addEventListener("click", () => reset([]));
   const resumeButton = h("button", { type: "button" }, "Resume");
   resumeButton.addEventListener("click", () =>
     act("Resuming…", "Resumed.", () => api.resumeLab(id)),
