@@ -20,6 +20,7 @@ import { planLab } from "../../orchestrator/src/plan/plan.ts";
 import { loadTopologyFile } from "../../orchestrator/src/topology/load.ts";
 import { testEngine } from "../integration/engine.ts";
 import { buildDashboard, launchBrowser, screenshot, signIn } from "./browser.ts";
+import { diagramLabels, overlappingLabels } from "./diagram-labels.ts";
 
 const labs = readdirSync(TOPOLOGIES_DIR, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -120,43 +121,6 @@ async function openLab(page: Page, topology: string) {
   return answers;
 }
 
-interface Box {
-  text: string;
-  px: number;
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-/** Every label of the diagram as drawn: its font size on screen and its box. */
-function measureLabels(page: Page): Promise<Box[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<SVGTextElement>("svg.diagram text.label")].map((text) => {
-      const box = text.getBoundingClientRect();
-      const scale = text.getScreenCTM()?.a ?? 1;
-      return {
-        text: text.textContent ?? "",
-        px: Number.parseFloat(getComputedStyle(text).fontSize) * scale,
-        left: box.left,
-        top: box.top,
-        right: box.right,
-        bottom: box.bottom,
-      };
-    }),
-  );
-}
-
-function overlaps(a: Box, b: Box): boolean {
-  // Half a pixel of antialiasing is not an overlap.
-  return (
-    a.left < b.right - 0.5 &&
-    b.left < a.right - 0.5 &&
-    a.top < b.bottom - 0.5 &&
-    b.top < a.bottom - 0.5
-  );
-}
-
 describe("the lab diagram at 1366x768", () => {
   it("includes the 14-node services lab", async () => {
     expect(labs).toContain("services");
@@ -168,7 +132,7 @@ describe("the lab diagram at 1366x768", () => {
     async (topology) => {
       const { context, page } = await signIn({ browser, base }, token);
       const answers = await openLab(page, topology);
-      const boxes = await measureLabels(page);
+      const boxes = await diagramLabels(page);
       // Each node's name and role, each network's name and subnet, each address.
       const addresses = answers.status.nodes.reduce(
         (n, node) => n + Object.keys(node.addresses).length,
@@ -178,12 +142,7 @@ describe("the lab diagram at 1366x768", () => {
         2 * answers.status.nodes.length + 2 * answers.status.networks.length + addresses,
       );
       expect(boxes.filter((b) => b.px < 11).map((b) => `${b.text}: ${b.px}px`)).toEqual([]);
-      const clashes: string[] = [];
-      for (const [i, a] of boxes.entries()) {
-        for (const b of boxes.slice(i + 1))
-          if (overlaps(a, b)) clashes.push(`${a.text} / ${b.text}`);
-      }
-      expect(clashes).toEqual([]);
+      expect(overlappingLabels(boxes)).toEqual([]);
       if (topology === "services" || topology === "dns-remote-kaminsky") {
         await screenshot(page, `diagram-${topology}`);
       }

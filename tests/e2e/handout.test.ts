@@ -26,6 +26,7 @@ import {
   signIn,
   terminalOn,
 } from "./browser.ts";
+import { diagramLabels, overlappingLabels } from "./diagram-labels.ts";
 
 const run = randomBytes(2).toString("hex");
 const prefix = `it-h${run}`;
@@ -47,6 +48,10 @@ const EVIL = `# Evil
 ![an image](javascript:window.pwned='md-image')
 [a vbscript link](vbscript:msgbox)
 <svg onload="window.pwned='svg'"></svg>
+
+\`\`\`
+dig @resolver www.example.com
+\`\`\`
 `;
 
 let app: App;
@@ -156,6 +161,18 @@ describe("a student does a library lab in the browser", () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, "lab-page.png") });
 
+    // The running lab's diagram: every label at 11 px or more, none overlapping.
+    const labels = await diagramLabels(page);
+    expect(labels.length).toBe(2 * 3 + 2 + 3);
+    expect(labels.filter((l) => l.px < 11)).toEqual([]);
+    expect(overlappingLabels(labels)).toEqual([]);
+    // The split between handout and lab moves with the keyboard.
+    const splitter = page.getByRole("separator", { name: "Resize Handout and Lab" });
+    const before = Number(await splitter.getAttribute("aria-valuenow"));
+    await splitter.focus();
+    await page.keyboard.press("ArrowRight");
+    expect(Number(await splitter.getAttribute("aria-valuenow"))).toBe(before + 5);
+
     // The diagram opens a node's terminal from the keyboard too.
     await page.locator('svg.diagram [aria-label="alice, running: open a terminal"]').focus();
     await page.keyboard.press("Enter");
@@ -199,6 +216,12 @@ describe("a student does a library lab in the browser", () => {
       .count();
     expect(dangerous).toBe(0);
     for (const link of await handout.locator(".handout-body a").all()) await link.click();
+    // A code block's copy button puts its text on the clipboard.
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+    await handout.getByRole("button", { name: "Copy this code" }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      "dig @resolver www.example.com\n",
+    );
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => (window as unknown as { pwned?: string }).pwned)).toBe(
       undefined,
