@@ -258,7 +258,7 @@ describe("a student does a library lab in the browser", () => {
     await context.close();
   });
 
-  it("pastes with the keyboard, and turns the screen reader mode on", async () => {
+  it("pastes, finds and copies with the keyboard, and turns the screen reader mode on", async () => {
     const { context, page } = await signIn({ browser, base }, student);
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
     await page.goto(`${base}/labs/${arpLab}`);
@@ -268,6 +268,14 @@ describe("a student does a library lab in the browser", () => {
     await pane.click();
     await page.keyboard.press("Control+Shift+V");
     await rows.filter({ hasText: "pasted-42" }).waitFor({ timeout: 60_000 });
+    // Find (Ctrl+Shift+F) selects a match in the scrollback; Ctrl+Shift+C copies the selection.
+    await page.keyboard.press("Control+Shift+F");
+    const find = page.getByRole("searchbox", { name: `Find in the terminal on ${arpLab}/alice` });
+    await find.fill("pasted-4");
+    await find.press("Enter");
+    await find.press("Escape");
+    await page.keyboard.press("Control+Shift+C");
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("pasted-4");
     const reader = page.getByRole("button", { name: "Screen reader" });
     await reader.click();
     expect(await reader.getAttribute("aria-pressed")).toBe("true");
