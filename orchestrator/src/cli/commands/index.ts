@@ -4,6 +4,7 @@ import { check } from "./check.ts";
 import { down } from "./down.ts";
 import { engines } from "./engines.ts";
 import { exec } from "./exec.ts";
+import { handout } from "./handout.ts";
 import { images } from "./images.ts";
 import { importCommand } from "./import.ts";
 import { ls } from "./ls.ts";
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   status,
   exec,
   check,
+  handout,
   capture,
   reset,
   down,
