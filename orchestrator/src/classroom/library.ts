@@ -4,12 +4,7 @@ import { join } from "node:path";
 import { loadTopologyFile, loadTopologyText } from "../roles/load.ts";
 import type { Diagnostic, LoadResult } from "../topology/load.ts";
 import { ConflictError, InvalidInputError } from "./errors.ts";
-
-/**
- * A library topology's name, which is its folder's: lowercase letters, digits and '-' (neither
- * first nor last), 40 at most, so that no path can be smuggled in.
- */
-export const LIBRARY_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+import { LIBRARY_NAME } from "./library-name.ts";
 
 export interface LibraryEntry {
   name: string;

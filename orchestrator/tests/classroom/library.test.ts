@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError } from "../../src/classroom/errors.ts";
-import { LIBRARY_NAME, Library } from "../../src/classroom/library.ts";
+import { Library } from "../../src/classroom/library.ts";
+import { LIBRARY_NAME } from "../../src/classroom/library-name.ts";
 import { REPO_ROOT } from "../../src/paths.ts";
 
 let dir: string;

@@ -1,6 +1,6 @@
 // The topology library and validation of uploaded YAML.
 import { z } from "zod";
-import { LIBRARY_NAME } from "../../classroom/library.ts";
+import { LIBRARY_NAME } from "../../classroom/library-name.ts";
 
 export const diagnosticSchema = z.object({
   file: z.string(),
