@@ -13,8 +13,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import { buildDashboard, launchBrowser } from "../support/browser.ts";
 import { freePort, Service } from "../support/service.ts";
-import { buildDashboard, launchBrowser } from "../tests/e2e/browser.ts";
 import {
   interruptible,
   machine,

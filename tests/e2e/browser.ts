@@ -7,19 +7,18 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { build } from "vite";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type App, buildApp } from "../../orchestrator/src/api/app.ts";
 import { ensureInstructor } from "../../orchestrator/src/classroom/bootstrap.ts";
 import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../../orchestrator/src/labs/status.ts";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
+import { buildDashboard, launchBrowser } from "../../support/browser.ts";
 import type { ApiHarness } from "../integration/api/app.ts";
 import { testEngine } from "../integration/engine.ts";
 import { bearer } from "../support/api.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = join(REPO_ROOT, "tests", "e2e", "artifacts");
 
 const TOPOLOGY = (name: string) => `name: ${name}
@@ -43,20 +42,6 @@ export interface E2e extends ApiHarness {
   labs: { alice: string; bob: string };
   /** This run's build of the dashboard. */
   dashboardDir: string;
-}
-
-/**
- * Builds the dashboard from its current sources into a folder of this run's own, which the service
- * then serves: never a stale build, and no clash with a build or a service using dashboard/dist.
- */
-export async function buildDashboard(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), "sl-e2e-dashboard-"));
-  await build({
-    configFile: join(REPO_ROOT, "dashboard", "vite.config.ts"),
-    build: { outDir, emptyOutDir: true },
-    logLevel: "warn",
-  });
-  return outDir;
 }
 
 export async function startE2e(): Promise<E2e> {
@@ -145,23 +130,6 @@ async function populate(
     labs: { alice: aliceLab, bob: bobLab },
     dashboardDir,
   };
-}
-
-/** Debian's chromium, headless; launch() gives every run a fresh, temporary user-data directory. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
 }
 
 /** Closes the browser, stops the service, takes the run's labs down and removes its files. */

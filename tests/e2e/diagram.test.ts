@@ -18,8 +18,9 @@ import { libraryHandout } from "../../orchestrator/src/handout/library.ts";
 import { TOPOLOGIES_DIR } from "../../orchestrator/src/paths.ts";
 import { planLab } from "../../orchestrator/src/plan/plan.ts";
 import { loadTopologyFile } from "../../orchestrator/src/roles/load.ts";
+import { buildDashboard, launchBrowser } from "../../support/browser.ts";
 import { testEngine } from "../integration/engine.ts";
-import { buildDashboard, launchBrowser, screenshot, signIn } from "./browser.ts";
+import { screenshot, signIn } from "./browser.ts";
 import { diagramLabels, overlappingLabels } from "./diagram-labels.ts";
 
 const labs = readdirSync(TOPOLOGIES_DIR, { withFileTypes: true })

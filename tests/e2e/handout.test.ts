@@ -16,16 +16,10 @@ import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../../orchestrator/src/labs/status.ts";
 import { TOPOLOGIES_DIR } from "../../orchestrator/src/paths.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
+import { buildDashboard, launchBrowser } from "../../support/browser.ts";
 import { testEngine } from "../integration/engine.ts";
 import { bearer } from "../support/api.ts";
-import {
-  ARTIFACTS,
-  buildDashboard,
-  launchBrowser,
-  screenshot,
-  signIn,
-  terminalOn,
-} from "./browser.ts";
+import { ARTIFACTS, screenshot, signIn, terminalOn } from "./browser.ts";
 import { diagramLabels, overlappingLabels } from "./diagram-labels.ts";
 
 const run = randomBytes(2).toString("hex");
