@@ -313,6 +313,9 @@ describe("a student does a library lab in the browser", () => {
     const keys = page.getByRole("toolbar", { name: `Keys for the terminal on ${arpLab}/bob` });
     await keys.getByRole("button", { name: "Ctrl, for the next key" }).click();
     await page.keyboard.type("c");
+    // The shell is back (the ^C shown) before the next line is typed: keys typed while sleep
+    // still runs can be lost with the interrupt.
+    await rows.filter({ hasText: "^C" }).waitFor({ timeout: 30_000 });
     await page.keyboard.type("ech");
     await keys.getByRole("button", { name: "Tab" }).click();
     await page.keyboard.type(" tab-$((2+3))\n");
