@@ -22,7 +22,7 @@ export async function waitReady(engine: Engine, id: string, node: NodePlan): Pro
   const timeoutSeconds = node.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
-    const { State } = await engine.getContainer(id).inspect();
+    const { State } = await engine.containers.inspect(id);
     if (!State.Running) {
       const logs = await containerLogsTail(engine, id);
       throw new NotReadyError(

@@ -5,10 +5,10 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "../../src/api/app.ts";
 import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
+import { dockerodeEngine } from "../../src/runtime/docker/dockerode.ts";
 import { type FakeEngine, fakeEngine } from "./fake-engine.ts";
 
 let dir = "";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sl-ready-"));
   answering = await fakeEngine(join(dir, "up.sock"));
   app = await buildApp({
-    engine: new Docker({ socketPath: join(dir, "up.sock") }),
+    engine: dockerodeEngine({ socketPath: join(dir, "up.sock") }),
     engines: [
       {
         name: "up",

@@ -41,7 +41,7 @@ describe("the pool's records", () => {
   it("keeps placements, and forgets them", async () => {
     const db = openDb(":memory:");
     const pool = EnginePool.fromSpecs(fileEngines, db);
-    pool.placedOn("lab-1", "main", "alice", "demo");
+    pool.recordPlacement("lab-1", "main", "alice", "demo");
     const next = EnginePool.fromSpecs(fileEngines, db);
     // The engine does not answer: the lab is known from the store alone.
     const where = await next.locate("lab-1");

@@ -6,11 +6,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type App, buildApp } from "../../src/api/app.ts";
 import { ensureInstructor } from "../../src/api/services/bootstrap.ts";
+import { dockerodeEngine } from "../../src/runtime/docker/dockerode.ts";
 import { CLOSE } from "../../src/terminals/protocol.ts";
 import { type FakeEngine, fakeEngine } from "../engines/fake-engine.ts";
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   answering = await fakeEngine(join(dir, "up.sock"));
   const capacity = { labs: null, memoryBytes: null };
   app = await buildApp({
-    engine: new Docker({ socketPath: join(dir, "up.sock") }),
+    engine: dockerodeEngine({ socketPath: join(dir, "up.sock") }),
     engines: [
       { name: "up", host: `unix://${join(dir, "up.sock")}`, capacity, drained: false },
       { name: "down", host: `unix://${join(dir, "down.sock")}`, capacity, drained: false },
@@ -36,7 +36,7 @@ beforeAll(async () => {
     sweepEveryMs: 0,
   });
   token = ensureInstructor(app.db) as string;
-  app.engines.placedOn(LAB, "down", "student-x", "demo");
+  app.engines.recordPlacement(LAB, "down", "student-x", "demo");
   await app.listen({ port: 0, host: "127.0.0.1" });
   base = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });

@@ -25,7 +25,7 @@ export async function ensureRootfs(engine: Engine, log: Log): Promise<string> {
   }
   try {
     log(`pulling ${REGISTRY_ROOTFS}`);
-    await consumeProgress(await engine.pull(REGISTRY_ROOTFS), () => {});
+    await consumeProgress(await engine.images.pull(REGISTRY_ROOTFS), () => {});
     return REGISTRY_ROOTFS;
   } catch (error) {
     log(`cannot pull ${REGISTRY_ROOTFS} (${errorMessage(error)}); bootstrapping it offline`);
@@ -52,8 +52,7 @@ async function bootstrapRootfs(engine: Engine, log: Log): Promise<void> {
     );
     log(`importing the root file system as ${BOOTSTRAPPED_ROOTFS}`);
     const tar = spawn("tar", ["-C", dir, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
-    const [repo, tag] = BOOTSTRAPPED_ROOTFS.split(":");
-    const response = await engine.importImage(tar.stdout, { repo, tag });
+    const response = await engine.images.import(tar.stdout, BOOTSTRAPPED_ROOTFS);
     await consumeProgress(response, () => {});
   } finally {
     await rm(dir, { recursive: true, force: true });
