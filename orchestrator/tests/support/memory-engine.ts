@@ -81,6 +81,8 @@ export class MemoryEngine implements Engine {
     /** container id -> its output, as `logs` returns it. */
     logs: new Map<string, string>(),
   };
+  /** The names of the containers started, in the order they were. */
+  readonly starts: string[] = [];
   /** Every operation asked, as "client.operation" ("containers.create"), pings as "ping". */
   readonly calls: string[] = [];
   /** Operations that fail with the given error instead (before any change). */
@@ -154,6 +156,7 @@ export class MemoryEngine implements Engine {
         const container = this.container(id);
         if (container.state === "running") throw new EngineRequestError(304, "already started");
         container.state = "running";
+        this.starts.push(container.spec.name);
       }),
       stop: op("containers.stop", (id: string) => {
         const container = this.container(id);
@@ -208,25 +211,25 @@ export class MemoryEngine implements Engine {
       save: op("images.save", (reference: string) => {
         const image = this.state.images.get(reference);
         if (!image) throw notFound("image", reference);
-        return Readable.from([JSON.stringify({ reference, ...image })]);
+        return Readable.from([Buffer.from(JSON.stringify({ reference, ...image }))]);
       }),
       load: op("images.load", async (archive: NodeJS.ReadableStream) => {
         let text = "";
         for await (const chunk of archive) text += chunk.toString();
         const { reference, Id, Labels } = JSON.parse(text);
         this.state.images.set(reference, { Id, Labels });
-        return Readable.from([`{"stream":"Loaded image: ${reference}\\n"}\n`]);
+        return Readable.from([Buffer.from(`{"stream":"Loaded image: ${reference}\\n"}\n`)]);
       }),
       build: op("images.build", (_context, options) => {
         this.addImage(options.tag, options.labels);
-        return Readable.from([`{"stream":"Successfully tagged ${options.tag}\\n"}\n`]);
+        return Readable.from([Buffer.from(`{"stream":"Successfully tagged ${options.tag}\\n"}\n`)]);
       }),
       pull: op("images.pull", (reference: string) => {
         throw notFound("image", reference);
       }),
       import: op("images.import", (_rootfs, reference: string) => {
         this.addImage(reference);
-        return Readable.from([`{"status":"sha256:imported"}\n`]);
+        return Readable.from([Buffer.from(`{"status":"sha256:imported"}\n`)]);
       }),
     };
   }
