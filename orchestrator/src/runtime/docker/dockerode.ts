@@ -32,8 +32,9 @@ async function call<T>(request: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Docker's `filters` query for a label filter; none without labels. */
 const filters = ({ labels }: LabelFilter = {}) =>
-  labels ? JSON.stringify({ label: labels }) : undefined;
+  labels ? { filters: JSON.stringify({ label: labels }) } : {};
 
 class DockerodeEngine implements Engine {
   readonly networks: NetworkClient;
@@ -59,8 +60,7 @@ class DockerodeEngine implements Engine {
 
 function networkClient(docker: Docker): NetworkClient {
   return {
-    list: (filter) =>
-      call(() => docker.listNetworks(filter?.labels ? { filters: filters(filter) } : {})),
+    list: (filter) => call(() => docker.listNetworks(filters(filter))),
     create: async (spec) => {
       await call(() =>
         docker.createNetwork({
@@ -92,7 +92,7 @@ function networkClient(docker: Docker): NetworkClient {
 function containerClient(docker: Docker): ContainerClient {
   return {
     list: (filter) =>
-      call(() => docker.listContainers({ all: filter?.all ?? false, filters: filters(filter) })),
+      call(() => docker.listContainers({ all: filter?.all ?? false, ...filters(filter) })),
     create: async (spec) => (await call(() => docker.createContainer(spec))).id,
     start: async (id) => {
       await call(() => docker.getContainer(id).start());
@@ -116,8 +116,7 @@ function containerClient(docker: Docker): ContainerClient {
 
 function volumeClient(docker: Docker): VolumeClient {
   return {
-    list: async (filter) =>
-      (await call(() => docker.listVolumes({ filters: filters(filter) }))).Volumes ?? [],
+    list: async (filter) => (await call(() => docker.listVolumes(filters(filter)))).Volumes ?? [],
     create: async (spec) => {
       await call(() => docker.createVolume(spec));
     },
