@@ -107,8 +107,11 @@ export interface Engines {
   abandon(lab: string): void;
   /** The lab is gone from its engine. */
   forget(lab: string): void;
-  /** Adds an engine (kept across restarts). */
-  add(spec: EngineSpec): EngineMember;
+  /**
+   * Adds the engine `input` describes (kept across restarts); EngineSpecError names what is
+   * wrong with it, under `path`.
+   */
+  add(input: unknown, path?: string): EngineMember;
   /** A drained engine keeps its labs and takes no new one. */
   drain(name: string, drained: boolean): EngineMember;
   /** Removes an engine that holds no lab. */

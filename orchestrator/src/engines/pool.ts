@@ -31,7 +31,7 @@ import {
   labNeeds,
 } from "./placement.ts";
 import type { PlacementRecord } from "./records.ts";
-import { describeHost, dockerOptions, type EngineSpec } from "./spec.ts";
+import { describeHost, dockerOptions, type EngineSpec, toEngineSpec } from "./spec.ts";
 import { type EngineListing, StaleCopies, withoutStale } from "./stale.ts";
 
 export class EnginePool implements Engines {
@@ -259,8 +259,8 @@ export class EnginePool implements Engines {
     return where.member.engine;
   }
 
-  add(spec: EngineSpec): EngineMember {
-    return this.members.add(spec);
+  add(input: unknown, path = ""): EngineMember {
+    return this.members.add(toEngineSpec(input, path));
   }
 
   drain(name: string, drained: boolean): EngineMember {

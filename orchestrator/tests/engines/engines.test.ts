@@ -105,7 +105,10 @@ describe("one engine", () => {
 
   it("refuses to manage a pool, and keeps nothing to rebuild", async () => {
     const single: Engines = new SingleEngine(new MemoryEngine());
-    for (const refused of [() => single.add(spec("x")), () => single.drain("local", true)]) {
+    for (const refused of [
+      () => single.add({ name: "x", host: "bad" }),
+      () => single.drain("local", true),
+    ]) {
       expect(refused).toThrow(PoolRequestError);
     }
     await expect(single.remove("local")).rejects.toMatchObject({ kind: "no_pool" });
@@ -193,7 +196,10 @@ describe("a pool of engines", () => {
 
   it("adds, drains and removes engines, refusing to remove one that holds labs", async () => {
     const { pool, engines } = memoryPool(["e1", "e2"]);
-    expect(() => pool.add(spec("e1"))).toThrow(/already has an engine named e1/);
+    expect(() => pool.add({ name: "e1", host: "unix:///run/e1.sock" })).toThrow(
+      /already has an engine named e1/,
+    );
+    expect(() => pool.add({ name: "e3", host: "ftp://x" }, "body")).toThrow(/^body\.host: /);
     expect(pool.drain("e2", true).drained).toBe(true);
     await writeLabRecord(engines.e2 as MemoryEngine, labPlan("lab-1"));
     await expect(pool.remove("e2")).rejects.toThrow(/engine e2 still holds 1 lab\(s\) \(lab-1\)/);

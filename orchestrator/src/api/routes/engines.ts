@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type EngineReport, PoolRequestError } from "../../engines/engines.ts";
-import { EngineSpecError, toEngineSpec } from "../../engines/spec.ts";
+import { EngineSpecError } from "../../engines/spec.ts";
 import { audit } from "../../store/audit.ts";
 import { invalid } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
@@ -61,8 +61,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const spec = await answer(() => toEngineSpec(request.body, "body"));
-      await answer(() => app.engines.add(spec));
+      const { spec } = await answer(() => app.engines.add(request.body, "body"));
       audit(app.db, currentUser(request).login, "engine.add", spec.name, { host: spec.host });
       return reply.code(201).send(await report(spec.name));
     },
