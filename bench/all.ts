@@ -90,6 +90,7 @@ try {
   const up = await result<Medians<"socketlab" | "compose">>("up-vs-compose", runs);
   const floor = await result<Medians<"socketlab" | "floor">>("engine-floor", runs);
   const reset = await result<Omit<Medians<"node" | "lab">, "ratio">>("reset", runs);
+  const ca = await result<Medians<"withCa" | "withoutCa">>("ca-cost", runs);
   const roster = await result<Roster>("roster", ["--students", students]);
   const { labs, terminals: open } = values;
   const terminals = await result<Terminals>("terminals", ["--labs", labs, "--terminals", open]);
@@ -107,6 +108,9 @@ try {
     ["up, 6 nodes: socketlab (median, floor run)", s(floor.data.median.socketlab)],
     ["up, 6 nodes: engine floor (median)", s(floor.data.median.floor)],
     ["up: ratio socketlab/floor", x(floor.data.ratio)],
+    ["up, 6-node TLS lab with its CA (median)", s(ca.data.median.withCa)],
+    ["up, the same lab without the CA (median)", s(ca.data.median.withoutCa)],
+    ["up: ratio with CA/without", x(ca.data.ratio)],
     ["reset one node (median)", s(reset.data.median.node)],
     ["reset whole 6-node lab (median)", s(reset.data.median.lab)],
     [`roster ${students} labs: API total`, s(api.seconds)],
@@ -143,7 +147,7 @@ try {
     labs: Number(labs),
     terminals: Number(open),
     figures: Object.fromEntries(rows),
-    sources: [up, floor, reset, roster, terminals].map((r) => r.file),
+    sources: [up, floor, reset, ca, roster, terminals].map((r) => r.file),
   });
   console.log(`results: ${path}`);
 } catch (error) {

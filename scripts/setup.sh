@@ -99,8 +99,11 @@ ensure_image_tools() {
   if ! command -v debootstrap >/dev/null && is_root_debian; then apt_install debootstrap; fi
 }
 
+# IMAGES_MAX_AGE (e.g. 24h, set by test.sh): images standing on an older Debian root file system
+# are all built again from a new one, so that tests see the packages a new machine would get.
 ensure_images() {
-  node "$SOCKETLAB_ROOT/orchestrator/src/cli/main.ts" images build
+  node "$SOCKETLAB_ROOT/orchestrator/src/cli/main.ts" images build \
+    ${IMAGES_MAX_AGE:+--max-age "$IMAGES_MAX_AGE"}
 }
 
 setup_all() {

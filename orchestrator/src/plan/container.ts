@@ -9,25 +9,46 @@ export function envList(env: Record<string, string>): string[] {
     .map((key) => `${key}=${env[key]}`);
 }
 
-/** Written when the start commands have all returned: the node is started. */
+/** Written when the start commands have all returned and the ready check passed: the node is ready. */
 export const STARTED_MARKER = "/run/socketlab-started";
+/** The ready check's output from its last try: what a "not ready" message shows. */
+export const READY_LOG = "/run/socketlab-ready.log";
 
 /**
  * The container's command: the start commands in order, stopping at the first failure, then the
- * started marker, then a wait that keeps the container alive (it runs under Docker's init, which
- * forwards signals). The marker is cleared first because a restarted container keeps its files.
- * Start commands must return: a daemon has to background itself, or the command end with `&`,
+ * ready check (if any) until it passes, then the started marker, then a wait that keeps the
+ * container alive (it runs under Docker's init, which forwards signals). The marker is cleared
+ * first because a restarted container keeps its files. The ready check runs here, inside the
+ * node, rather than as an engine exec per try: an exec costs the engine a runtime process, and a
+ * whole lab polled that way loads a small machine more than the nodes' own work does. Start
+ * commands must return: a daemon has to background itself, or the command end with `&`,
  * otherwise the commands after it never run.
  */
-export function startCommand(start: readonly string[]): string[] {
+export function startCommand(start: readonly string[], ready: string | null): string[] {
   const script = [
-    `rm -f ${STARTED_MARKER}`,
+    `rm -f ${STARTED_MARKER} ${READY_LOG}`,
     "set -e",
     ...start,
+    ...(ready === null ? [] : [readyLoop(ready)]),
     `touch ${STARTED_MARKER}`,
     "exec sleep infinity",
   ].join("\n");
   return ["/bin/sh", "-c", script];
+}
+
+/**
+ * Runs the ready check in a subshell (an `exit` in it ends only the check) until it exits 0:
+ * twenty quick tries in the first second, as most daemons bind their port within it, then four
+ * a second.
+ */
+function readyLoop(ready: string): string {
+  return [
+    "tries=0",
+    `until (\n${ready}\n) >${READY_LOG} 2>&1; do`,
+    "  tries=$((tries + 1))",
+    '  if [ "$tries" -lt 20 ]; then sleep 0.05; else sleep 0.25; fi',
+    "done",
+  ].join("\n");
 }
 
 /**

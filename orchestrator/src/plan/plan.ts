@@ -106,7 +106,7 @@ function planNode(
     extraHosts: extraHosts(node.name, endpoints),
     files: node.files.map((file) => ({ ...file })),
     start: [...node.start],
-    command: startCommand(node.start),
+    command: startCommand(node.start, node.ready?.command ?? null),
     capabilities: [...node.capabilities],
     sysctls: { ...node.sysctls },
     limits: { ...node.limits },

@@ -23,8 +23,16 @@ export const TLS_CHAIN_CA_PATH = "/etc/socketlab/tls/ca.pem";
 const TLS_REQUEST_PATH = "/etc/socketlab/tls/server.csr";
 const TRUST_SCRIPT = "/usr/local/sbin/socketlab-trust-ca";
 const REQUEST_SCRIPT = "/usr/local/sbin/socketlab-request-cert";
+// Where Debian's update-ca-certificates looks for local roots.
 const SYSTEM_TRUST_PATH = "/usr/local/share/ca-certificates/socketlab-lab-ca.crt";
-// Both need only sh, curl and openssl (and update-ca-certificates), as every socketlab image has.
+const SYSTEM_CERTS_DIR = "/etc/ssl/certs";
+const SYSTEM_BUNDLE = `${SYSTEM_CERTS_DIR}/ca-certificates.crt`;
+const SYSTEM_BUNDLE_COPY = "/etc/socketlab/system-ca-bundle.crt";
+const HASHED_NAME = "socketlab-lab-ca.pem";
+// Debian's chromium reads managed policies here; CACertificates adds trusted roots (base64 DER).
+const CHROMIUM_DIR = "/etc/chromium";
+const CHROMIUM_POLICY_DIR = `${CHROMIUM_DIR}/policies/managed`;
+// Both need only sh, curl and openssl, as every socketlab image has.
 const CURL = "curl -sS --retry 10 --retry-connrefused --retry-delay 1 --max-time 10";
 
 const LABEL = "(?!-)[A-Za-z0-9-]{1,63}(?<!-)";
@@ -176,16 +184,38 @@ function trustScript(): FileDef {
   return textFile(
     TRUST_SCRIPT,
     `#!/bin/sh
-# Trusts this lab's CA: fetches its root certificate and installs it where TLS clients look (the
-# system store, and ${CA_CERT_PATH} for a --cacert). Run it again after the CA node was reset.
+# Trusts this lab's CA: fetches its root certificate and installs it where TLS clients look, in
+# milliseconds: the system bundle (curl, wget, git, Python, swaks, postfix), its hashed directory
+# (OpenSSL's CApath), Chromium's policy (Chromium does not read the system store), and
+# ${CA_CERT_PATH} for a --cacert. No store rebuild: update-ca-certificates takes seconds of CPU
+# per node, which a whole lab starting at once on a small machine cannot afford. A later
+# update-ca-certificates (a student's) keeps the root too. Run it again after the CA node was reset.
 # Usage: socketlab-trust-ca CA-ADDRESS-OR-NAME
 set -eu
-mkdir -p ${dirOf(CA_CERT_PATH)}
+mkdir -p ${dirOf(CA_CERT_PATH)} ${SYSTEM_CERTS_DIR} ${dirOf(SYSTEM_TRUST_PATH)}
 ${CURL} -f -o ${CA_CERT_PATH}.new "http://$1:${CA_PORT}/root.pem"
 openssl x509 -in ${CA_CERT_PATH}.new -noout
 mv ${CA_CERT_PATH}.new ${CA_CERT_PATH}
 cp ${CA_CERT_PATH} ${SYSTEM_TRUST_PATH}
-update-ca-certificates >/dev/null 2>&1
+# The bundle is the image's own, kept aside at the first run, plus this lab's root: trusting a
+# new root (after a CA reset) drops the old one.
+if [ ! -e ${SYSTEM_BUNDLE_COPY} ]; then
+  cat ${SYSTEM_BUNDLE} >${SYSTEM_BUNDLE_COPY} 2>/dev/null || : >${SYSTEM_BUNDLE_COPY}
+fi
+cat ${SYSTEM_BUNDLE_COPY} ${CA_CERT_PATH} >${SYSTEM_BUNDLE}.new
+mv ${SYSTEM_BUNDLE}.new ${SYSTEM_BUNDLE}
+# CApath: the root under its subject hash (our old links gone first), in the first free slot.
+cp ${CA_CERT_PATH} ${SYSTEM_CERTS_DIR}/${HASHED_NAME}
+find ${SYSTEM_CERTS_DIR} -maxdepth 1 -type l -lname ${HASHED_NAME} -delete
+hash=$(openssl x509 -hash -noout -in ${CA_CERT_PATH})
+n=0
+while [ -e ${SYSTEM_CERTS_DIR}/$hash.$n ]; do n=$((n + 1)); done
+ln -s ${HASHED_NAME} ${SYSTEM_CERTS_DIR}/$hash.$n
+if [ -d ${CHROMIUM_DIR} ]; then
+  mkdir -p ${CHROMIUM_POLICY_DIR}
+  der=$(openssl x509 -in ${CA_CERT_PATH} -outform DER | base64 | tr -d '\\n')
+  printf '{"CACertificates": ["%s"]}\\n' "$der" >${CHROMIUM_POLICY_DIR}/socketlab-lab-ca.json
+fi
 `,
     0o755,
   );

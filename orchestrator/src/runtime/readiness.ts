@@ -1,6 +1,8 @@
-// Waits until a started node is ready: its container is running, its start commands have all
-// returned (the started marker exists), and its ready command, if the topology gives one, exits 0.
-import { STARTED_MARKER } from "../plan/container.ts";
+// Waits until a started node is ready: its start commands have all returned and its ready check,
+// if the topology gives one, has passed (the node's own start script runs the check and then
+// writes the started marker, see plan/container.ts). One exec per node waits for the marker
+// inside the node, so readiness costs the engine O(1) calls per node however long it takes.
+import { READY_LOG, STARTED_MARKER } from "../plan/container.ts";
 import type { NodePlan } from "../plan/types.ts";
 import { DEFAULT_READY_TIMEOUT_SECONDS } from "../topology/model.ts";
 import { containerLogsTail } from "./containers.ts";
@@ -9,38 +11,51 @@ import { execCapture } from "./exec.ts";
 
 export class NotReadyError extends Error {}
 
-// Pauses between checks double from 25 ms up to 250 ms: most nodes are ready within tens of
-// milliseconds of their start (a shell, then a daemon binding its port), which a fixed 250 ms
-// pause overshot, while a slow node is still checked at most four times a second.
-const FIRST_POLL_MS = 25;
-const MAX_POLL_MS = 250;
+// How often the waiting exec looks for the marker: a file test in the node, no engine call.
+const MARKER_POLL_SECONDS = 0.05;
+// What of the ready check's last output a "not ready" message shows.
+const READY_LOG_BYTES = 2000;
 
 export async function waitReady(engine: Engine, id: string, node: NodePlan): Promise<void> {
   // With nothing to run and nothing to check, a node is ready once Docker has started it.
   if (node.start.length === 0 && !node.ready) return;
   // Start commands alone get the same time as a topology's ready check would by default.
   const timeoutSeconds = node.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
-    const { State } = await engine.containers.inspect(id);
-    if (!State.Running) {
-      const logs = await containerLogsTail(engine, id);
-      throw new NotReadyError(
-        `node ${node.name} stopped (exit status ${State.ExitCode}) while starting${logs ? `:\n${logs}` : ""}`,
-      );
-    }
-    const check = node.ready
-      ? `test -e ${STARTED_MARKER} && { ${node.ready.command}\n}`
-      : `test -e ${STARTED_MARKER}`;
-    const result = await execCapture(engine, id, ["/bin/sh", "-c", check]);
-    if (result.exitCode === 0) return;
-    const lastOutput = `${result.stdout}${result.stderr}`.trim();
-    if (Date.now() > deadline) {
-      const logs = await containerLogsTail(engine, id);
-      throw new NotReadyError(
-        `node ${node.name} not ready after ${timeoutSeconds} s: ${node.ready ? `'${node.ready.command}' exited ${result.exitCode}${lastOutput ? `: ${lastOutput}` : ""}` : "its start commands have not finished"}${logs ? `\n${logs}` : ""}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, pause));
+  const startedAt = (await engine.containers.inspect(id)).State.StartedAt;
+  // The loop bounds itself too (at twice the deadline, as a loaded node's pauses run long), so
+  // that a wait the service gave up on does not stay behind in the node.
+  const tries = Math.ceil((2 * timeoutSeconds) / MARKER_POLL_SECONDS);
+  const wait = `i=0; while [ ! -e ${STARTED_MARKER} ]; do i=$((i + 1)); [ "$i" -le ${tries} ] || exit 1; sleep ${MARKER_POLL_SECONDS}; done`;
+  // A timeout, or a node that stopped under the exec, rejects: both are looked at below.
+  const waited = await execCapture(engine, id, ["/bin/sh", "-c", wait], timeoutSeconds * 1000)
+    .then((result) => result.exitCode === 0)
+    .catch(() => false);
+  if (waited) return;
+
+  // Not ready: either the node stopped (its start script failed; the engine may have restarted
+  // it since) or it is still at work when its time is up.
+  const { State } = await engine.containers.inspect(id);
+  const logs = await containerLogsTail(engine, id).catch(() => "");
+  if (!State.Running || State.StartedAt !== startedAt) {
+    const status = State.Running ? "it was restarted" : `exit status ${State.ExitCode}`;
+    throw new NotReadyError(
+      `node ${node.name} stopped (${status}) while starting${logs ? `:\n${logs}` : ""}`,
+    );
   }
+  const why = node.ready
+    ? `'${node.ready.command}' has not passed${await lastReadyOutput(engine, id)}`
+    : "its start commands have not finished";
+  throw new NotReadyError(
+    `node ${node.name} not ready after ${timeoutSeconds} s: ${why}${logs ? `\n${logs}` : ""}`,
+  );
+}
+
+async function lastReadyOutput(engine: Engine, id: string): Promise<string> {
+  const result = await execCapture(engine, id, [
+    "/bin/sh",
+    "-c",
+    `tail -c ${READY_LOG_BYTES} ${READY_LOG} 2>/dev/null`,
+  ]).catch(() => undefined);
+  const output = result?.stdout.trim();
+  return output ? `: ${output}` : "";
 }

@@ -87,7 +87,19 @@ describe("planLab", () => {
           command: [
             "/bin/sh",
             "-c",
-            "rm -f /run/socketlab-started\nset -e\nip route add 10.0.0.0/8 via 172.16.0.1\ndnsmasq\ntouch /run/socketlab-started\nexec sleep infinity",
+            [
+              "rm -f /run/socketlab-started /run/socketlab-ready.log",
+              "set -e",
+              "ip route add 10.0.0.0/8 via 172.16.0.1",
+              "dnsmasq",
+              "tries=0",
+              "until (\npidof dnsmasq\n) >/run/socketlab-ready.log 2>&1; do",
+              "  tries=$((tries + 1))",
+              '  if [ "$tries" -lt 20 ]; then sleep 0.05; else sleep 0.25; fi',
+              "done",
+              "touch /run/socketlab-started",
+              "exec sleep infinity",
+            ].join("\n"),
           ],
           capabilities: ["NET_ADMIN"],
           sysctls: { "net.ipv4.ip_forward": "1" },
@@ -111,7 +123,7 @@ describe("planLab", () => {
           command: [
             "/bin/sh",
             "-c",
-            "rm -f /run/socketlab-started\nset -e\ntouch /run/socketlab-started\nexec sleep infinity",
+            "rm -f /run/socketlab-started /run/socketlab-ready.log\nset -e\ntouch /run/socketlab-started\nexec sleep infinity",
           ],
           capabilities: [],
           sysctls: {},
@@ -316,7 +328,7 @@ describe("hashes", () => {
   it("are the same across runs (pinned values)", () => {
     const lab = plan(base);
     expect(lab.networks.map((n) => n.hash)).toEqual(["5376702becf58477", "404666b955a14f4c"]);
-    expect(lab.nodes.map((n) => n.hash)).toEqual(["db58c2098af7daf4", "14ca59bb5499882f"]);
+    expect(lab.nodes.map((n) => n.hash)).toEqual(["e6f7de06df0e3e3d", "dfa2d4f373c248c7"]);
   });
 
   it("ignore the order in which maps were written", () => {

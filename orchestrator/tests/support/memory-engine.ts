@@ -28,6 +28,8 @@ export interface MemoryContainer {
   spec: ContainerSpec;
   imageId: string;
   state: "created" | "running" | "exited";
+  /** When it was last started (RFC 3339); Docker's zero time before its first start. */
+  startedAt: string;
   /** Network name -> address. */
   attached: Map<string, string>;
   /** Archives put into it, with where. */
@@ -76,8 +78,8 @@ export class MemoryEngine implements Engine {
     networks: new Map<string, MemoryNetwork>(),
     containers: new Map<string, MemoryContainer>(),
     volumes: new Map<string, VolumeSummary>(),
-    /** reference -> id and labels. */
-    images: new Map<string, { Id: string; Labels: Record<string, string> }>(),
+    /** reference -> id, labels and when it was made. */
+    images: new Map<string, { Id: string; Labels: Record<string, string>; Created: string }>(),
     /** container id -> its output, as `logs` returns it. */
     logs: new Map<string, string>(),
   };
@@ -156,6 +158,7 @@ export class MemoryEngine implements Engine {
         const container = this.container(id);
         if (container.state === "running") throw new EngineRequestError(304, "already started");
         container.state = "running";
+        container.startedAt = new Date(this.now()).toISOString();
         this.starts.push(container.spec.name);
       }),
       stop: op("containers.stop", (id: string) => {
@@ -171,7 +174,11 @@ export class MemoryEngine implements Engine {
         return {
           Id: container.id,
           Image: container.imageId,
-          State: { Running: container.state === "running", ExitCode: 0 },
+          State: {
+            Running: container.state === "running",
+            ExitCode: 0,
+            StartedAt: container.startedAt,
+          },
         };
       }),
       logs: op("containers.logs", (id: string) =>
@@ -216,8 +223,8 @@ export class MemoryEngine implements Engine {
       load: op("images.load", async (archive: NodeJS.ReadableStream) => {
         let text = "";
         for await (const chunk of archive) text += chunk.toString();
-        const { reference, Id, Labels } = JSON.parse(text);
-        this.state.images.set(reference, { Id, Labels });
+        const { reference, Id, Labels, Created } = JSON.parse(text);
+        this.state.images.set(reference, { Id, Labels, Created });
         return Readable.from([Buffer.from(`{"stream":"Loaded image: ${reference}\\n"}\n`)]);
       }),
       build: op("images.build", (_context, options) => {
@@ -257,7 +264,11 @@ export class MemoryEngine implements Engine {
 
   addImage(reference: string, labels: Record<string, string> = {}): string {
     const Id = `sha256:${createHash("sha256").update(`${reference} ${hexId()}`).digest("hex")}`;
-    this.state.images.set(reference, { Id, Labels: labels });
+    this.state.images.set(reference, {
+      Id,
+      Labels: labels,
+      Created: new Date(this.now()).toISOString(),
+    });
     return Id;
   }
 
@@ -320,6 +331,7 @@ export class MemoryEngine implements Engine {
       spec,
       imageId: image.Id,
       state: "created",
+      startedAt: "0001-01-01T00:00:00Z",
       attached,
       archives: [],
     });

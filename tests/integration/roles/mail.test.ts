@@ -331,6 +331,22 @@ print(json.dumps({
     expect(names).toContain(`DNS:mail2, DNS:mx.example.org, IP Address:${addressOf("mail2")}`);
   });
 
+  it("verify in swaks against the system store, and not against another CA", async () => {
+    const swaks = (extra: string) =>
+      sh(
+        engine,
+        lab,
+        "client",
+        `swaks --server mail.example.com:587 --tls --tls-verify ${extra} --quit-after TLS 2>&1`,
+      );
+    const trusted = await swaks("");
+    expect(trusted.exitCode).toBe(0);
+    expect(trusted.stdout).toContain("TLS started");
+    const refused = await swaks("--tls-ca-path /tmp/other-ca.pem");
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stdout).toContain("certificate verify failed");
+  });
+
   it("do not pass for a name that is not theirs", async () => {
     const out = await python(`
 import socket

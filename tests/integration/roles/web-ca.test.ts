@@ -86,6 +86,100 @@ describe("HTTPS from the web node", () => {
   });
 });
 
+describe("every TLS client the images ship trusts the lab CA", () => {
+  // A server whose certificate the lab CA did not sign (self-signed, valid for the names used):
+  // each client must refuse it, which shows that each one verifies at all.
+  const SELF_SIGNED = "https://client:8443/";
+  beforeAll(async () => {
+    await run(
+      "client",
+      [
+        "cd /tmp",
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=client -addext subjectAltName=DNS:client,DNS:localhost -keyout self.key -out self.crt 2>/dev/null",
+        "nohup openssl s_server -quiet -accept 8443 -cert self.crt -key self.key -www >/dev/null 2>&1 &",
+        "for i in $(seq 50); do nc -z 127.0.0.1 8443 && exit 0; sleep 0.1; done; exit 1",
+      ].join("\n"),
+    );
+  });
+
+  /** Runs `command` with `url` on a node: its output when it succeeds, the failure otherwise. */
+  async function fetchWith(node: string, command: string, url: string) {
+    return sh(engine, lab, node, command.replaceAll("URL", url));
+  }
+
+  const clients: [string, string][] = [
+    ["curl", "curl -fsS URL"],
+    ["wget", "wget -qO- URL"],
+    [
+      "Python's ssl",
+      `python3 -c "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen('URL').read().decode())"`,
+    ],
+  ];
+  for (const [name, command] of clients) {
+    it(`${name} verifies the web node's certificate and refuses a self-signed one`, async () => {
+      const trusted = await fetchWith("client", command, "https://web/");
+      expect(trusted.stdout).toBe("static page\n");
+      const refused = await fetchWith("client", command, SELF_SIGNED);
+      expect(refused.exitCode).not.toBe(0);
+      expect(`${refused.stdout}${refused.stderr}`.toLowerCase()).toMatch(/certificate|verif/);
+    });
+  }
+
+  it("openssl s_client verifies the chain and the name", async () => {
+    const check = (host: string, port: number) =>
+      sh(
+        engine,
+        lab,
+        "client",
+        `openssl s_client -connect ${host}:${port} -servername ${host} -verify_hostname ${host} -verify_return_error </dev/null 2>&1`,
+      );
+    const trusted = await check("web", 443);
+    expect(trusted.exitCode).toBe(0);
+    expect(trusted.stdout).toContain("Verify return code: 0 (ok)");
+    const refused = await check("client", 8443);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stdout).toContain("self-signed certificate");
+  });
+
+  it("git clones over HTTPS from the web node and refuses a self-signed server", async () => {
+    // A repository served as static files (git's "dumb" HTTP), made on the client, put on web.
+    const repo = await run(
+      "client",
+      [
+        "set -e; rm -rf /tmp/src /tmp/r.git; git init -q /tmp/src; cd /tmp/src",
+        "git -c user.name=a -c user.email=a@lab.test commit -q --allow-empty -m 'served over TLS'",
+        "git clone -q --bare /tmp/src /tmp/r.git; cd /tmp/r.git; git update-server-info",
+        "tar -C /tmp -cz r.git | base64 -w0",
+      ].join("\n"),
+    );
+    const unpacked = await sh(engine, lab, "web", `echo ${repo} | base64 -d | tar -C /srv/www -xz`);
+    expect(unpacked.exitCode).toBe(0);
+    expect(
+      await run(
+        "client",
+        "rm -rf /tmp/clone && git clone -q https://web/r.git /tmp/clone && git -C /tmp/clone log --format=%s",
+      ),
+    ).toBe("served over TLS\n");
+    const refused = await sh(engine, lab, "client", `git ls-remote ${SELF_SIGNED}r.git`);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain("certificate");
+  });
+
+  it("the victim's Chromium loads the web node's page and not a self-signed server's", async () => {
+    const browse = (url: string) =>
+      sh(
+        engine,
+        lab,
+        "victim",
+        `chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir=/tmp/trust-test --dump-dom ${url} 2>/dev/null`,
+        60_000,
+      );
+    expect((await browse("https://web/")).stdout).toContain("static page");
+    const refused = await browse(SELF_SIGNED);
+    expect(refused.stdout).not.toContain("Ciphers");
+  });
+});
+
 describe("the web node's programs", () => {
   it("runs a CGI script, as www-data, with the request's query", async () => {
     expect(await run("client", "curl -fsS 'https://web/cgi-bin/whoami.py?term=autumn'")).toBe(

@@ -164,7 +164,7 @@ function imageClient(docker: Docker): ImageClient {
   return {
     inspect: async (reference) => {
       const image = await call(() => docker.getImage(reference).inspect());
-      return { Id: image.Id, Labels: image.Config.Labels ?? {} };
+      return { Id: image.Id, Labels: image.Config.Labels ?? {}, Created: image.Created };
     },
     save: (reference) => call(() => docker.getImage(reference).get()),
     load: (archive) => call(() => docker.loadImage(archive)),

@@ -58,7 +58,8 @@ export interface ContainerSummary {
 export interface ContainerDetails {
   Id: string;
   Image: string;
-  State: { Running: boolean; ExitCode: number };
+  /** StartedAt changes when the engine restarts the container. */
+  State: { Running: boolean; ExitCode: number; StartedAt: string };
 }
 
 /** Docker's container creation body, cut down to what socketlab sets. */
@@ -152,8 +153,10 @@ export interface ExecClient {
 }
 
 export interface ImageClient {
-  /** The image's id and labels; 404 when the engine lacks it. */
-  inspect(reference: string): Promise<{ Id: string; Labels: Record<string, string> }>;
+  /** The image's id, labels and when it was made (RFC 3339); 404 when the engine lacks it. */
+  inspect(
+    reference: string,
+  ): Promise<{ Id: string; Labels: Record<string, string>; Created: string }>;
   /** The image as a `docker save` tar stream. */
   save(reference: string): Promise<NodeJS.ReadableStream>;
   /** Loads a `docker save` stream; the answer streams progress (errors in its messages). */

@@ -18,6 +18,8 @@ export interface BuildOptions {
   force?: boolean;
   /** Say nothing of images that are up to date. */
   quiet?: boolean;
+  /** Make the root file system again when it is older than this: every image is then rebuilt. */
+  maxAgeMs?: number;
 }
 
 export async function ensureImages(engine: Engine, options: BuildOptions): Promise<ImageResult[]> {
@@ -25,7 +27,7 @@ export async function ensureImages(engine: Engine, options: BuildOptions): Promi
   const sources = listImageSources();
   const base = sources.find((s) => s.folder === BASE_FOLDER);
   if (!base) throw new Error(`images/${BASE_FOLDER}/Dockerfile is missing`);
-  const rootfs = await ensureRootfs(engine, options.log);
+  const rootfs = await ensureRootfs(engine, options.log, options.maxAgeMs);
   results.push(await ensureImage(engine, base, { ROOTFS: rootfs }, rootfs, options));
   for (const source of sources) {
     if (source !== base) results.push(await ensureImage(engine, source, {}, base.tag, options));

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type Engine, errorMessage, imageId } from "../engine.ts";
+import { type Engine, errorMessage, isNotFound } from "../engine.ts";
 import { consumeProgress } from "./progress.ts";
 
 export const REGISTRY_ROOTFS = "debian:bookworm-slim";
@@ -18,10 +18,18 @@ const SECURITY_MIRROR =
 
 export type Log = (line: string) => void;
 
-/** Returns the reference of a root file system image present on the engine. */
-export async function ensureRootfs(engine: Engine, log: Log): Promise<string> {
+/**
+ * Returns the reference of a root file system image present on the engine. One made more than
+ * `maxAgeMs` ago is made again (pulled, or bootstrapped), so that the images built on it carry
+ * the Debian packages of today: a machine that keeps old images can otherwise pass tests that a
+ * new machine fails.
+ */
+export async function ensureRootfs(engine: Engine, log: Log, maxAgeMs?: number): Promise<string> {
   for (const reference of [REGISTRY_ROOTFS, BOOTSTRAPPED_ROOTFS]) {
-    if (await imageId(engine, reference)) return reference;
+    const created = await createdAt(engine, reference);
+    if (created === undefined) continue;
+    if (maxAgeMs === undefined || Date.now() - created.getTime() <= maxAgeMs) return reference;
+    log(`${reference} was made ${created.toISOString()}: making it again with today's packages`);
   }
   try {
     log(`pulling ${REGISTRY_ROOTFS}`);
@@ -32,6 +40,15 @@ export async function ensureRootfs(engine: Engine, log: Log): Promise<string> {
   }
   await bootstrapRootfs(engine, log);
   return BOOTSTRAPPED_ROOTFS;
+}
+
+async function createdAt(engine: Engine, reference: string): Promise<Date | undefined> {
+  try {
+    return new Date((await engine.images.inspect(reference)).Created);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 async function bootstrapRootfs(engine: Engine, log: Log): Promise<void> {

@@ -1,0 +1,75 @@
+// The start script a node's container runs, run here under a real sh with its paths moved into a
+// temporary folder: start commands in order, the ready check until it passes, then the marker.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { READY_LOG, STARTED_MARKER, startCommand } from "../../src/plan/container.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the script with /run/ moved to a temporary folder and the final wait cut short. */
+function runStartScript(start: string[], ready: string | null) {
+  const dir = mkdtempSync(join(tmpdir(), "socketlab-start-"));
+  dirs.push(dir);
+  const [, , script] = startCommand(start, ready);
+  const local = (script as string)
+    .replaceAll("/run/", `${dir}/`)
+    .replaceAll("$RUN", dir)
+    .replace("exec sleep infinity", "exit 0");
+  const result = spawnSync("/bin/sh", ["-c", local], { encoding: "utf8", timeout: 10_000 });
+  const at = (path: string) => join(dir, path.replace("/run/", ""));
+  return {
+    status: result.status,
+    started: existsSync(at(STARTED_MARKER)),
+    readyLog: existsSync(at(READY_LOG)) ? readFileSync(at(READY_LOG), "utf8") : undefined,
+    file: (name: string) => readFileSync(join(dir, name), "utf8"),
+  };
+}
+
+describe("the start script", () => {
+  it("runs the start commands in order, then writes the marker", () => {
+    const run = runStartScript(["echo one >$RUN/order", "echo two >>$RUN/order"], null);
+    expect(run.status).toBe(0);
+    expect(run.file("order")).toBe("one\ntwo\n");
+    expect(run.started).toBe(true);
+  });
+
+  it("stops at the first failing start command, without the marker", () => {
+    const run = runStartScript(["false", "echo never >$RUN/after"], null);
+    expect(run.status).not.toBe(0);
+    expect(run.started).toBe(false);
+    expect(() => run.file("after")).toThrow();
+  });
+
+  it("repeats the ready check until it passes, keeping its last output", () => {
+    // Passes on its third try; an `exit` in the check ends the check, not the script.
+    const check =
+      'n=$(cat $RUN/tries 2>/dev/null || echo 0); echo $((n + 1)) >$RUN/tries; echo "try $n"; [ "$n" -ge 2 ] || exit 1';
+    const run = runStartScript(["true"], check);
+    expect(run.status).toBe(0);
+    expect(run.file("tries")).toBe("3\n");
+    expect(run.readyLog).toBe("try 2\n");
+    expect(run.started).toBe(true);
+  });
+
+  it("has no marker while the ready check fails", () => {
+    const dir = mkdtempSync(join(tmpdir(), "socketlab-start-"));
+    dirs.push(dir);
+    const [, , script] = startCommand([], "echo not yet; exit 3");
+    const local = (script as string).replaceAll("/run/", `${dir}/`);
+    // Still trying after a second: killed by the timeout, never started.
+    spawnSync("/bin/sh", ["-c", local], { timeout: 1000 });
+    expect(existsSync(join(dir, "socketlab-started"))).toBe(false);
+    expect(readFileSync(join(dir, "socketlab-ready.log"), "utf8")).toBe("not yet\n");
+  });
+
+  it("is valid sh for a check spanning lines", () => {
+    const [, , script] = startCommand(["true"], "true &&\n  true");
+    expect(() => execFileSync("/bin/sh", ["-n", "-c", script as string])).not.toThrow();
+  });
+});
