@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Engines } from "../../engines/engines.ts";
+import type { Connect } from "../../engines/members.ts";
 import { EnginePool } from "../../engines/pool.ts";
 import { SingleEngine } from "../../engines/single.ts";
 import type { EngineSpec } from "../../engines/spec.ts";
@@ -31,6 +32,7 @@ export interface ServicesOptions {
   engine: Engine;
   /** A pool of engines (README: Engines); none: `engine` alone. */
   engines: EngineSpec[] | undefined;
+  connect: Connect | undefined;
   libraryDir: string;
   quotas: Partial<Quotas>;
   lifetime: Partial<Lifetime>;
@@ -43,8 +45,12 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const library = new Library(options.libraryDir);
   const quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
   const engines: Engines = options.engines
-    ? EnginePool.fromSpecs(options.engines, app.db, quotas.perEngine, (message) =>
-        app.log.warn(message),
+    ? EnginePool.fromSpecs(
+        options.engines,
+        app.db,
+        quotas.perEngine,
+        (message) => app.log.warn(message),
+        options.connect,
       )
     : new SingleEngine(options.engine, quotas.perEngine);
   const labs = new LabService(engines, app.db, library, {
