@@ -109,7 +109,7 @@ describe("every TLS client the images ship trusts the lab CA", () => {
 
   const clients: [string, string][] = [
     ["curl", "curl -fsS URL"],
-    ["wget", "wget -qO- URL"],
+    ["wget", "wget -nv -O- URL"],
     [
       "Python's ssl",
       `python3 -c "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen('URL').read().decode())"`,
