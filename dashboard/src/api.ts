@@ -2,8 +2,12 @@
 // the orchestrator or zod reaches the bundle).
 import type { z } from "zod";
 import type { auditSchema } from "../../orchestrator/src/api/schemas/audit.ts";
-import type { checkResultSchema } from "../../orchestrator/src/api/schemas/checks.ts";
+import type {
+  checkResultSchema,
+  checkRunSchema,
+} from "../../orchestrator/src/api/schemas/checks.ts";
 import type { classSchema } from "../../orchestrator/src/api/schemas/classes.ts";
+import type { handoutSchema } from "../../orchestrator/src/api/schemas/handout.ts";
 import type { jobSchema } from "../../orchestrator/src/api/schemas/jobs.ts";
 import type { labStatusSchema, labSummarySchema } from "../../orchestrator/src/api/schemas/labs.ts";
 import type { meSchema } from "../../orchestrator/src/api/schemas/me.ts";
@@ -16,6 +20,8 @@ export type Me = z.infer<typeof meSchema>;
 export type LabStatus = z.infer<typeof labStatusSchema>;
 export type LabSummary = z.infer<typeof labSummarySchema>;
 export type CheckResult = z.infer<typeof checkResultSchema>;
+export type Handout = z.infer<typeof handoutSchema>;
+export type CheckRun = z.infer<typeof checkRunSchema>;
 export type ClassInfo = z.infer<typeof classSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type AuditRecord = z.infer<typeof auditSchema>[number];
@@ -77,7 +83,12 @@ export const api = {
     post<LabStatus>("/api/labs", { topology, owner }),
   resetLab: (id: string, nodes: string[] = []) => post<LabStatus>(`${lab(id)}/reset`, { nodes }),
   resumeLab: (id: string) => post<LabStatus>(`${lab(id)}/resume`),
+  stopLab: (id: string) => post<LabStatus>(`${lab(id)}/stop`),
+  extendLab: (id: string) => post<LabStatus>(`${lab(id)}/extend`),
+  deleteLab: (id: string) => request(lab(id), { method: "DELETE" }),
   checks: (id: string) => get<CheckResult[]>(`${lab(id)}/checks`),
+  lastChecks: (id: string) => get<CheckRun>(`${lab(id)}/checks/last`),
+  handout: (id: string) => get<Handout>(`${lab(id)}/handout`),
   terminals: (id: string) => get<LiveTerminal[]>(`${lab(id)}/terminals`),
   capture: (id: string, network: string, seconds: number) =>
     request(`${lab(id)}/networks/${encodeURIComponent(network)}/capture?seconds=${seconds}`),

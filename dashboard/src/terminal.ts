@@ -4,10 +4,14 @@
 // a dropped socket reconnects to the same shell with its session id; a watcher sees the owner's
 // session read-only until it takes control.
 import { FitAddon } from "@xterm/addon-fit";
+import { SearchAddon } from "@xterm/addon-search";
+import { Unicode11Addon } from "@xterm/addon-unicode11";
+import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
 import type { ServerMessage, ViewerMode } from "../../orchestrator/src/terminals/protocol.ts";
 import { h } from "./dom.ts";
 import { token } from "./session.ts";
+import { TerminalKeys } from "./terminal-keys.ts";
 
 export interface TerminalTarget {
   lab: string;
@@ -45,6 +49,7 @@ export class TerminalView {
   readonly element: HTMLElement;
   private readonly term: Terminal;
   private readonly fitter = new FitAddon();
+  private readonly keys: TerminalKeys;
   private readonly pane: HTMLElement;
   private readonly state: HTMLElement;
   private readonly viewers: HTMLElement;
@@ -77,8 +82,21 @@ export class TerminalView {
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
       scrollback: 5000,
       disableStdin: target.watch === true,
+      // The Unicode 11 width tables are a "proposed" API of xterm.js.
+      allowProposedApi: true,
     });
     this.term.loadAddon(this.fitter);
+    const search = new SearchAddon();
+    this.term.loadAddon(search);
+    this.term.loadAddon(new WebLinksAddon());
+    this.term.loadAddon(new Unicode11Addon());
+    this.term.unicode.activeVersion = "11";
+    this.keys = new TerminalKeys(
+      this.term,
+      search,
+      (data) => this.sendBytes(this.encoder.encode(data)),
+      `the terminal on ${name}`,
+    );
     this.state = h("span", { className: "term-state", attrs: { role: "status" } }, "connecting…");
     this.viewers = h("span", { className: "term-viewers" });
     this.controlButton = h("button", { type: "button", hidden: true });
@@ -99,16 +117,23 @@ export class TerminalView {
         this.viewers,
         this.controlButton,
         this.reconnectButton,
-        h("span", { className: "term-hint" }, "Ctrl+Shift+↑ leaves the terminal"),
+        this.keys.tools,
+        h(
+          "span",
+          { className: "term-hint" },
+          "Ctrl+Shift+C/V copy/paste · Ctrl+Shift+↑ leaves the terminal",
+        ),
       ),
+      this.keys.searchBox,
       this.pane,
+      this.keys.keys,
     );
     this.term.attachCustomKeyEventHandler((event) => {
       const leaving = event.ctrlKey && event.shiftKey && event.key === "ArrowUp";
       if (leaving && event.type === "keydown") leave();
-      return !leaving;
+      return !leaving && this.keys.handle(event);
     });
-    this.term.onData((data) => this.sendBytes(this.encoder.encode(data)));
+    this.term.onData((data) => this.sendBytes(this.encoder.encode(this.keys.typed(data))));
     this.term.onBinary((data) => this.sendBytes(Uint8Array.from(data, (c) => c.charCodeAt(0))));
     this.term.onResize(({ cols, rows }) => {
       if (this.mode === "control") this.sendControl({ type: "resize", cols, rows });

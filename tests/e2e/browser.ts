@@ -48,7 +48,7 @@ export interface E2e extends ApiHarness {
  * Builds the dashboard from its current sources into a folder of this run's own, which the service
  * then serves: never a stale build, and no clash with a build or a service using dashboard/dist.
  */
-async function buildDashboard(): Promise<string> {
+export async function buildDashboard(): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), "sl-e2e-dashboard-"));
   await build({
     configFile: join(REPO_ROOT, "dashboard", "vite.config.ts"),
@@ -129,20 +129,7 @@ async function populate(
   };
   const [aliceLab, bobLab] = await Promise.all([labFor(alice.login), labFor(bob.login)]);
 
-  // launch() gives every run a fresh, temporary user-data directory.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchBrowser();
   await mkdir(ARTIFACTS, { recursive: true });
   return {
     app,
@@ -157,6 +144,23 @@ async function populate(
     labs: { alice: aliceLab, bob: bobLab },
     dashboardDir,
   };
+}
+
+/** Debian's chromium, headless; launch() gives every run a fresh, temporary user-data directory. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
 }
 
 /** Closes the browser, stops the service, takes the run's labs down and removes its files. */
@@ -175,7 +179,7 @@ async function removeRun(app: App, engine: Engine, topology: string, dirs: strin
 
 /** A new browser profile's page on a laptop-sized screen, signed in through a login link. */
 export async function signIn(
-  e2e: E2e,
+  e2e: Pick<E2e, "browser" | "base">,
   token: string,
   /** Runs in every page of the profile before the dashboard's own scripts. */
   init?: () => void,

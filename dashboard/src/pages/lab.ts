@@ -1,11 +1,15 @@
-// One lab: its diagram and nodes (live state), terminals in tabs, resets with a confirmation,
-// pcap downloads, the lab's checks, and its live terminals (to watch, for TAs and instructors).
+// One lab: its handout beside its diagram and terminals (in tabs), its nodes (live state), resets
+// with a confirmation, pcap downloads, the lab's checks, and its live terminals (to watch, for
+// TAs and instructors).
 import { ApiError, api, filenameOf, type LabStatus, type LiveTerminal } from "../api.ts";
-import { labDiagram } from "../diagram.ts";
+import { ChecksState } from "../checks.ts";
+import { LabDiagram } from "../diagram.ts";
 import { confirmAction } from "../dialog.ts";
 import { errorMessage, fill, formatTime, h, saveBlob, stateBadge, statusLine } from "../dom.ts";
+import { handoutView } from "../handout.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
-import type { PageContext } from "../router.ts";
+import { navigate, type PageContext } from "../router.ts";
+import { splitPanes } from "../split.ts";
 import { TerminalTabs } from "../tabs.ts";
 
 function card(title: string, ...content: (Node | null)[]): HTMLElement {
@@ -39,21 +43,34 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
   }
   const staff = me.role !== "student";
   const tabs = new TerminalTabs(signal);
+  const checks = new ChecksState(id);
   const opened = new Map<string, number>();
+  let panes: ReturnType<typeof splitPanes> | null = null;
   const openShell = (node: string) => {
     const count = (opened.get(node) ?? 0) + 1;
     opened.set(node, count);
+    panes?.show("second");
     tabs.open({ lab: id, node }, count > 1 ? `${node} ${count}` : node);
   };
 
   const heading = h("h1", {});
   const facts = h("p", { className: "facts" });
-  const diagram = h("div", { className: "diagram-wrap" });
+  const diagram = new LabDiagram(openShell);
   const nodes = h("div");
   const status = statusLine();
   const live = h("div");
   const liveCard = card("Live terminals", live);
 
+  /** Runs one of the lab's life steps, saying what it does and then that it is done. */
+  const act = async (doing: string, done: string, step: () => Promise<LabStatus>) => {
+    status.textContent = doing;
+    try {
+      show(await step());
+      status.textContent = done;
+    } catch (error) {
+      fill(status, errorMessage(error));
+    }
+  };
   const reset = async (nodeNames: string[]) => {
     const what = nodeNames.length ? `node ${nodeNames.join(", ")}` : `the whole lab ${id}`;
     const ok = await confirmAction(
@@ -61,39 +78,68 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
       "Resetting recreates it pristine, with the same addresses: files and processes in it are lost, and its terminals end.",
       "Reset",
     );
-    if (!ok) return;
-    status.textContent = `Resetting ${what}…`;
-    try {
-      show(await api.resetLab(id, nodeNames));
-      status.textContent = `Reset ${what}: done.`;
-    } catch (error) {
-      fill(status, errorMessage(error));
-    }
+    if (ok)
+      await act(`Resetting ${what}…`, `Reset ${what}: done.`, () => api.resetLab(id, nodeNames));
   };
 
   const resetLabButton = h("button", { type: "button", className: "danger" }, "Reset lab…");
   resetLabButton.addEventListener("click", () => reset([]));
   const resumeButton = h("button", { type: "button" }, "Resume");
-  resumeButton.addEventListener("click", async () => {
-    status.textContent = "Resuming…";
+  resumeButton.addEventListener("click", () =>
+    act("Resuming…", "Resumed.", () => api.resumeLab(id)),
+  );
+  const stopButton = h("button", { type: "button", className: "quiet" }, "Stop…");
+  stopButton.addEventListener("click", async () => {
+    const ok = await confirmAction(
+      `Stop lab ${id}?`,
+      "Its nodes stop and their terminals end; every file in them is kept, and Resume starts them again.",
+      "Stop",
+    );
+    if (ok) await act("Stopping…", "Stopped.", () => api.stopLab(id));
+  });
+  const extendButton = h("button", { type: "button", className: "quiet" }, "Extend");
+  extendButton.addEventListener("click", () =>
+    act("Extending…", "Extended.", () => api.extendLab(id)),
+  );
+  const deleteButton = h("button", { type: "button", className: "danger" }, "Delete lab…");
+  deleteButton.addEventListener("click", async () => {
+    const ok = await confirmAction(
+      `Delete lab ${id}?`,
+      "Every node and file of the lab is removed for good. You can start the topology again from your labs.",
+      "Delete",
+    );
+    if (!ok) return;
+    status.textContent = "Deleting…";
     try {
-      show(await api.resumeLab(id));
-      status.textContent = "Resumed.";
+      await api.deleteLab(id);
+      navigate("/labs");
     } catch (error) {
       fill(status, errorMessage(error));
     }
   });
+  const timeLeft = h("span", { className: "time-left" });
+  let current = lab;
+  const showTimeLeft = () => {
+    timeLeft.textContent = current.expiresAt
+      ? `${formatLeft(Date.parse(current.expiresAt) - Date.now())} left`
+      : "no expiry";
+    // Students may extend while the lab is expiring; staff at any time (the service decides).
+    extendButton.hidden = !current.expiresAt || (!staff && !current.expiring);
+  };
 
   let shown = "";
   const show = (next: LabStatus) => {
     const seen = JSON.stringify(next);
     if (seen === shown) return;
     shown = seen;
+    current = next;
+    showTimeLeft();
     fill(heading, `Lab ${next.lab} `, stateBadge(next.state));
     fill(
       facts,
       `Topology ${next.topology} · student ${next.owner} · `,
-      next.expiresAt ? `expires ${formatTime(next.expiresAt)}` : "no expiry",
+      timeLeft,
+      next.expiresAt ? ` (expires ${formatTime(next.expiresAt)})` : null,
       next.expiring ? h("strong", {}, " (expiring soon)") : null,
       next.state === "unavailable"
         ? h(
@@ -104,8 +150,9 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
           )
         : null,
     );
-    fill(diagram, labDiagram(next, openShell));
+    void diagram.update(next);
     resumeButton.hidden = next.state !== "stopped";
+    stopButton.hidden = next.state === "stopped" || next.state === "unavailable";
     fill(
       nodes,
       nodeTable(next, openShell, (node) => reset([node])),
@@ -156,39 +203,55 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
     );
   };
 
+  const handout = h(
+    "div",
+    { className: "handout" },
+    h("p", { className: "hint" }, "Loading the handout…"),
+  );
+  api.handout(id).then(
+    (loaded) => fill(handout, handoutView(loaded, { openNode: openShell, checks })),
+    (error: unknown) => fill(handout, errorMessage(error)),
+  );
+  panes = splitPanes(
+    { label: "Handout", element: h("section", { attrs: { "aria-label": "Handout" } }, handout) },
+    {
+      label: "Lab",
+      element: h("div", { className: "work" }, card("Diagram", diagram.element), tabs.element),
+    },
+  );
+
   fill(
     main,
     heading,
     facts,
+    panes.element,
     h(
       "div",
-      { className: "lab-layout" },
-      h(
-        "div",
-        { className: "lab-side" },
-        card("Diagram", diagram),
-        card(
-          "Nodes",
-          nodes,
-          h("div", { className: "actions" }, resumeButton, resetLabButton),
-          status,
+      { className: "lab-cards" },
+      card(
+        "Nodes",
+        nodes,
+        h(
+          "div",
+          { className: "actions" },
+          resumeButton,
+          stopButton,
+          extendButton,
+          resetLabButton,
+          deleteButton,
         ),
-        liveCard,
-        card("Captures", captureForm(lab)),
-        card("Checks", checksView(id)),
-        staff
-          ? h(
-              "p",
-              {},
-              h(
-                "a",
-                { href: `/recordings?lab=${encodeURIComponent(id)}` },
-                "Recordings of this lab",
-              ),
-            )
-          : null,
+        status,
       ),
-      tabs.element,
+      liveCard,
+      card("Captures", captureForm(lab)),
+      card("Checks", checksView(checks)),
+      staff
+        ? h(
+            "p",
+            {},
+            h("a", { href: `/recordings?lab=${encodeURIComponent(id)}` }, "Recordings of this lab"),
+          )
+        : null,
     ),
   );
 
@@ -196,6 +259,7 @@ export async function labPage({ main, me, params, signal }: PageContext): Promis
     try {
       const [next, sessions] = await Promise.all([api.lab(id), api.terminals(id)]);
       show(next);
+      showTimeLeft();
       showLive(sessions);
     } catch (error) {
       fill(status, errorMessage(error));
@@ -304,45 +368,61 @@ function captureForm(lab: LabStatus): HTMLElement {
   return form;
 }
 
-function checksView(labId: string): HTMLElement {
+function checksView(checks: ChecksState): HTMLElement {
   const list = h("div");
   const button = h("button", { type: "button" }, "Re-check");
   const status = statusLine();
-  const run = async () => {
-    button.disabled = true;
-    status.textContent = "Checking…";
-    try {
-      const results = await api.checks(labId);
-      const passed = results.filter((r) => r.passed).length;
-      status.textContent = results.length ? `${passed} of ${results.length} tasks achieved.` : "";
-      fill(
-        list,
-        results.length === 0
-          ? h("p", {}, "This lab has no checks.")
-          : h(
-              "ul",
-              { className: "plain checks" },
-              ...results.map((r) =>
-                h(
-                  "li",
-                  { className: r.passed ? "pass" : "fail" },
-                  h("span", { className: "badge" }, r.passed ? "pass" : "fail"),
-                  ` ${r.task}`,
-                  r.passed || !r.output
-                    ? null
-                    : h("details", {}, h("summary", {}, "output"), h("pre", {}, r.output)),
-                ),
+  const show = () => {
+    button.disabled = checks.running;
+    if (checks.running) {
+      status.textContent = "Checking…";
+      return;
+    }
+    if (checks.error) {
+      status.textContent = "";
+      fill(list, errorMessage(checks.error));
+      return;
+    }
+    if (!checks.lastRun) {
+      fill(list, h("p", {}, "Not checked yet."));
+      return;
+    }
+    const results = checks.all;
+    const passed = results.filter((r) => r.passed).length;
+    status.textContent = results.length
+      ? `${passed} of ${results.length} tasks achieved (checked ${checks.lastRun.toLocaleTimeString()}).`
+      : "";
+    fill(
+      list,
+      results.length === 0
+        ? h("p", {}, "This lab has no checks.")
+        : h(
+            "ul",
+            { className: "plain checks" },
+            ...results.map((r) =>
+              h(
+                "li",
+                { className: r.passed ? "pass" : "fail", attrs: { "data-check": r.id } },
+                h("span", { className: "badge" }, r.passed ? "pass" : "fail"),
+                ` ${r.task}`,
+                r.passed || !r.output
+                  ? null
+                  : h("details", {}, h("summary", {}, "output"), h("pre", {}, r.output)),
               ),
             ),
-      );
-    } catch (error) {
-      status.textContent = "";
-      fill(list, errorMessage(error));
-    } finally {
-      button.disabled = false;
-    }
+          ),
+    );
   };
-  button.addEventListener("click", run);
-  void run();
+  checks.subscribe(show);
+  button.addEventListener("click", () => void checks.run());
+  void checks.load();
   return h("div", {}, list, h("div", { className: "actions" }, button), status);
+}
+
+/** "2 h 05 min", "12 min", "less than a minute": how long until an expiry. */
+function formatLeft(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "less than a minute";
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
 }

@@ -21,6 +21,24 @@ export type ParsedDocument =
     };
 
 export function parseTopologyYaml(text: string, file: string): ParsedDocument {
+  return parseYamlMapping(text, file, {
+    what: "topology",
+    notMapping: "a topology must be a mapping with name, networks and nodes",
+    prepare: keepAddressesAsWritten,
+  });
+}
+
+export interface MappingKind {
+  /** What the file is, in messages: "topology", "compose file". */
+  what: string;
+  /** The message when the document is not a mapping. */
+  notMapping: string;
+  /** Adjusts the parsed document before it becomes plain data. */
+  prepare?: (doc: Document) => void;
+}
+
+/** Any YAML file whose document is one mapping, with the same limits and checks as a topology. */
+export function parseYamlMapping(text: string, file: string, kind: MappingKind): ParsedDocument {
   const lines = countLines(text);
   const diagnostics: Diagnostic[] = [];
   const stop = (message?: string): ParsedDocument => {
@@ -28,7 +46,7 @@ export function parseTopologyYaml(text: string, file: string): ParsedDocument {
     return { data: null, diagnostics };
   };
   if (Buffer.byteLength(text, "utf8") > MAX_DOCUMENT_BYTES) {
-    return stop("the file is larger than 1 MiB, far more than any topology needs");
+    return stop(`the file is larger than 1 MiB, far more than any ${kind.what} needs`);
   }
   // Duplicate keys are looked for below, where their path is known.
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
@@ -37,9 +55,7 @@ export function parseTopologyYaml(text: string, file: string): ParsedDocument {
     diagnostics.push({ file, line, col, field: "", message: `invalid YAML: ${error.message}` });
   }
   if (doc.errors.length > 0) return stop();
-  if (!isMap(doc.contents)) {
-    return stop("a topology must be a mapping with name, networks and nodes");
-  }
+  if (!isMap(doc.contents)) return stop(kind.notMapping);
 
   let unresolved = false;
   const found = (path: Path, node: unknown, message: string) =>
@@ -64,7 +80,7 @@ export function parseTopologyYaml(text: string, file: string): ParsedDocument {
   walk(doc.contents, []);
   if (unresolved) return stop();
 
-  keepAddressesAsWritten(doc);
+  kind.prepare?.(doc);
   let data: Record<string, unknown>;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -59,3 +59,17 @@ export async function createLab(h: ApiHarness, token: string): Promise<string> {
   }
   return (response.json() as { lab: string }).lab;
 }
+
+/** The tokens of two students of a new class `name`: a lab's owner, and someone who may not see it. */
+export async function twoStudents(h: ApiHarness, name: string): Promise<[string, string]> {
+  const made = await h.app.inject({
+    method: "POST",
+    url: "/api/classes",
+    headers: bearer(h.instructor),
+    payload: { name, students: [{ name: `${name}-1` }, { name: `${name}-2` }] },
+  });
+  if (made.statusCode !== 201)
+    throw new Error(`POST /api/classes: ${made.statusCode} ${made.body}`);
+  const { students } = made.json() as { students: { token: string }[] };
+  return [students[0]?.token as string, students[1]?.token as string];
+}

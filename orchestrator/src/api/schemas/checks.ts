@@ -13,3 +13,8 @@ export const checkResultSchema = z.object({
     .describe("the command's exit status; null when it could not run or never ended"),
   output: z.string().describe("its output and errors; only the last 4 KiB"),
 });
+
+export const checkRunSchema = z.object({
+  ranAt: z.string().nullable().describe("when the checks last ran; null: never"),
+  results: z.array(checkResultSchema).describe("that run's results; [] when none"),
+});

@@ -4,7 +4,9 @@ import { check } from "./check.ts";
 import { down } from "./down.ts";
 import { engines } from "./engines.ts";
 import { exec } from "./exec.ts";
+import { handout } from "./handout.ts";
 import { images } from "./images.ts";
+import { importCommand } from "./import.ts";
 import { ls } from "./ls.ts";
 import { reset } from "./reset.ts";
 import { serve } from "./serve.ts";
@@ -21,11 +23,13 @@ export interface Command {
 
 export const COMMANDS: Command[] = [
   validate,
+  importCommand,
   up,
   ls,
   status,
   exec,
   check,
+  handout,
   capture,
   reset,
   down,
