@@ -1,9 +1,10 @@
 // `socketlab import`: a SEED Labs compose file and its folder in, a topology folder (as files in
 // memory) and a report out, or every problem with its file, line and column. Nothing is written
 // here: the CLI writes the folder, the API sends it back.
-import { HANDOUT_FILE } from "../handout/read.ts";
+
 import { posix } from "node:path";
 import { Document } from "yaml";
+import { HANDOUT_FILE } from "../handout/read.ts";
 import {
   type Diagnostic,
   formatField,
