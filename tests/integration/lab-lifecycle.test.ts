@@ -5,7 +5,7 @@ import { downLab, resetNodes, upLab } from "../../orchestrator/src/labs/lifecycl
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
-import { cli, fixture, labObjects, sh, testEngine, uniqueLabId } from "./engine.ts";
+import { cli, docker, fixture, labObjects, sh, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
 let topology: Topology;
@@ -109,7 +109,7 @@ describe("a three-node, two-network lab", () => {
 
   it("rebuilds a node that was removed from outside", async () => {
     const gamma = (await labInventory(engine, lab)).containers.find((c) => c.name === "gamma");
-    await engine.getContainer(gamma?.id as string).remove({ force: true });
+    await docker.getContainer(gamma?.id as string).remove({ force: true });
     const status = await cli(["status", lab, "--json"]);
     expect(
       JSON.parse(status.stdout).nodes.find((n: { name: string }) => n.name === "gamma").state,

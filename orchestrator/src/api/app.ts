@@ -7,6 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import type { Connect } from "../engines/members.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
@@ -41,6 +42,8 @@ export interface AppOptions {
   engine: Engine;
   /** A pool of engines to spread labs over (README: Engines); none: `engine` alone. */
   engines?: EngineSpec[];
+  /** Opens a pool engine's connection (default: through dockerode); tests give in-memory ones. */
+  connect?: Connect;
   /** Folder of the SQLite database, or ":memory:". */
   dataDir: string;
   /** The topology library (default: the repository's topologies/). */
@@ -80,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(services, {
     engine: options.engine,
     engines: options.engines,
+    connect: options.connect,
     libraryDir: options.libraryDir ?? TOPOLOGIES_DIR,
     quotas: options.quotas ?? {},
     lifetime: options.lifetime ?? {},

@@ -3,7 +3,7 @@
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { installErrorHandler, userMessage } from "../../src/api/errors.ts";
-import { EngineDownError } from "../../src/engines/pool.ts";
+import { EngineDownError } from "../../src/engines/engines.ts";
 import { EngineUnavailableError } from "../../src/runtime/engine.ts";
 
 const down = new EngineDownError("side", "lab x is on engine side, which does not answer");

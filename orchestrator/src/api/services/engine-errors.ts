@@ -1,5 +1,5 @@
-// The engine pool's refusals (engines/pool.ts) as the API answers them.
-import type { PoolRequestError } from "../../engines/pool.ts";
+// The engines' refusals (engines/engines.ts) as the API answers them.
+import type { PoolRequestError } from "../../engines/engines.ts";
 import { ApiError } from "../errors.ts";
 
 const STATUS: Record<PoolRequestError["kind"], [number, string]> = {
@@ -8,6 +8,7 @@ const STATUS: Record<PoolRequestError["kind"], [number, string]> = {
   unknown_engine: [404, "not_found"],
   engine_exists: [409, "engine_exists"],
   engine_in_use: [409, "engine_in_use"],
+  no_pool: [409, "no_pool"],
 };
 
 export function poolApiError(error: PoolRequestError): ApiError {

@@ -24,7 +24,7 @@ export const serve: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new UsageError(`--port ${values.port} is not a port number`);
     }
-    // The pool of engines (--engines or SOCKETLAB_ENGINES), or the one engine of old.
+    // The pool of engines (--engines or SOCKETLAB_ENGINES), or a single engine.
     const { configuredEngines } = await import("../../engines/configured.ts");
     const { specs, primary: engine } = await configuredEngines(values.engines);
     // Students' labs need socketlab's images; building them is skipped when they are current.
