@@ -20,6 +20,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import Docker from "dockerode";
 import WebSocket from "ws";
 import { downLab, nodeContainer } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
@@ -61,6 +62,8 @@ if (![labCount, terminalCount, keys, rate, megabytes].every((n) => Number.isInte
 
 const stop = interruptible();
 const engine = await connectEngine();
+// The floor is measured through Docker's own client, below socketlab's engine port.
+const docker = new Docker();
 const workDir = await mkdtemp(join(tmpdir(), "socketlab-terminals-"));
 const libraryDir = join(workDir, "library");
 await mkdir(join(libraryDir, TOPOLOGY), { recursive: true });
@@ -168,7 +171,7 @@ class ExecShell extends Shell {
 
   static async open(container: string): Promise<ExecShell> {
     const shell = new ExecShell();
-    const exec = await engine.getContainer(container).exec({
+    const exec = await docker.getContainer(container).exec({
       Cmd: ["bash", "-l"],
       AttachStdin: true,
       AttachStdout: true,
@@ -247,7 +250,7 @@ async function catThroughTerminal(terminal: Terminal): Promise<number> {
 /** The same `cat` through `docker exec` with a TTY, straight through dockerode. */
 async function catThroughExec(container: string): Promise<number> {
   const start = performance.now();
-  const exec = await engine.getContainer(container).exec({
+  const exec = await docker.getContainer(container).exec({
     Cmd: ["cat", BIG_FILE],
     AttachStdout: true,
     AttachStderr: true,
@@ -267,7 +270,7 @@ async function labMemory(lab: string): Promise<number> {
   const { containers } = await labInventory(engine, lab);
   const usages = await Promise.all(
     containers.map(async (c) => {
-      const stats = await engine.getContainer(c.id).stats({ stream: false });
+      const stats = await docker.getContainer(c.id).stats({ stream: false });
       const m = stats.memory_stats as { usage?: number; stats?: Record<string, number> };
       const cache = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
       return (m.usage ?? 0) - cache;

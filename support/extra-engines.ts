@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import Docker from "dockerode";
 import { copyImage } from "../orchestrator/src/engines/images.ts";
+import { dockerodeEngine } from "../orchestrator/src/runtime/docker/dockerode.ts";
 import { connectEngine, type Engine } from "../orchestrator/src/runtime/engine.ts";
 
 const run = promisify(execFile);
@@ -29,7 +30,10 @@ export class ExtraEngine {
   readonly log: string;
   /** `unix:///run/...sock`, as an engines file names it. */
   readonly host: string;
+  /** The engine as socketlab speaks to it. */
   readonly engine: Engine;
+  /** The engine through Docker's own client, for what tests look at beyond that. */
+  readonly docker: Docker;
   private process: ChildProcess | null = null;
 
   constructor(name: string) {
@@ -41,7 +45,8 @@ export class ExtraEngine {
     this.pidfile = `${RUN_ROOT}/${name}.pid`;
     this.log = `${RUN_ROOT}/${name}.log`;
     this.host = `unix://${this.socket}`;
-    this.engine = new Docker({ socketPath: this.socket });
+    this.docker = new Docker({ socketPath: this.socket });
+    this.engine = dockerodeEngine({ socketPath: this.socket });
   }
 
   /** Starts dockerd in the namespace (made first when missing) and waits until it answers. */
@@ -136,9 +141,9 @@ export class ExtraEngine {
       await this.start().catch(() => {});
     }
     if (await this.answers()) {
-      const containers = await this.engine.listContainers({ all: true });
+      const containers = await this.docker.listContainers({ all: true });
       await Promise.all(
-        containers.map((c) => this.engine.getContainer(c.Id).remove({ force: true, v: true })),
+        containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true })),
       );
     }
     await this.terminate();

@@ -18,7 +18,7 @@ import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import { bearer } from "../support/api.ts";
-import { cli, FIXTURES, sh, testEngine } from "./engine.ts";
+import { cli, docker, FIXTURES, sh, testEngine } from "./engine.ts";
 
 const run = randomBytes(2).toString("hex");
 const topology = `it-checks-${run}`;
@@ -134,7 +134,7 @@ for i in $(seq 100); do ss -ltn | grep -q ':8000 ' && exit 0; sleep 0.1; done; e
     );
     expect(done.exitCode).toBe(0);
     const spare = (await labInventory(engine, lab)).containers.find((c) => c.name === "spare");
-    await engine.getContainer(spare?.id as string).stop({ t: 0 });
+    await docker.getContainer(spare?.id as string).stop({ t: 0 });
 
     const response = await app.inject({
       method: "GET",

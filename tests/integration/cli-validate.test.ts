@@ -10,14 +10,14 @@ const broken = join(FIXTURES, "broken.yaml");
 
 async function engineObjectCounts() {
   const [containers, networks, volumes] = await Promise.all([
-    engine.listContainers({ all: true }),
-    engine.listNetworks(),
-    engine.listVolumes(),
+    engine.containers.list({ all: true }),
+    engine.networks.list(),
+    engine.volumes.list(),
   ]);
   return {
     containers: containers.length,
     networks: networks.length,
-    volumes: volumes.Volumes?.length ?? 0,
+    volumes: volumes.length,
   };
 }
 

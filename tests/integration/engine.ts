@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import Docker from "dockerode";
 import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
 import { bridgeName } from "../../orchestrator/src/plan/naming.ts";
 import { LABELS } from "../../orchestrator/src/plan/types.ts";
@@ -15,6 +16,13 @@ import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
 
 export const FIXTURES = join(REPO_ROOT, "tests", "fixtures");
+
+/**
+ * The default engine through Docker's own client: for what the tests look at beyond what
+ * socketlab asks of an engine (host configs, mounts, stats, processes, every object) and for what
+ * they do behind socketlab's back.
+ */
+export const docker = new Docker();
 
 export async function testEngine(): Promise<Engine> {
   const engine = await connectEngine();
@@ -72,13 +80,13 @@ export async function hostGuardRules(
 
 /** Every container, network and volume on the engine that belongs to `lab`. */
 export async function labObjects(engine: Engine, lab: string) {
-  const filters = JSON.stringify({ label: [`${LABELS.lab}=${lab}`] });
+  const labels = [`${LABELS.lab}=${lab}`];
   const [containers, networks, volumes] = await Promise.all([
-    engine.listContainers({ all: true, filters }),
-    engine.listNetworks({ filters }),
-    engine.listVolumes({ filters }),
+    engine.containers.list({ all: true, labels }),
+    engine.networks.list({ labels }),
+    engine.volumes.list({ labels }),
   ]);
-  return { containers, networks, volumes: volumes.Volumes ?? [] };
+  return { containers, networks, volumes };
 }
 
 export interface CliResult {

@@ -13,7 +13,7 @@ import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { newToken } from "../../orchestrator/src/store/users.ts";
 import { freePort, Service } from "../../support/service.ts";
 import { parseSse } from "../support/sse.ts";
-import { FIXTURES, hostGuardRules, testEngine } from "./engine.ts";
+import { docker, FIXTURES, hostGuardRules, testEngine } from "./engine.ts";
 
 const STUDENTS = 6;
 const run = randomBytes(2).toString("hex");
@@ -40,9 +40,9 @@ async function startService(): Promise<Service> {
 async function classObjects(): Promise<Map<string, string[]>> {
   const filters = JSON.stringify({ label: [LABELS.managed] });
   const [containers, networks, volumes] = await Promise.all([
-    engine.listContainers({ all: true, filters }),
-    engine.listNetworks({ filters }),
-    engine.listVolumes({ filters }),
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
   ]);
   const objects = new Map<string, string[]>();
   const add = (labels: Record<string, string> | undefined, what: string) => {

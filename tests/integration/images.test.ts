@@ -5,7 +5,7 @@ import {
   IMAGE_HASH_LABEL,
   listImageSources,
 } from "../../orchestrator/src/runtime/images/catalog.ts";
-import { testEngine } from "./engine.ts";
+import { docker, testEngine } from "./engine.ts";
 
 describe("socketlab images", () => {
   it("are built once and then left alone while their folders are unchanged", async () => {
@@ -16,7 +16,7 @@ describe("socketlab images", () => {
     expect(results.every((r) => !r.built)).toBe(true);
     for (const { tag } of results) {
       expect(lines).toContain(`${tag} is up to date`);
-      const image = await engine.getImage(tag).inspect();
+      const image = await docker.getImage(tag).inspect();
       expect(image.Config.Labels?.[IMAGE_HASH_LABEL]).toMatch(/^[0-9a-f]{64}$/);
     }
   });

@@ -13,7 +13,7 @@ import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import { type ApiHarness, apiHarness } from "./api/app.ts";
-import { fixture, sh, testEngine, uniqueLabId } from "./engine.ts";
+import { docker, fixture, sh, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
 let plan: LabPlan;
@@ -130,7 +130,7 @@ true`;
     }
     // Nor any mount of it, as the engine sees the containers.
     for (const c of (await labInventory(engine, lab)).containers) {
-      const mounts = (await engine.getContainer(c.id).inspect()).Mounts ?? [];
+      const mounts = (await docker.getContainer(c.id).inspect()).Mounts ?? [];
       expect(mounts.filter((m) => `${m.Source} ${m.Destination}`.includes("docker.sock"))).toEqual(
         [],
       );
@@ -138,7 +138,7 @@ true`;
   });
 
   it("is noticed by the same check when a container does have the socket (control)", async () => {
-    const container = await engine.createContainer({
+    const container = await docker.createContainer({
       name: `${lab}-socket-control`,
       Image: "socketlab/client:latest",
       Cmd: ["sleep", "infinity"],
@@ -173,7 +173,7 @@ describe("forwarding through the gateway", () => {
   // on the host (no traffic leaves the machine), and forwarding to it is what forwarding to the
   // Internet would be.
   it("reaches no container outside the lab, which the host itself reaches (control)", async () => {
-    const outside = await engine.createContainer({
+    const outside = await docker.createContainer({
       name: `${lab}-outside`,
       Image: "socketlab/client:latest",
       Cmd: ["python3", "-m", "http.server", String(NEIGHBOUR_PORT)],

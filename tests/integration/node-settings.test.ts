@@ -8,7 +8,7 @@ import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
 import { GUARD_CONTAINER } from "../../orchestrator/src/runtime/host-guard.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
 import type { Topology } from "../../orchestrator/src/topology/model.ts";
-import { fixture, sh, testEngine, uniqueLabId } from "./engine.ts";
+import { docker, fixture, sh, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
 let topology: Topology;
@@ -42,7 +42,7 @@ describe("a node's settings", () => {
 
   it("limit memory, CPU and processes", async () => {
     const tuned = (await labInventory(engine, lab)).containers.find((c) => c.name === "tuned");
-    const { HostConfig } = await engine.getContainer(tuned?.id as string).inspect();
+    const { HostConfig } = await docker.getContainer(tuned?.id as string).inspect();
     expect(HostConfig).toMatchObject({
       Memory: 64 * 1024 * 1024,
       NanoCpus: 250_000_000,

@@ -6,7 +6,7 @@ import { downLab, resetNodes, upLab } from "../../orchestrator/src/labs/lifecycl
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
 import { labInventory } from "../../orchestrator/src/runtime/inventory.ts";
-import { fixture, sh, testEngine, uniqueLabId } from "./engine.ts";
+import { docker, fixture, sh, testEngine, uniqueLabId } from "./engine.ts";
 
 // The defaults of a node that sets no limits (three-nodes.yaml sets none).
 const MEMORY_BYTES = 256 * 2 ** 20;
@@ -45,14 +45,14 @@ async function containerId(lab: string, node: string): Promise<string> {
 
 /** The engine's count of the container's processes and threads (its pids cgroup). */
 async function pidsCurrent(id: string): Promise<number> {
-  const stats = await engine.getContainer(id).stats({ stream: false });
+  const stats = await docker.getContainer(id).stats({ stream: false });
   return stats.pids_stats?.current ?? 0;
 }
 
 /** Process command lines in the container, read by the engine from the host (no exec). */
 async function processes(id: string): Promise<string[]> {
   // The engine needs the pid column to pick the container's processes out of the host's.
-  const top = await engine.getContainer(id).top({ ps_args: "-eo pid,args" });
+  const top = await docker.getContainer(id).top({ ps_args: "-eo pid,args" });
   return ((top.Processes ?? []) as string[][]).map((p) => p.at(-1) ?? "");
 }
 
@@ -64,7 +64,7 @@ async function eventually(probe: () => Promise<boolean>): Promise<void> {
 describe("resource guards", () => {
   it("put the default memory, CPU and pids limits on every node", async () => {
     for (const node of ["alpha", "beta", "gamma"]) {
-      const info = await engine.getContainer(await containerId(labA, node)).inspect();
+      const info = await docker.getContainer(await containerId(labA, node)).inspect();
       expect(info.HostConfig.Memory).toBe(MEMORY_BYTES);
       // No swap beyond the limit: a hog meets the OOM killer, not the disk.
       expect(info.HostConfig.MemorySwap).toBe(MEMORY_BYTES);
@@ -101,7 +101,7 @@ describe("resource guards", () => {
     // The kernel kills the hog inside its container (SIGKILL: 128 + 9), and only the hog.
     const hogResult = await hog;
     expect(hogResult.stdout).toContain("hog-exit=137");
-    expect((await engine.getContainer(alpha).inspect()).State.Running).toBe(true);
+    expect((await docker.getContainer(alpha).inspect()).State.Running).toBe(true);
 
     // While the bomb holds alpha: lab B's node and lab A's other nodes still answer.
     const [other, beta, gamma] = await Promise.all([
@@ -131,6 +131,6 @@ describe("resource guards", () => {
       stdout: "controllable\n",
     });
     expect(await pidsCurrent(fresh)).toBeLessThan(PIDS / 4);
-    expect((await engine.getContainer(fresh).inspect()).HostConfig.PidsLimit).toBe(PIDS);
+    expect((await docker.getContainer(fresh).inspect()).HostConfig.PidsLimit).toBe(PIDS);
   });
 });

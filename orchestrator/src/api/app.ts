@@ -9,6 +9,7 @@ import {
 } from "fastify-type-provider-zod";
 import { SWEEP_EVERY_MS } from "../classroom/sweeper.ts";
 import type { Lifetime, Quotas } from "../config.ts";
+import type { Connect } from "../engines/members.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
@@ -40,6 +41,8 @@ export interface AppOptions {
   engine: Engine;
   /** A pool of engines to spread labs over (README: Engines); none: `engine` alone. */
   engines?: EngineSpec[];
+  /** Opens a pool engine's connection (default: through dockerode); tests give in-memory ones. */
+  connect?: Connect;
   /** Folder of the SQLite database, or ":memory:". */
   dataDir: string;
   /** The topology library (default: the repository's topologies/). */
@@ -79,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(services, {
     engine: options.engine,
     engines: options.engines,
+    connect: options.connect,
     libraryDir: options.libraryDir ?? TOPOLOGIES_DIR,
     quotas: options.quotas ?? {},
     lifetime: options.lifetime ?? {},

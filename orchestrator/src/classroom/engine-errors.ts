@@ -1,5 +1,5 @@
-// The engine pool's refusals (engines/pool.ts) as the classroom's.
-import type { PoolRequestError } from "../engines/pool.ts";
+// The engines' refusals (engines/engines.ts) as the classroom's.
+import type { PoolRequestError } from "../engines/engines.ts";
 import { ConflictError, type DomainError, NotFoundError, UnavailableError } from "./errors.ts";
 
 export function poolRefusal(error: PoolRequestError): DomainError {
@@ -11,6 +11,7 @@ export function poolRefusal(error: PoolRequestError): DomainError {
     case "image_missing":
     case "engine_exists":
     case "engine_in_use":
+    case "no_pool":
       return new ConflictError(error.kind, error.message);
   }
 }

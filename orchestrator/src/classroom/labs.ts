@@ -8,14 +8,14 @@ import {
   parseDuration,
   type Quotas,
 } from "../config.ts";
-import { labNeeds } from "../engines/placement.ts";
 import {
-  type EnginePool,
-  type PooledLab,
-  type PoolMember,
+  type EngineLab,
+  type EngineMember,
+  type Engines,
+  engineLabId,
   PoolRequestError,
-  pooledLabId,
-} from "../engines/pool.ts";
+} from "../engines/engines.ts";
+import { labNeeds } from "../engines/placement.ts";
 import { networkBridge } from "../labs/capture.ts";
 import { type CheckResult, runChecks } from "../labs/checks.ts";
 import { downLab, resetNodes, upLab } from "../labs/lifecycle.ts";
@@ -60,7 +60,7 @@ export interface LabServiceOptions {
 }
 
 export class LabService {
-  private readonly engines: EnginePool;
+  private readonly engines: Engines;
   private readonly db: Db;
   private readonly library: Library;
   private readonly quotas: Quotas;
@@ -75,7 +75,7 @@ export class LabService {
   /** Labs being reset or resumed here, by count: the sweeper leaves them alone. */
   private readonly working = new Map<string, number>();
 
-  constructor(engines: EnginePool, db: Db, library: Library, options: LabServiceOptions = {}) {
+  constructor(engines: Engines, db: Db, library: Library, options: LabServiceOptions = {}) {
     this.engines = engines;
     this.db = db;
     this.library = library;
@@ -101,7 +101,6 @@ export class LabService {
 
   /** Every lab of every engine; those of an engine that does not answer as `unavailable`. */
   async summaries(): Promise<(Omit<LabSummary, "state"> & { state: ServiceLabState })[]> {
-    if (!this.engines.pooled) return listLabs(this.engines.primary);
     // Stale copies (left on an engine that was away while their lab was re-placed) are left out.
     const listings = await this.engines.eachEngine(listLabs);
     return listings
@@ -316,7 +315,7 @@ export class LabService {
     const member = where?.available ? where.member : await this.place(lab, owner, topology);
     try {
       const result = await upLab(member.engine, topology, { lab, owner });
-      this.engines.placedOn(lab, member.spec.name, owner, topology.name);
+      this.engines.recordPlacement(lab, member.spec.name, owner, topology.name);
       return result;
     } catch (error) {
       this.engines.abandon(lab);
@@ -324,7 +323,7 @@ export class LabService {
     }
   }
 
-  private async place(lab: string, owner: string, topology: Topology): Promise<PoolMember> {
+  private async place(lab: string, owner: string, topology: Topology): Promise<EngineMember> {
     try {
       return await this.engines.place(lab, owner, labNeeds(topology));
     } catch (error) {
@@ -352,9 +351,9 @@ export class LabService {
   }
 
   /** Every lab id taken: on an engine (or placed on one that does not answer), or being brought up here. */
-  private holders(labs: PooledLab[]): Map<string, Holder> {
+  private holders(labs: EngineLab[]): Map<string, Holder> {
     const holders = new Map<string, Holder>();
-    for (const l of labs) holders.set(pooledLabId(l), l.available ? l.plan : l.record);
+    for (const l of labs) holders.set(engineLabId(l), l.available ? l.plan : l.record);
     for (const [lab, pending] of this.inflight) holders.set(lab, pending);
     return holders;
   }

@@ -3,8 +3,9 @@
 // engine for the lab's record, and places a new lab by the service's rules (capacity, caps,
 // images copied), except that a lab finding every engine at its cap is refused, not queued.
 import { quotasFromEnv } from "../config.ts";
+import { type EngineMember, PoolRequestError } from "../engines/engines.ts";
 import { labNeeds } from "../engines/placement.ts";
-import { EnginePool, type PoolMember, PoolRequestError } from "../engines/pool.ts";
+import { EnginePool } from "../engines/pool.ts";
 import { describeHost, readEnginesFile } from "../engines/spec.ts";
 import { type LabSummary, listLabs } from "../labs/status.ts";
 import { EngineUnavailableError } from "../runtime/engine.ts";
@@ -17,26 +18,26 @@ export function filePool(file: string): EnginePool {
   return EnginePool.fromSpecs(readEnginesFile(file), undefined, quotasFromEnv().perEngine);
 }
 
-const target = (member: PoolMember): Target => ({
+const target = (member: EngineMember): Target => ({
   engine: member.engine,
   name: member.spec.name,
 });
 
-const where = (member: PoolMember) => `engine ${member.spec.name} (${describeHost(member.spec)})`;
+const where = (member: EngineMember) => `engine ${member.spec.name} (${describeHost(member.spec)})`;
 
 /**
  * The engine holding `lab`; null when no engine holds it and all answer. When an engine does not
  * answer and no other holds the lab, the lab may be there: `whenSilent` says what that means for
  * the command, and is thrown.
  */
-async function holding(
+async function findLab(
   pool: EnginePool,
   lab: string,
   whenSilent: (silent: string) => string,
-): Promise<PoolMember | null> {
-  const { holders, silent } = await pool.holdersOf(lab);
-  const holder = await currentHolder(lab, holders);
-  if (holder) return holder;
+): Promise<EngineMember | null> {
+  const { found, silent } = await pool.searchRecord(lab);
+  const current = await currentCopy(lab, found);
+  if (current) return current;
   const first = silent[0];
   if (first) {
     throw new EngineUnavailableError(whenSilent(`${where(first.member)} (${first.error})`));
@@ -48,15 +49,15 @@ async function holding(
  * The engine holding `lab`. A lab on no engine goes to the first, which answers that it has no
  * such lab; but when an engine does not answer the lab may be there, and that is the error.
  */
-export async function labHolder(file: string, lab: string): Promise<Target> {
+export async function engineOfLab(file: string, lab: string): Promise<Target> {
   const pool = filePool(file);
-  const holder = await holding(
+  const found = await findLab(
     pool,
     lab,
     (silent) =>
       `lab ${lab} is on none of the engines that answer; ${silent} does not answer, and the lab may be there`,
   );
-  return target(holder ?? (pool.list()[0] as PoolMember));
+  return target(found ?? (pool.list()[0] as EngineMember));
 }
 
 /**
@@ -70,13 +71,13 @@ export async function labPlace(
   topology: Topology,
 ): Promise<Target> {
   const pool = filePool(file);
-  const holder = await holding(
+  const found = await findLab(
     pool,
     lab,
     (silent) =>
       `${silent} does not answer: lab ${lab} may be there, so it is not created elsewhere; bring the engine back or take it out of ${file}`,
   );
-  if (holder) return target(holder);
+  if (found) return target(found);
   try {
     return target(await pool.place(lab, owner, labNeeds(topology)));
   } catch (error) {
@@ -89,13 +90,13 @@ export async function labPlace(
  * The engine holding the lab; null: none. Of two copies (one left on an engine that was away
  * while the lab was re-placed, until the service takes it down) the one written last is the lab.
  */
-async function currentHolder(
+async function currentCopy(
   lab: string,
-  holders: { member: PoolMember }[],
-): Promise<PoolMember | null> {
-  if (holders.length < 2) return holders[0]?.member ?? null;
+  copies: { member: EngineMember }[],
+): Promise<EngineMember | null> {
+  if (copies.length < 2) return copies[0]?.member ?? null;
   const dated = await Promise.all(
-    holders.map(async ({ member }) => ({
+    copies.map(async ({ member }) => ({
       member,
       at: (await labRecordWrittenAt(member.engine, lab)) ?? 0,
     })),
@@ -104,7 +105,7 @@ async function currentHolder(
   const [newest, next] = dated as [(typeof dated)[0], (typeof dated)[0]];
   if (newest.at === next.at) {
     throw new EngineUnavailableError(
-      `lab ${lab} is on ${holders.map((h) => `engine ${h.member.spec.name}`).join(" and ")}, written at the same time: choose one with SOCKETLAB_ENGINES= DOCKER_HOST=<its host>`,
+      `lab ${lab} is on ${copies.map((h) => `engine ${h.member.spec.name}`).join(" and ")}, written at the same time: choose one with SOCKETLAB_ENGINES= DOCKER_HOST=<its host>`,
     );
   }
   return newest.member;

@@ -23,7 +23,7 @@ export function poolFile(option: string | undefined): string | undefined {
 /** The engine holding `lab`. */
 export async function labTarget(lab: string, file: string | undefined): Promise<Target> {
   if (!file) return { engine: await connectEngine(), name: null };
-  return (await import("./pool.ts")).labHolder(file, lab);
+  return (await import("./pool.ts")).engineOfLab(file, lab);
 }
 
 /** The engine socketlab's images are built on: the one engine, or the pool's first. */

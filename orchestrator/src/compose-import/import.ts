@@ -1,8 +1,10 @@
 // `socketlab import`: a SEED Labs compose file and its folder in, a topology folder (as files in
 // memory) and a report out, or every problem with its file, line and column. Nothing is written
 // here: the CLI writes the folder, the API sends it back.
+
 import { posix } from "node:path";
 import { Document } from "yaml";
+import { HANDOUT_FILE } from "../handout/read.ts";
 import { loadTopologyText } from "../roles/load.ts";
 import {
   type Diagnostic,
@@ -80,9 +82,12 @@ export async function importCompose(request: ImportRequest): Promise<ImportResul
     return { ok: false, diagnostics: sortByFile(findings.errors.map(place), file) };
   }
 
-  const clash = mapped.sources.find((s) => s === TOPOLOGY_FILE || s === REPORT_FILE);
+  // A README.md at the folder's top would also become the lab's handout without anyone asking.
+  const clash = mapped.sources.find((s) => [TOPOLOGY_FILE, REPORT_FILE, HANDOUT_FILE].includes(s));
   if (clash !== undefined) {
-    const message = `the set-up's own ${clash} would be overwritten by the import's; rename it`;
+    const fate =
+      clash === HANDOUT_FILE ? "become the lab's handout" : "be overwritten by the import's";
+    const message = `the set-up's own ${clash} would ${fate}; rename it`;
     return { ok: false, diagnostics: [{ file, line: 1, col: 1, field: "", message }] };
   }
   const yaml = topologyYaml(mapped.topology, file);

@@ -1,5 +1,5 @@
 // The pool the service and the CLI use: the engines file named by --engines or
-// SOCKETLAB_ENGINES, or, with none, the one engine of old (DOCKER_HOST or the local socket).
+// SOCKETLAB_ENGINES, or, with none, a single engine (DOCKER_HOST or the local socket).
 import { enginesFile } from "../config.ts";
 import { connectEngine, type Engine } from "../runtime/engine.ts";
 import { describeHost, dockerOptions, type EngineSpec, readEnginesFile } from "./spec.ts";

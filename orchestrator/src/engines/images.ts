@@ -9,8 +9,8 @@ export interface ImageSource {
 
 /** Copies `reference` from `source` to `target` through a save/load stream. */
 export async function copyImage(source: Engine, target: Engine, reference: string): Promise<void> {
-  const saved = await source.getImage(reference).get();
-  const loading = await target.loadImage(saved);
+  const saved = await source.images.save(reference);
+  const loading = await target.images.load(saved);
   // The load's answer streams progress; it ends when the image is in place, and carries an
   // error in a message rather than a status code.
   const output = await new Promise<string>((resolve, reject) => {

@@ -1,14 +1,28 @@
-// The pool of Docker engines the service spreads labs over. Each whole lab lives on one engine
-// (its L2 behaviour needs one bridge); the pool chooses the engine of a new lab (placement.ts),
-// finds the engine of an existing one, says which engines answer, caps each engine's labs, and
-// has the stale copies of re-placed labs taken down (stale.ts). With no pool configured it holds
-// the one engine of old and does nothing else: no pings, no records.
-import Docker from "dockerode";
-import type { LabPlan } from "../plan/types.ts";
-import { type Engine, EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
+// A pool of Docker engines (README: Engines), one implementation of `Engines`: membership
+// (members.ts), where labs are (ledger.ts), what the engines answer (observe.ts), finding a lab
+// by its record (lookup.ts), the choice of an engine (placement.ts), images copied to it
+// (images.ts) and stale copies of re-placed labs taken down (stale.ts).
+import { dockerodeEngine } from "../runtime/docker/dockerode.ts";
+import type { Engine } from "../runtime/engine.ts";
 import { listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
 import type { Db } from "../store/db.ts";
+import {
+  capacityOf,
+  EngineDownError,
+  type EngineLab,
+  type EngineMember,
+  type EngineReport,
+  type EngineState,
+  type Engines,
+  engineLabId,
+  type LabLocation,
+  PoolRequestError,
+} from "./engines.ts";
 import { ImageCopies } from "./images.ts";
+import { PlacementLedger } from "./ledger.ts";
+import { searchRecord } from "./lookup.ts";
+import { type Connect, Members } from "./members.ts";
+import { engineLabs, listEach, unreachable } from "./observe.ts";
 import {
   chooseEngine,
   type EngineLoad,
@@ -16,236 +30,114 @@ import {
   type LabNeeds,
   labNeeds,
 } from "./placement.ts";
-import {
-  ensurePoolTables,
-  forgetEngine,
-  forgetPlacement,
-  type PlacementRecord,
-  placements,
-  recordPlacement,
-  storeAddedEngine,
-  storeDrained,
-  storedEngines,
-} from "./records.ts";
-import { describeHost, dockerOptions, type EngineSpec } from "./spec.ts";
+import type { PlacementRecord } from "./records.ts";
+import { describeHost, dockerOptions, type EngineSpec, toEngineSpec } from "./spec.ts";
 import { type EngineListing, StaleCopies, withoutStale } from "./stale.ts";
 
-/** How long an engine may take to answer a ping before it counts as unreachable. */
-const PING_TIMEOUT_MS = 3_000;
-
-/** The lab's engine does not answer. */
-export class EngineDownError extends EngineUnavailableError {
-  readonly engine: string;
-  constructor(engine: string, message: string) {
-    super(message);
-    this.engine = engine;
-  }
-}
-
-/** A pool request that cannot be carried out (no room, no image, an unknown or busy engine). */
-export class PoolRequestError extends Error {
-  readonly kind: "no_room" | "image_missing" | "unknown_engine" | "engine_exists" | "engine_in_use";
-  constructor(kind: PoolRequestError["kind"], message: string) {
-    super(message);
-    this.kind = kind;
-  }
-}
-
-export interface PoolMember {
-  spec: EngineSpec;
-  engine: Engine;
-  drained: boolean;
-}
-
-export interface EngineReport extends EngineLoad {
-  host: string;
-  /** Why the engine counts as unreachable; null when it answers. */
-  error: string | null;
-}
-
-/** A lab on an engine that answers, or a lab the store places on one that does not. */
-export type PooledLab =
-  | { engine: string; available: true; plan: LabPlan }
-  | { engine: string; available: false; record: PlacementRecord };
-
-interface Pending {
-  engine: string;
-  owner: string;
-  memoryBytes: number;
-}
-
-export class EnginePool {
-  /** false: the single engine of old (no pool configured). */
-  readonly pooled: boolean;
-  private readonly members = new Map<string, PoolMember>();
-  private readonly db: Db | null;
+export class EnginePool implements Engines {
+  private readonly members: Members;
+  private readonly ledger: PlacementLedger;
   /** The cap on every engine's labs (SOCKETLAB_LABS_PER_ENGINE); null: none. */
   private readonly labsPerEngine: number | null;
-  /** lab -> where the store says it lives. */
-  private readonly placed = new Map<string, PlacementRecord>();
-  /** Labs given an engine whose record is not written there yet. */
-  private readonly pending = new Map<string, Pending>();
   private readonly stale: StaleCopies;
   private readonly images = new ImageCopies();
-
-  private constructor(
-    pooled: boolean,
-    db: Db | null,
-    labsPerEngine: number | null,
-    log: (message: string) => void,
-  ) {
-    this.pooled = pooled;
-    this.db = db;
-    this.labsPerEngine = labsPerEngine;
-    this.stale = new StaleCopies(log, (lab, engine, owner, topology) =>
-      this.placedOn(lab, engine, owner, topology),
-    );
-  }
-
-  /** The one engine of a service with no pool configured, capped at `labsPerEngine` labs. */
-  static single(engine: Engine, labsPerEngine: number | null = null): EnginePool {
-    const pool = new EnginePool(false, null, labsPerEngine, logToStderr);
-    pool.members.set("local", {
-      spec: {
-        name: "local",
-        host: "local",
-        capacity: { labs: null, memoryBytes: null },
-        drained: false,
-      },
-      engine,
-      drained: false,
-    });
-    return pool;
-  }
 
   /**
    * The engines of the service's engines file, with those added through the API and the drain
    * marks kept in `db` (none: the file's engines alone, as the CLI lists them). Each engine holds
    * at most `labsPerEngine` labs, and at most its capacity's. `log` hears what the pool does on
-   * its own (stale copies taken down, or failing to be).
+   * its own (stale copies taken down, or failing to be). `connect` opens an engine's connection.
    */
   static fromSpecs(
     specs: EngineSpec[],
     db?: Db,
     labsPerEngine: number | null = null,
     log: (message: string) => void = logToStderr,
+    connect: Connect = (spec) => dockerodeEngine(dockerOptions(spec)),
   ): EnginePool {
-    if (db) ensurePoolTables(db);
-    const pool = new EnginePool(true, db ?? null, labsPerEngine, log);
-    const stored = db ? storedEngines(db) : [];
-    for (const spec of specs) pool.join(spec);
-    for (const row of stored) if (row.spec && !pool.members.has(row.name)) pool.join(row.spec);
-    for (const row of stored) {
-      const member = pool.members.get(row.name);
-      if (member) member.drained = row.drained;
-    }
-    for (const record of db ? placements(db) : []) pool.placed.set(record.lab, record);
-    return pool;
+    return new EnginePool(specs, db ?? null, labsPerEngine, log, connect);
   }
 
-  /** The first engine: the service's own images are built there. */
+  private constructor(
+    specs: EngineSpec[],
+    db: Db | null,
+    labsPerEngine: number | null,
+    log: (message: string) => void,
+    connect: Connect,
+  ) {
+    this.ledger = new PlacementLedger(db);
+    this.members = new Members(specs, db, connect);
+    this.labsPerEngine = labsPerEngine;
+    this.stale = new StaleCopies(log, (lab, engine, owner, topology) =>
+      this.recordPlacement(lab, engine, owner, topology),
+    );
+  }
+
   get primary(): Engine {
-    return (this.members.values().next().value as PoolMember).engine;
+    return this.members.primary.engine;
   }
 
-  list(): PoolMember[] {
-    return [...this.members.values()];
+  list(): EngineMember[] {
+    return this.members.list();
   }
 
-  /** What the engine may hold: its capacity, with its labs capped by the pool's cap too. */
-  capacityOf(member: PoolMember): EngineLoad["capacity"] {
-    const { labs, memoryBytes } = member.spec.capacity;
-    const caps = [labs, this.labsPerEngine].filter((cap) => cap !== null);
-    return { labs: caps.length > 0 ? Math.min(...caps) : null, memoryBytes };
+  member(name: string): EngineMember {
+    return this.members.member(name);
   }
 
-  /** Whether any engine has a cap on its labs (then new labs may have to wait for a place). */
+  capacityOf(member: EngineMember): EngineLoad["capacity"] {
+    return capacityOf(member, this.labsPerEngine);
+  }
+
   labsCapped(): boolean {
     return this.list().some((m) => this.capacityOf(m).labs !== null);
   }
 
-  /** The engines that may take new labs (open and answering), with the labs each holds. */
   async openEngines(): Promise<EngineSlots[]> {
-    if (!this.pooled) {
-      const member = this.list()[0] as PoolMember;
-      const labs = (await listLabRecords(member.engine)).map((plan) => plan.lab);
-      return [{ labs, cap: this.capacityOf(member).labs }];
-    }
     const observed = await this.observe();
     return this.list().flatMap((member, i) => {
       if (member.drained || observed.reachability[i] !== null) return [];
-      const held = this.held(member.spec.name, observed.labs);
-      return [{ labs: held.ids, cap: this.capacityOf(member).labs }];
+      const { ids } = this.ledger.contentsOf(member.spec.name, observed.labs);
+      return [{ labs: ids, cap: this.capacityOf(member).labs }];
     });
   }
 
-  member(name: string): PoolMember {
-    const member = this.members.get(name);
-    if (!member) throw new PoolRequestError("unknown_engine", `no engine ${name} in the pool`);
-    return member;
+  async readiness(log: (error: unknown, message: string) => void) {
+    const engines = await Promise.all(
+      this.list().map(async (member): Promise<EngineState> => {
+        const error = await unreachable(member.engine);
+        if (error !== null) log(error, `engine ${member.spec.name} not reachable`);
+        return {
+          name: member.spec.name,
+          available: error === null,
+          drained: member.drained,
+          error,
+        };
+      }),
+    );
+    return { engine: engines.some((s) => s.available && !s.drained), engines };
   }
 
-  /** Why the engine does not answer, or null when it does. */
-  async unreachable(member: PoolMember): Promise<string | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer in ${PING_TIMEOUT_MS} ms`)),
-        PING_TIMEOUT_MS,
-      );
-    });
-    try {
-      await Promise.race([member.engine.ping(), timeout]);
-      return null;
-    } catch (error) {
-      return errorMessage(error);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Every lab of the pool: read from the engines that answer, from the store for the others. */
-  async labs(): Promise<PooledLab[]> {
-    return pooledLabs(await this.eachEngine(listLabRecords));
+  async labs(): Promise<EngineLab[]> {
+    return engineLabs(await this.eachEngine(listLabRecords));
   }
 
   /**
-   * Lists every engine's labs with `list`, all engines at once: what an engine that answers
-   * lists (less the stale copies there, which are taken down meanwhile), or for an engine that
-   * does not (to a ping, or to the listing), the labs the store places there and why. The single
-   * engine of old is listed as it always was: an engine that fails fails the listing.
+   * Lists every engine's labs (observe.ts), less the stale copies, which are taken down
+   * meanwhile.
    */
   async eachEngine<T extends { lab: string }>(
     list: (engine: Engine) => Promise<T[]>,
   ): Promise<EngineListing<T>[]> {
-    const listings = await Promise.all(
-      this.list().map(async (member): Promise<EngineListing<T>> => {
-        const engine = member.spec.name;
-        if (!this.pooled) {
-          return { engine, listed: await list(member.engine), error: null, stored: [] };
-        }
-        // One ping per engine: its error is the listing's, and says whether the engine answers.
-        const down = await this.unreachable(member);
-        const answer =
-          down !== null
-            ? { error: down }
-            : await list(member.engine).then(
-                (listed) => ({ listed }),
-                (failure: unknown) => ({ error: errorMessage(failure) }),
-              );
-        return "listed" in answer
-          ? { engine, listed: answer.listed, error: null, stored: [] }
-          : { engine, listed: null, error: answer.error, stored: this.storedOn(engine) };
-      }),
-    );
+    const listings = await listEach(this.list(), list, (engine) => this.placementsOn(engine));
     const judged = withoutStale(
       listings,
-      (lab) => this.placed.get(lab)?.engine,
-      (lab) => this.pending.get(lab)?.engine,
+      (lab) => this.ledger.recordedFor(lab)?.engine,
+      (lab) => this.ledger.reservedFor(lab),
     );
     for (const { engine, lab, home } of judged.stale) {
-      const copy = this.members.get(engine);
-      const current = this.members.get(home);
+      const copy = this.members.find(engine);
+      const current = this.members.find(home);
       if (!copy || !current) continue;
       this.stale.takeDown(lab, {
         copy: { name: engine, engine: copy.engine },
@@ -256,25 +148,24 @@ export class EnginePool {
   }
 
   /** The labs the store places on the engine. */
-  storedOn(engine: string): PlacementRecord[] {
-    return [...this.placed.values()].filter((r) => r.engine === engine);
+  placementsOn(engine: string): PlacementRecord[] {
+    return this.ledger.recordedOn(engine);
   }
 
-  /** Each engine with its load, capacity and whether it answers. */
   async reports(): Promise<EngineReport[]> {
-    return this.withPending(await this.observe());
+    return this.loads(await this.observe());
   }
 
   /** What the engines hold and why each does not answer (null: it does), read from them. */
-  private async observe(): Promise<{ labs: PooledLab[]; reachability: (string | null)[] }> {
+  private async observe(): Promise<{ labs: EngineLab[]; reachability: (string | null)[] }> {
     const listings = await this.eachEngine(listLabRecords);
-    return { labs: pooledLabs(listings), reachability: listings.map((l) => l.error) };
+    return { labs: engineLabs(listings), reachability: listings.map((l) => l.error) };
   }
 
-  /** The engines' loads: what they hold plus the placements under way (read now, not awaited). */
-  private withPending({ labs, reachability }: Awaited<ReturnType<EnginePool["observe"]>>) {
+  /** The engines' loads: what they hold plus the reservations (read now, not awaited). */
+  private loads({ labs, reachability }: Awaited<ReturnType<EnginePool["observe"]>>) {
     return this.list().map((member, i): EngineReport => {
-      const { here, pending, ids } = this.held(member.spec.name, labs);
+      const { listed, reserved, ids } = this.ledger.contentsOf(member.spec.name, labs);
       return {
         name: member.spec.name,
         host: describeHost(member.spec),
@@ -283,137 +174,79 @@ export class EnginePool {
         error: reachability[i] ?? null,
         labs: ids.length,
         memoryBytes:
-          here.reduce((sum, l) => sum + (l.available ? labNeeds(l.plan).memoryBytes : 0), 0) +
-          pending.reduce((sum, p) => sum + p.memoryBytes, 0),
+          listed.reduce((sum, l) => sum + (l.available ? labNeeds(l.plan).memoryBytes : 0), 0) +
+          reserved.reduce((sum, r) => sum + r.memoryBytes, 0),
         owners: [
-          ...here.map((l) => (l.available ? l.plan.owner : l.record.owner)),
-          ...pending.map((p) => p.owner),
+          ...listed.map((l) => (l.available ? l.plan.owner : l.record.owner)),
+          ...reserved.map((r) => r.owner),
         ],
         capacity: this.capacityOf(member),
       };
     });
   }
 
-  /** The labs on the engine `name` and those being placed there (not listed there yet). */
-  private held(name: string, labs: PooledLab[]) {
-    const here = labs.filter((l) => l.engine === name);
-    const hereIds = here.map(pooledLabId);
-    const placing = [...this.pending.entries()].filter(
-      ([lab, p]) => p.engine === name && !hereIds.includes(lab),
-    );
-    return {
-      here,
-      pending: placing.map(([, p]) => p),
-      ids: [...hereIds, ...placing.map(([lab]) => lab)],
-    };
-  }
-
-  /**
-   * Chooses the engine of a new lab and holds its place there until `placed` or `abandon`. The
-   * images the lab needs are copied there first from an engine that has them.
-   */
-  async place(lab: string, owner: string, { memoryBytes, images }: LabNeeds): Promise<PoolMember> {
-    let member: PoolMember;
-    if (!this.pooled) {
-      member = this.list()[0] as PoolMember;
-    } else {
-      // The placements under way are counted after the last await, and nothing is awaited
-      // between the choice and holding the place: concurrent placements see each other.
-      const observed = await this.observe();
-      const choice = chooseEngine(this.withPending(observed), { owner, memoryBytes });
-      if (!choice.ok) throw new PoolRequestError("no_room", choice.reason);
-      member = this.member(choice.engine);
-      this.pending.set(lab, { engine: choice.engine, owner, memoryBytes });
-      try {
-        await this.provide(member, images);
-      } catch (error) {
-        this.pending.delete(lab);
-        throw error;
-      }
+  /** The images the lab needs are copied to the chosen engine first from an engine that has them. */
+  async place(
+    lab: string,
+    owner: string,
+    { memoryBytes, images }: LabNeeds,
+  ): Promise<EngineMember> {
+    // The reservations are counted after the last await, and nothing is awaited between the
+    // choice and the reservation: concurrent placements see each other.
+    const observed = await this.observe();
+    const choice = chooseEngine(this.loads(observed), { owner, memoryBytes });
+    if (!choice.ok) throw new PoolRequestError("no_room", choice.reason);
+    const member = this.member(choice.engine);
+    this.ledger.reserve(lab, { engine: choice.engine, owner, memoryBytes });
+    try {
+      await this.provide(member, images);
+    } catch (error) {
+      this.ledger.abandon(lab);
+      throw error;
     }
     return member;
   }
 
-  /** The lab's record is on `engine` now (or it was found there). */
-  placedOn(lab: string, engine: string, owner: string, topology: string): void {
-    this.pending.delete(lab);
-    if (!this.pooled || !this.db) return;
-    const record = { lab, engine, owner, topology };
-    this.placed.set(lab, record);
-    recordPlacement(this.db, record);
+  recordPlacement(lab: string, engine: string, owner: string, topology: string): void {
+    this.ledger.record(lab, engine, owner, topology);
   }
 
-  /** A placement that did not come to be. */
   abandon(lab: string): void {
-    this.pending.delete(lab);
+    this.ledger.abandon(lab);
   }
 
-  /** The lab is gone from its engine. */
   forget(lab: string): void {
-    this.pending.delete(lab);
-    if (!this.placed.delete(lab) || !this.db) return;
-    forgetPlacement(this.db, lab);
+    this.ledger.forget(lab);
   }
 
-  /**
-   * Where the lab lives: the store's engine, or the first engine that holds its record. null when
-   * no engine that answers holds it and the store places it nowhere.
-   */
-  async locate(
-    lab: string,
-  ): Promise<{ member: PoolMember; available: boolean; record?: PlacementRecord } | null> {
-    if (!this.pooled) return { member: this.list()[0] as PoolMember, available: true };
-    const known = this.placed.get(lab);
-    const knownMember = known ? this.members.get(known.engine) : undefined;
+  /** The store's engine, or the first engine that holds the lab's record. */
+  async locate(lab: string): Promise<LabLocation | null> {
+    const known = this.ledger.recordedFor(lab);
+    const knownMember = known ? this.members.find(known.engine) : undefined;
     if (known && knownMember) {
-      const down = await this.unreachable(knownMember);
+      const down = await unreachable(knownMember.engine);
       if (down !== null) return { member: knownMember, available: false, record: known };
-      if (await readLabRecord(knownMember.engine, lab))
+      if (await readLabRecord(knownMember.engine, lab)) {
         return { member: knownMember, available: true };
+      }
       // Its engine answers and no longer holds it (taken down from outside): the record is stale.
       this.forget(lab);
     }
-    const found = (await this.holdersOf(lab, knownMember)).holders[0];
+    const found = (await this.searchRecord(lab, knownMember)).found[0];
     if (!found) return null;
-    this.placedOn(lab, found.member.spec.name, found.plan.owner, found.plan.topology);
+    this.recordPlacement(lab, found.member.spec.name, found.plan.owner, found.plan.topology);
     return { member: found.member, available: true };
   }
 
-  /**
-   * Asks every engine (but `skip`) at once whether it holds the lab's record: the engines that
-   * do, in the pool's order, and those that do not answer. (The CLI, which keeps no store, finds
-   * labs this way.)
-   */
-  async holdersOf(
-    lab: string,
-    skip?: PoolMember,
-  ): Promise<{
-    holders: { member: PoolMember; plan: LabPlan }[];
-    silent: { member: PoolMember; error: string }[];
-  }> {
-    const answers = await Promise.all(
-      this.list()
-        .filter((member) => member !== skip)
-        .map(async (member) => {
-          const down = await this.unreachable(member);
-          if (down !== null) return { member, error: down, plan: null };
-          return readLabRecord(member.engine, lab).then(
-            (plan) => ({ member, error: null, plan }),
-            (error: unknown) => ({ member, error: errorMessage(error), plan: null }),
-          );
-        }),
+  /** Asks every engine (but `skip`) at once whether it holds the lab's record (lookup.ts). */
+  searchRecord(lab: string, skip?: EngineMember) {
+    return searchRecord(
+      lab,
+      this.list().filter((member) => member !== skip),
     );
-    return {
-      holders: answers.flatMap(({ member, plan }) => (plan ? [{ member, plan }] : [])),
-      silent: answers.flatMap(({ member, error }) => (error !== null ? [{ member, error }] : [])),
-    };
   }
 
-  /**
-   * The engine to send an operation on `lab` to. A lab found nowhere goes to the first engine,
-   * which answers that it has no such lab. Throws EngineDownError when the lab's engine does not
-   * answer.
-   */
+  /** A lab found nowhere goes to the first engine, which answers that it has no such lab. */
   async forLab(lab: string): Promise<Engine> {
     const where = await this.locate(lab);
     if (!where) return this.primary;
@@ -426,35 +259,22 @@ export class EnginePool {
     return where.member.engine;
   }
 
-  /** Adds an engine (an instructor's request); kept in the store across restarts. */
-  add(spec: EngineSpec): PoolMember {
-    if (this.members.has(spec.name)) {
-      throw new PoolRequestError(
-        "engine_exists",
-        `the pool already has an engine named ${spec.name}`,
-      );
-    }
-    const member = this.join(spec);
-    if (this.db) storeAddedEngine(this.db, spec);
-    return member;
+  add(input: unknown, path = ""): EngineMember {
+    return this.members.add(toEngineSpec(input, path));
   }
 
-  /** A drained engine keeps its labs and takes no new one. */
-  drain(name: string, drained: boolean): PoolMember {
-    const member = this.member(name);
-    member.drained = drained;
-    if (this.db) storeDrained(this.db, name, drained);
-    return member;
+  drain(name: string, drained: boolean): EngineMember {
+    return this.members.drain(name, drained);
   }
 
-  /** Removes an engine that holds no lab (on the engine, or in the store when it does not answer). */
+  /** On the engine, or in the store when it does not answer. */
   async remove(name: string): Promise<void> {
     const member = this.member(name);
     if (this.members.size === 1) {
       throw new PoolRequestError("engine_in_use", `engine ${name} is the pool's last engine`);
     }
-    const held = (await this.labs()).filter((l) => l.engine === name).map(pooledLabId);
-    const placing = [...this.pending.values()].filter((p) => p.engine === name);
+    const held = (await this.labs()).filter((l) => l.engine === name).map(engineLabId);
+    const placing = this.ledger.reservationsOn(name);
     if (held.length > 0 || placing.length > 0) {
       throw new PoolRequestError(
         "engine_in_use",
@@ -462,22 +282,20 @@ export class EnginePool {
       );
     }
     this.members.delete(member.spec.name);
-    if (this.db) forgetEngine(this.db, name);
   }
 
   /**
-   * Rebuilds the store's placements from what the engines hold (at start): every lab found on an
-   * engine that answers is placed there, a stored lab no longer on its answering engine is
-   * forgotten, and labs of engines that do not answer keep their stored place. (A stale copy of a
-   * lab, on an engine the store does not place it on, is taken down by `labs`.)
+   * Every lab found on an engine that answers is placed there, a stored lab no longer on its
+   * answering engine is forgotten, and labs of engines that do not answer keep their stored
+   * place. (A stale copy of a lab, on an engine the store does not place it on, is taken down by
+   * `labs`.)
    */
   async rebuild(): Promise<{ found: number; unavailable: number }> {
-    if (!this.pooled) return { found: 0, unavailable: 0 };
     const listings = await this.eachEngine(listLabRecords);
-    const labs = pooledLabs(listings);
+    const labs = engineLabs(listings);
     // An engine that answers a ping but fails to list its labs keeps its stored placements.
     const answering = new Set(listings.filter((l) => l.listed !== null).map((l) => l.engine));
-    for (const record of [...this.placed.values()]) {
+    for (const record of this.ledger.allRecorded()) {
       const stillThere = labs.some(
         (l) => l.available && l.engine === record.engine && l.plan.lab === record.lab,
       );
@@ -486,31 +304,20 @@ export class EnginePool {
     let found = 0;
     for (const l of labs) {
       if (!l.available) continue;
-      this.placedOn(l.plan.lab, l.engine, l.plan.owner, l.plan.topology);
+      this.recordPlacement(l.plan.lab, l.engine, l.plan.owner, l.plan.topology);
       found++;
     }
     return { found, unavailable: labs.filter((l) => !l.available).length };
-  }
-
-  private join(spec: EngineSpec): PoolMember {
-    const member = { spec, engine: new Docker(dockerOptions(spec)), drained: spec.drained };
-    this.members.set(spec.name, member);
-    return member;
   }
 
   /**
    * Copies to `member` the images it lacks, from the other engines (one copy per image at a
    * time); refuses the lab, before anything is created, when no engine has one of them.
    */
-  private async provide(member: PoolMember, images: string[]): Promise<void> {
-    const source = (m: PoolMember) => ({ name: m.spec.name, engine: m.engine });
-    const missing = await this.images.provide(
-      source(member),
-      this.list()
-        .filter((m) => m !== member)
-        .map(source),
-      images,
-    );
+  private async provide(member: EngineMember, images: string[]): Promise<void> {
+    const source = (m: EngineMember) => ({ name: m.spec.name, engine: m.engine });
+    const others = this.list().filter((m) => m !== member);
+    const missing = await this.images.provide(source(member), others.map(source), images);
     if (missing.length > 0) {
       throw new PoolRequestError(
         "image_missing",
@@ -520,19 +327,6 @@ export class EnginePool {
   }
 }
 
-/** The listings' labs: listed by the engines that answer, stored for the others. */
-function pooledLabs(listings: EngineListing<LabPlan>[]): PooledLab[] {
-  return listings.flatMap(({ engine, listed, stored }): PooledLab[] =>
-    listed
-      ? listed.map((plan) => ({ engine, available: true, plan }))
-      : stored.map((record) => ({ engine, available: false, record })),
-  );
-}
-
 function logToStderr(message: string): void {
   process.stderr.write(`socketlab: engine pool: ${message}\n`);
-}
-
-export function pooledLabId(lab: PooledLab): string {
-  return lab.available ? lab.plan.lab : lab.record.lab;
 }

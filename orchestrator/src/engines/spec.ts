@@ -2,9 +2,9 @@
 // path, TCP with TLS, or SSH; dockerode speaks all four) and how much it may hold. Specs come
 // from the service's engines file (config.ts) or from an instructor through the API.
 import { readFileSync } from "node:fs";
-import type { DockerOptions } from "dockerode";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import type { ConnectionOptions } from "../runtime/docker/dockerode.ts";
 import { parseMemory } from "../topology/limits.ts";
 
 const HOST =
@@ -147,7 +147,7 @@ export function readEnginesFile(file: string): EngineSpec[] {
  * from DOCKER_HOST (and DOCKER_CERT_PATH), so a field left out would come from there and point a
  * pool engine at the DOCKER_HOST engine.
  */
-const NO_CONNECTION: DockerOptions = {
+const NO_CONNECTION: ConnectionOptions = {
   socketPath: undefined,
   host: undefined,
   port: undefined,
@@ -159,7 +159,7 @@ const NO_CONNECTION: DockerOptions = {
 };
 
 /** dockerode's connection options for the spec; TLS files are read here. */
-export function dockerOptions(spec: EngineSpec): DockerOptions {
+export function dockerOptions(spec: EngineSpec): ConnectionOptions {
   // "local" is DOCKER_HOST or the local socket: docker-modem's defaults are that engine.
   if (spec.host === "local") return {};
   const url = new URL(spec.host);

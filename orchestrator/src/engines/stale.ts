@@ -26,14 +26,14 @@ export interface StaleCopy {
 
 /**
  * The listings less the stale copies, and the copies to take down. A lab's current engine is the
- * one it is being brought up on (`bringingUp`), else the one the store places it on (`placedOn`);
+ * one it is being brought up on (`bringingUp`), else the one the store places it on (`recordedEngine`);
  * a copy elsewhere is stale when the current engine lists the lab too. A lab being brought up is
  * never taken down anywhere until its placement is recorded: its new copy is the current one, and
  * its old one is judged once the bring-up is over (it may yet fail).
  */
 export function withoutStale<T extends { lab: string }>(
   listings: EngineListing<T>[],
-  placedOn: (lab: string) => string | undefined,
+  recordedEngine: (lab: string) => string | undefined,
   bringingUp: (lab: string) => string | undefined,
 ): { listings: EngineListing<T>[]; stale: StaleCopy[] } {
   const listedOn = (engine: string, lab: string) =>
@@ -43,7 +43,7 @@ export function withoutStale<T extends { lab: string }>(
     if (!listing.listed) return listing;
     const kept = listing.listed.filter((item) => {
       const arriving = bringingUp(item.lab);
-      const home = arriving ?? placedOn(item.lab);
+      const home = arriving ?? recordedEngine(item.lab);
       if (home === undefined || home === listing.engine || !listedOn(home, item.lab)) return true;
       if (arriving === undefined) stale.push({ engine: listing.engine, lab: item.lab, home });
       return false;

@@ -31,8 +31,9 @@ export function subnetMappings(
 }
 
 // Four dotted numbers with an optional prefix, not part of a longer dotted run (a version such
-// as 1.2.3.4.5, a dotted name): a sentence's final full stop is not part of the address.
-const ADDRESS = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?(?![\w/]|\.\d)/g;
+// as 1.2.3.4.5, a dotted name): a sentence's final full stop is not part of the address, nor is
+// a URL's path (http://10.9.0.80/index.html).
+const ADDRESS = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?(?!\w|\.\d|\/\d)/g;
 
 /**
  * Rewrites every address and subnet of `text` that lies inside a handout subnet. A subnet is

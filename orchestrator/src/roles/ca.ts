@@ -28,6 +28,10 @@ const CHROMIUM_DIR = "/etc/chromium";
 const CHROMIUM_POLICY_DIR = `${CHROMIUM_DIR}/policies/managed`;
 // Both need only sh, curl and openssl, as every socketlab image has.
 const CURL = "curl -sS --retry 10 --retry-connrefused --retry-delay 1 --max-time 10";
+// The CA node is ready as soon as its key is made and its service launched; the nodes started
+// after it wait for the service here (it answers within a second), so that the CA's start-up
+// overlaps theirs instead of coming before it.
+const ROOT_WAIT_TRIES = 600;
 
 /** A name a certificate can be issued for: a DNS name (`web`, `www.example.com`). */
 export const dnsName = z
@@ -73,7 +77,8 @@ export const ca = defineRole<CaConfig>({
         { path: [], message: `a lab has one CA, and node '${first.name}' already is its CA` },
       ];
     }
-    // Every node that reaches the CA waits for it: a CA waiting for another node would be a cycle.
+    // Every node that reaches the CA starts after it: a CA waiting for another node would be a
+    // cycle.
     if (node.after.length > 0) {
       return [
         {
@@ -91,13 +96,10 @@ export const ca = defineRole<CaConfig>({
       start: [
         `socketlab-ca-init ${shellQuote(commonName)} ${config.validDays}`,
         `python3 /usr/local/lib/socketlab/ca-service.py ${CA_PORT} ${config.certificateDays} &`,
-        // The CA node trusts its own root like every other node, once its service answers.
-        `${TRUST_SCRIPT} 127.0.0.1`,
+        // The CA node trusts its own root like every other node, once its service answers; in
+        // the background, like the nodes that wait for the service at their own start.
+        `${TRUST_SCRIPT} 127.0.0.1 &`,
       ],
-      ready: {
-        command: `curl -fsS -o /dev/null http://127.0.0.1:${CA_PORT}/root.pem`,
-        timeoutSeconds: 30,
-      },
     };
   },
   configureOthers(_config, self, other, instance) {
@@ -171,6 +173,22 @@ export function certificateRequest(names: readonly string[], address: string): C
   };
 }
 
+/**
+ * `fetch_root CA FILE`: the CA's root into FILE, waiting (tenths of a second apart, a minute
+ * at most) for a CA node that starts at the same moment as this one; the last try's error shows.
+ */
+const FETCH_ROOT_FUNCTION = `fetch_root() {
+  tries=0
+  until curl -fs --connect-timeout 2 --max-time 10 -o "$2" "http://$1:${CA_PORT}/root.pem"; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge ${ROOT_WAIT_TRIES} ]; then
+      curl -fsS --connect-timeout 2 --max-time 10 -o "$2" "http://$1:${CA_PORT}/root.pem"
+      return
+    fi
+    sleep 0.1
+  done
+}`;
+
 function trustScript(): FileDef {
   return textFile(
     TRUST_SCRIPT,
@@ -183,8 +201,9 @@ function trustScript(): FileDef {
 # update-ca-certificates (a student's) keeps the root too. Run it again after the CA node was reset.
 # Usage: socketlab-trust-ca CA-ADDRESS-OR-NAME
 set -eu
+${FETCH_ROOT_FUNCTION}
 mkdir -p ${dirOf(CA_CERT_PATH)} ${SYSTEM_CERTS_DIR} ${dirOf(SYSTEM_TRUST_PATH)}
-${CURL} -f -o ${CA_CERT_PATH}.new "http://$1:${CA_PORT}/root.pem"
+fetch_root "$1" ${CA_CERT_PATH}.new
 openssl x509 -in ${CA_CERT_PATH}.new -noout
 mv ${CA_CERT_PATH}.new ${CA_CERT_PATH}
 cp ${CA_CERT_PATH} ${SYSTEM_TRUST_PATH}
@@ -220,6 +239,7 @@ function requestScript(): FileDef {
 # key never leaves the node), the CA signs the request for the names given (subjectAltName).
 # Usage: socketlab-request-cert CA-ADDRESS-OR-NAME NAME... (the first NAME is the subject)
 set -eu
+${FETCH_ROOT_FUNCTION}
 ca=$1
 shift
 query=""
@@ -230,12 +250,13 @@ mkdir -p ${dirOf(TLS_KEY_PATH)}
   openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ${TLS_KEY_PATH}.new
 )
 openssl req -new -key ${TLS_KEY_PATH}.new -subj "/CN=$1" -out ${TLS_REQUEST_PATH}
+# The key is made while the CA node may still be starting; its root is the sign that it is up.
+fetch_root "$ca" ${TLS_CHAIN_CA_PATH}
 if ! ${CURL} --fail-with-body -H "Content-Type: application/pkcs10" \\
     --data-binary @${TLS_REQUEST_PATH} -o ${TLS_CERT_PATH}.new "http://$ca:${CA_PORT}/sign?$query"; then
   cat ${TLS_CERT_PATH}.new >&2 || true
   exit 1
 fi
-${CURL} -f -o ${TLS_CHAIN_CA_PATH} "http://$ca:${CA_PORT}/root.pem"
 openssl verify -CAfile ${TLS_CHAIN_CA_PATH} ${TLS_CERT_PATH}.new >/dev/null
 mv ${TLS_KEY_PATH}.new ${TLS_KEY_PATH}
 mv ${TLS_CERT_PATH}.new ${TLS_CERT_PATH}

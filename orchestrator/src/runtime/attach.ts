@@ -16,22 +16,15 @@ export async function execAttached(
   command: string[],
   io: AttachOptions,
 ): Promise<number> {
-  const exec = await engine.getContainer(container).exec({
-    Cmd: command,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: io.tty,
-  });
-  const stream = await exec.start({ hijack: true, stdin: true, Tty: io.tty });
+  const exec = await engine.exec.start(container, { command, tty: io.tty, stdin: true });
+  const { stream } = exec;
   // Listen at once: a quick command can end before the resize below has returned.
   const finished = new Promise<void>((resolve, reject) => {
     stream.on("end", resolve);
     stream.on("close", resolve);
     stream.on("error", reject);
   });
-  const resize = () =>
-    exec.resize({ h: io.stdout.rows ?? 24, w: io.stdout.columns ?? 80 }).catch(() => {});
+  const resize = () => exec.resize(io.stdout.columns ?? 80, io.stdout.rows ?? 24).catch(() => {});
   if (io.tty) {
     io.stdin.setRawMode?.(true);
     stream.pipe(io.stdout);
@@ -39,7 +32,7 @@ export async function execAttached(
     await resize();
     io.stdout.on("resize", resize);
   } else {
-    engine.modem.demuxStream(stream, io.stdout, io.stderr);
+    exec.demux(io.stdout, io.stderr);
   }
   io.stdin.pipe(stream);
   try {

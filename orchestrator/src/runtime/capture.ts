@@ -35,12 +35,12 @@ export async function captureBridge(
   signal?: AbortSignal,
 ): Promise<CaptureResult> {
   const guard = await ensureGuard(engine);
-  const exec = await engine.getContainer(guard).exec({
-    Cmd: ["sh", "-c", SCRIPT, String(seconds), bridge],
-    AttachStdout: true,
-    AttachStderr: true,
+  const exec = await engine.exec.start(guard, {
+    command: ["sh", "-c", SCRIPT, String(seconds), bridge],
+    tty: false,
+    stdin: false,
   });
-  const stream = await exec.start({ hijack: true, stdin: false });
+  const { stream } = exec;
   let stderr = "";
   const pid = Promise.withResolvers<string>();
   const errSink = new PassThrough().on("data", (chunk: Buffer) => {
@@ -48,7 +48,7 @@ export async function captureBridge(
     const found = /^pid (\d+)$/m.exec(stderr);
     if (found) pid.resolve(found[1] as string);
   });
-  engine.modem.demuxStream(stream, sink, errSink);
+  exec.demux(sink, errSink);
   const ended = new Promise<void>((resolve, reject) => {
     stream.on("end", resolve);
     stream.on("error", reject);

@@ -1,13 +1,13 @@
 // Lab node containers: created from a NodePlan with every network, address and file in place
 // before the first start, so a node never runs half-configured.
 import type { NodePlan } from "../plan/types.ts";
-import { type Engine, isNotFound } from "./engine.ts";
+import { type Engine, hasStatus, isNotFound } from "./engine.ts";
 import { filesArchive } from "./files.ts";
 
 export async function createNodeContainer(engine: Engine, node: NodePlan): Promise<string> {
   const [primary, ...others] = node.endpoints;
   if (!primary) throw new Error(`node ${node.name} has no network`);
-  const container = await engine.createContainer({
+  const id = await engine.containers.create({
     name: node.containerName,
     Hostname: node.hostname,
     Image: node.image,
@@ -37,41 +37,36 @@ export async function createNodeContainer(engine: Engine, node: NodePlan): Promi
   });
   // API 1.41 attaches one network at creation; the rest are connected before the start.
   for (const endpoint of others) {
-    await engine.getNetwork(endpoint.dockerNetwork).connect({
-      Container: container.id,
-      EndpointConfig: { IPAMConfig: { IPv4Address: endpoint.address } },
-    });
+    await engine.networks.connect(endpoint.dockerNetwork, id, endpoint.address);
   }
   if (node.files.length > 0) {
-    await container.putArchive(await filesArchive(node.files), { path: "/" });
+    await engine.containers.putArchive(id, await filesArchive(node.files), "/");
   }
-  return container.id;
+  return id;
 }
 
 export async function startContainer(engine: Engine, id: string): Promise<void> {
   try {
-    await engine.getContainer(id).start();
+    await engine.containers.start(id);
   } catch (error) {
     // 304: already running.
-    if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+    if (!hasStatus(error, 304)) throw error;
   }
 }
 
 /** Removes at once (SIGKILL): lab nodes hold nothing that needs a clean shutdown. */
 export async function removeContainer(engine: Engine, id: string): Promise<void> {
   try {
-    await engine.getContainer(id).remove({ force: true, v: true });
+    await engine.containers.remove(id);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
 }
 
 export async function containerLogsTail(engine: Engine, id: string, lines = 20): Promise<string> {
-  const logs = await engine
-    .getContainer(id)
-    .logs({ stdout: true, stderr: true, tail: lines, follow: false });
+  const logs = await engine.containers.logs(id, lines);
   // Without a TTY the log is multiplexed: 8-byte frame headers before each chunk.
-  return stripFrameHeaders(logs as unknown as Buffer);
+  return stripFrameHeaders(logs);
 }
 
 function stripFrameHeaders(buffer: Buffer): string {

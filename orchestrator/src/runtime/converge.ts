@@ -3,6 +3,7 @@
 // Independent steps run in parallel; nodes start in the plan's waves.
 import type { LabPlan, NodePlan } from "../plan/types.ts";
 import { createNodeContainer, removeContainer, startContainer } from "./containers.ts";
+import { containersToCreate, labChanges, missingImages, startWaves } from "./converge-decisions.ts";
 import { type Engine, imageId } from "./engine.ts";
 import { guardBridges, unguardBridges } from "./host-guard.ts";
 import { labInventory, type ObservedContainer } from "./inventory.ts";
@@ -39,47 +40,17 @@ export async function converge(engine: Engine, plan: LabPlan): Promise<ConvergeR
 export async function prepareNetworks(engine: Engine, plan: LabPlan): Promise<PreparedLab> {
   const imageIds = await currentImageIds(engine, plan.nodes);
   await writeLabRecord(engine, plan);
-  const before = await labInventory(engine, plan.lab);
-
-  const staleNetworks = before.networks.filter(
-    (observed) =>
-      !plan.networks.some((n) => n.dockerName === observed.dockerName && n.hash === observed.hash),
-  );
-  const staleContainers = before.containers.filter((observed) =>
-    isStale(
-      observed,
-      plan,
-      imageIds,
-      staleNetworks.map((n) => n.name),
-    ),
-  );
+  const changes = labChanges(plan, await labInventory(engine, plan.lab), imageIds);
 
   // Remove first: a changed network can only go once its containers have.
-  await Promise.all(staleContainers.map((c) => removeContainer(engine, c.id)));
+  await Promise.all(changes.removeContainers.map((c) => removeContainer(engine, c.id)));
   await unguardBridges(
     engine,
-    staleNetworks.map((n) => n.bridgeName),
+    changes.removeNetworks.map((n) => n.bridgeName),
   );
-  await Promise.all(staleNetworks.map((n) => removeNetwork(engine, n.id)));
-
-  const existingNetworks = new Set(
-    before.networks.filter((n) => !staleNetworks.includes(n)).map((n) => n.dockerName),
-  );
-  await allFinished(
-    plan.networks
-      .filter((n) => !existingNetworks.has(n.dockerName))
-      .map((n) => createNetwork(engine, n)),
-  );
-  return {
-    plan,
-    kept: new Map(
-      before.containers.filter((c) => !staleContainers.includes(c)).map((c) => [c.name, c]),
-    ),
-    hadContainer: new Set(before.containers.map((c) => c.name)),
-    removed: staleContainers
-      .filter((c) => !plan.nodes.some((n) => n.name === c.name))
-      .map((c) => c.name),
-  };
+  await Promise.all(changes.removeNetworks.map((n) => removeNetwork(engine, n.id)));
+  await allFinished(changes.createNetworks.map((n) => createNetwork(engine, n)));
+  return { plan, kept: changes.kept, hadContainer: changes.hadContainer, removed: changes.removed };
 }
 
 /** The second half: host rules and containers created in parallel, then started in waves. */
@@ -95,33 +66,27 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
   // Host rules before any node runs: no moment in which a node can reach the host. Containers
   // are created meanwhile (a created container does not run): the rules' execs in the guard
   // take about as long as the creations, and nothing starts until both are done.
-  const ids = new Map<string, string>();
+  const ids = new Map([...kept].map(([name, container]) => [name, container.id]));
   await allFinished([
     guardBridges(engine, plan.networks),
-    ...plan.nodes.map(async (node) => {
-      const existing = kept.get(node.name);
-      if (existing) {
-        ids.set(node.name, existing.id);
-        return;
-      }
+    ...containersToCreate(plan, prepared).map(async ({ node, recreated }) => {
       ids.set(node.name, await createNodeContainer(engine, node));
-      (prepared.hadContainer.has(node.name) ? report.recreated : report.created).push(node.name);
+      (recreated ? report.recreated : report.created).push(node.name);
     }),
   ]);
 
   // A failed start need not wait for its wave: the others only start and poll what exists.
-  for (const wave of plan.startWaves) {
+  for (const wave of startWaves(plan, kept)) {
     await Promise.all(
-      wave.map(async (name) => {
-        const node = plan.nodes.find((n) => n.name === name) as NodePlan;
-        const id = ids.get(name) as string;
-        const existing = kept.get(name);
-        if (existing?.state === "running") {
+      wave.map(async ({ name, step }) => {
+        if (step === "unchanged") {
           report.unchanged.push(name);
           return;
         }
+        const node = plan.nodes.find((n) => n.name === name) as NodePlan;
+        const id = ids.get(name) as string;
         await startContainer(engine, id);
-        if (existing) report.started.push(name);
+        if (step === "restarted") report.started.push(name);
         await waitReady(engine, id, node);
       }),
     );
@@ -139,36 +104,15 @@ async function allFinished(steps: Promise<unknown>[]): Promise<void> {
   if (failure) throw failure.reason;
 }
 
-function isStale(
-  observed: ObservedContainer,
-  plan: LabPlan,
-  imageIds: Map<string, string | null>,
-  staleNetworkNames: string[],
-): boolean {
-  const node = plan.nodes.find((n) => n.containerName === observed.containerName);
-  if (!node || node.hash !== observed.hash) return true;
-  if (imageIds.get(node.image) !== observed.imageId) return true;
-  return node.endpoints.some((e) => staleNetworkNames.includes(e.network));
-}
-
 async function currentImageIds(
   engine: Engine,
   nodes: NodePlan[],
 ): Promise<Map<string, string | null>> {
   const images = [...new Set(nodes.map((n) => n.image))];
-  const ids = await Promise.all(images.map((image) => imageId(engine, image)));
-  const missing = images.filter((_, i) => ids[i] === null);
-  if (missing.length > 0) {
-    const wanted = missing.map(
-      (image) =>
-        `${image} (node ${nodes
-          .filter((n) => n.image === image)
-          .map((n) => n.name)
-          .join(", ")})`,
-    );
-    throw new Error(
-      `image ${wanted.join(", ")} is not on the engine; socketlab's own images come from 'socketlab images build', any other must be built or loaded there first`,
-    );
-  }
-  return new Map(images.map((image, i) => [image, ids[i] ?? null]));
+  const ids = new Map(
+    await Promise.all(images.map(async (image) => [image, await imageId(engine, image)] as const)),
+  );
+  const missing = missingImages(nodes, ids);
+  if (missing) throw new Error(missing);
+  return ids;
 }

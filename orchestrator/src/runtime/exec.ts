@@ -16,18 +16,18 @@ export async function execCapture(
   /** The user to run as (default: the container's, root in socketlab's images). */
   user?: string,
 ): Promise<ExecResult> {
-  const exec = await engine.getContainer(container).exec({
-    Cmd: command,
-    AttachStdout: true,
-    AttachStderr: true,
-    ...(user === undefined ? {} : { User: user }),
+  const exec = await engine.exec.start(container, {
+    command,
+    tty: false,
+    stdin: false,
+    ...(user === undefined ? {} : { user }),
   });
-  const stream = await exec.start({ hijack: true, stdin: false });
+  const { stream } = exec;
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   const outSink = new PassThrough().on("data", (chunk: Buffer) => stdout.push(chunk));
   const errSink = new PassThrough().on("data", (chunk: Buffer) => stderr.push(chunk));
-  engine.modem.demuxStream(stream, outSink, errSink);
+  exec.demux(outSink, errSink);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       stream.destroy();

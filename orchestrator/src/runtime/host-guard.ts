@@ -4,7 +4,7 @@
 // container start to every `up`.
 import type { NetworkPlan } from "../plan/types.ts";
 import { LABELS, PLAN_FORMAT } from "../plan/types.ts";
-import { type Engine, imageId, isNotFound } from "./engine.ts";
+import { type Engine, hasStatus, imageId, isNotFound } from "./engine.ts";
 import { execCapture } from "./exec.ts";
 import { imageTag } from "./images/catalog.ts";
 
@@ -19,9 +19,9 @@ export async function ensureGuard(engine: Engine): Promise<string> {
   }
   const current = await inspectGuard(engine);
   if (current?.State.Running && current.Image === wantedImage) return current.Id;
-  if (current) await engine.getContainer(current.Id).remove({ force: true });
+  if (current) await engine.containers.remove(current.Id);
   try {
-    const container = await engine.createContainer({
+    const id = await engine.containers.create({
       name: GUARD_CONTAINER,
       Image: GUARD_IMAGE,
       Labels: { [LABELS.managed]: PLAN_FORMAT },
@@ -32,11 +32,11 @@ export async function ensureGuard(engine: Engine): Promise<string> {
         RestartPolicy: { Name: "unless-stopped" },
       },
     });
-    await container.start();
-    return container.id;
+    await engine.containers.start(id);
+    return id;
   } catch (error) {
     // Another `up` started it at the same moment.
-    if ((error as { statusCode?: number }).statusCode === 409) {
+    if (hasStatus(error, 409)) {
       const started = await inspectGuard(engine);
       if (started) return started.Id;
     }
@@ -46,7 +46,7 @@ export async function ensureGuard(engine: Engine): Promise<string> {
 
 async function inspectGuard(engine: Engine) {
   try {
-    return await engine.getContainer(GUARD_CONTAINER).inspect();
+    return await engine.containers.inspect(GUARD_CONTAINER);
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;

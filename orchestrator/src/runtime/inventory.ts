@@ -28,10 +28,10 @@ export interface LabInventory {
 }
 
 export async function labInventory(engine: Engine, lab: string): Promise<LabInventory> {
-  const filters = JSON.stringify({ label: [`${LABELS.lab}=${lab}`] });
+  const labels = [`${LABELS.lab}=${lab}`];
   const [networks, containers] = await Promise.all([
-    engine.listNetworks({ filters }),
-    engine.listContainers({ all: true, filters }),
+    engine.networks.list({ labels }),
+    engine.containers.list({ all: true, labels }),
   ]);
   return {
     networks: networks.map((n) => ({
@@ -56,7 +56,7 @@ export async function labInventory(engine: Engine, lab: string): Promise<LabInve
 
 /** Every IPv4 subnet of every network on the engine, socketlab's or not. */
 export async function engineSubnets(engine: Engine): Promise<{ subnet: string; lab?: string }[]> {
-  const networks = await engine.listNetworks();
+  const networks = await engine.networks.list();
   return networks.flatMap((n) =>
     (n.IPAM?.Config ?? [])
       .map((config) => config.Subnet)

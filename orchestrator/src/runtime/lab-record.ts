@@ -23,12 +23,12 @@ export async function writeLabRecord(engine: Engine, plan: LabPlan): Promise<voi
   const current = await readLabRecord(engine, plan.lab);
   if (current && JSON.stringify(current) === labels[PLAN_LABEL]) return;
   if (current) await removeLabRecord(engine, plan.lab);
-  await engine.createVolume({ Name: recordName(plan.lab), Labels: labels });
+  await engine.volumes.create({ Name: recordName(plan.lab), Labels: labels });
 }
 
 export async function readLabRecord(engine: Engine, lab: string): Promise<LabPlan | null> {
   try {
-    const volume = await engine.getVolume(recordName(lab)).inspect();
+    const volume = await engine.volumes.inspect(recordName(lab));
     return parsePlan(volume.Labels?.[PLAN_LABEL]);
   } catch (error) {
     if (isNotFound(error)) return null;
@@ -42,8 +42,8 @@ export async function readLabRecord(engine: Engine, lab: string): Promise<LabPla
  */
 export async function labRecordWrittenAt(engine: Engine, lab: string): Promise<number | null> {
   try {
-    const volume = await engine.getVolume(recordName(lab)).inspect();
-    const written = Date.parse((volume as { CreatedAt?: string }).CreatedAt ?? "");
+    const volume = await engine.volumes.inspect(recordName(lab));
+    const written = Date.parse(volume.CreatedAt ?? "");
     return Number.isNaN(written) ? null : written;
   } catch (error) {
     if (isNotFound(error)) return null;
@@ -52,10 +52,8 @@ export async function labRecordWrittenAt(engine: Engine, lab: string): Promise<n
 }
 
 export async function listLabRecords(engine: Engine): Promise<LabPlan[]> {
-  const { Volumes } = await engine.listVolumes({
-    filters: JSON.stringify({ label: [`${LABELS.managed}`] }),
-  });
-  return (Volumes ?? [])
+  const volumes = await engine.volumes.list({ labels: [LABELS.managed] });
+  return volumes
     .map((volume) => parsePlan(volume.Labels?.[PLAN_LABEL]))
     .filter((plan): plan is LabPlan => plan !== null)
     .sort((a, b) => a.lab.localeCompare(b.lab));
@@ -63,7 +61,7 @@ export async function listLabRecords(engine: Engine): Promise<LabPlan[]> {
 
 export async function removeLabRecord(engine: Engine, lab: string): Promise<void> {
   try {
-    await engine.getVolume(recordName(lab)).remove();
+    await engine.volumes.remove(recordName(lab));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -8,13 +8,12 @@ export class SubnetConflictError extends Error {}
 
 export async function createNetwork(engine: Engine, plan: NetworkPlan): Promise<void> {
   try {
-    await engine.createNetwork({
+    await engine.networks.create({
       Name: plan.dockerName,
-      Driver: "bridge",
       // No route out of the lab; Docker's isolation rules also keep other bridges away.
       Internal: true,
-      CheckDuplicate: true,
-      IPAM: { Driver: "default", Config: [{ Subnet: plan.subnet, Gateway: plan.gateway }] },
+      Subnet: plan.subnet,
+      Gateway: plan.gateway,
       Options: {
         "com.docker.network.bridge.name": plan.bridgeName,
         "com.docker.network.bridge.enable_ip_masquerade": "false",
@@ -23,7 +22,7 @@ export async function createNetwork(engine: Engine, plan: NetworkPlan): Promise<
     });
   } catch (error) {
     // Another network took the subnet since we planned: the caller plans again.
-    if (/overlaps/i.test(String((error as Error).message))) {
+    if (/overlaps/i.test(errorMessage(error))) {
       throw new SubnetConflictError(`subnet ${plan.subnet} was taken meanwhile`);
     }
     throw error;
@@ -45,12 +44,12 @@ export async function removeNetwork(
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await engine.getNetwork(id).remove();
+      await engine.networks.remove(id);
       return;
     } catch (error) {
       if (isNotFound(error)) return;
       if (!/has active endpoints/.test(errorMessage(error))) throw error;
-      const network = await engine.getNetwork(id).inspect();
+      const network = await engine.networks.inspect(id);
       if (Object.keys(network.Containers ?? {}).length > 0) throw error;
       if (attempt >= retry.tries) {
         process.emitWarning(

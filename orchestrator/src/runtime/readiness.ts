@@ -21,7 +21,7 @@ export async function waitReady(engine: Engine, id: string, node: NodePlan): Pro
   if (node.start.length === 0 && !node.ready) return;
   // Start commands alone get the same time as a topology's ready check would by default.
   const timeoutSeconds = node.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
-  const startedAt = (await engine.getContainer(id).inspect()).State.StartedAt;
+  const startedAt = (await engine.containers.inspect(id)).State.StartedAt;
   // The loop bounds itself too (at twice the deadline, as a loaded node's pauses run long), so
   // that a wait the service gave up on does not stay behind in the node.
   const tries = Math.ceil((2 * timeoutSeconds) / MARKER_POLL_SECONDS);
@@ -34,7 +34,7 @@ export async function waitReady(engine: Engine, id: string, node: NodePlan): Pro
 
   // Not ready: either the node stopped (its start script failed; the engine may have restarted
   // it since) or it is still at work when its time is up.
-  const { State } = await engine.getContainer(id).inspect();
+  const { State } = await engine.containers.inspect(id);
   const logs = await containerLogsTail(engine, id).catch(() => "");
   if (!State.Running || State.StartedAt !== startedAt) {
     const status = State.Running ? "it was restarted" : `exit status ${State.ExitCode}`;

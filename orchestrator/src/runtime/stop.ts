@@ -2,8 +2,7 @@
 // stay, and `converge` starts them again (a kept container that is not running is started).
 // Their restart policy, `unless-stopped`, keeps a stopped container stopped across engine
 // restarts, so a stopped lab stays stopped until it is resumed.
-import type { Engine } from "./engine.ts";
-import { isNotFound } from "./engine.ts";
+import { type Engine, hasStatus, isNotFound } from "./engine.ts";
 import { labInventory } from "./inventory.ts";
 
 /** Seconds a node gets to exit on SIGTERM before SIGKILL; Docker's init forwards the signal. */
@@ -16,11 +15,10 @@ export async function stopLabNodes(engine: Engine, lab: string): Promise<string[
   await Promise.all(
     running.map(async (c) => {
       try {
-        await engine.getContainer(c.id).stop({ t: STOP_GRACE_S });
+        await engine.containers.stop(c.id, STOP_GRACE_S);
       } catch (error) {
         // 304: stopped meanwhile; 404: removed meanwhile.
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status !== 304 && !isNotFound(error)) throw error;
+        if (!hasStatus(error, 304) && !isNotFound(error)) throw error;
       }
     }),
   );

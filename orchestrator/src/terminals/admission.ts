@@ -3,7 +3,7 @@
 // opened and its session started. Every refusal is a TerminalRefused with its close code.
 import { LabRequestError, runningNode } from "../labs/lifecycle.ts";
 import { type Engine, EngineUnavailableError } from "../runtime/engine.ts";
-import { openShell } from "../runtime/shell.ts";
+import { openShell } from "../runtime/login-shell.ts";
 import type { Db } from "../store/db.ts";
 import { authenticate, type User } from "../store/users.ts";
 import { DEFAULT_NODE_USER } from "../topology/model.ts";

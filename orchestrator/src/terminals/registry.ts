@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Shell } from "../runtime/shell.ts";
+import type { Shell } from "../runtime/login-shell.ts";
 import type { Db } from "../store/db.ts";
 import { finishRecording, unfinishedRecordings } from "../store/recordings.ts";
 import { CLOSE } from "./protocol.ts";

@@ -6,7 +6,7 @@
 // shell's output (its writes then block in the node; keystrokes still flow, so Ctrl-C works); a
 // watcher whose buffer passes the high watermark is dropped (4429), so it never stalls the
 // session.
-import type { Shell } from "../runtime/shell.ts";
+import type { Shell } from "../runtime/login-shell.ts";
 import { CLOSE, type Viewer as ViewerInfo, type ViewerMode } from "./protocol.ts";
 import type { Recorder } from "./recorder.ts";
 import { ReplayBuffer } from "./replay.ts";

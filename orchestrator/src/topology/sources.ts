@@ -11,7 +11,7 @@ export type SourceRead = { ok: true; data: Buffer } | { ok: false; reason: strin
 export type SourceReader = (source: string) => Promise<SourceRead>;
 
 /** A reader of paths relative to `folder` that refuses any path leading out of it. */
-export function folderReader(folder: string): SourceReader {
+export function folderReader(folder: string, maxBytes = MAX_SOURCE_BYTES): SourceReader {
   return async (source) => {
     const refuse = (why: string): SourceRead => ({
       ok: false,
@@ -30,7 +30,7 @@ export function folderReader(folder: string): SourceReader {
     } catch (error) {
       return refuse(fileError(error));
     }
-    const read = await readSmallFile(real, MAX_SOURCE_BYTES);
+    const read = await readSmallFile(real, maxBytes);
     return read.ok ? read : refuse(read.reason);
   };
 }

@@ -9,7 +9,7 @@ import {
   UnavailableError,
   userMessage,
 } from "../../src/classroom/errors.ts";
-import { EngineDownError } from "../../src/engines/pool.ts";
+import { EngineDownError } from "../../src/engines/engines.ts";
 import { EngineUnavailableError } from "../../src/runtime/engine.ts";
 
 const down = new EngineDownError("side", "lab x is on engine side, which does not answer");

@@ -1,11 +1,11 @@
-// An app on an in-memory database, for routes that never reach the engine. The engine points at
-// a socket that does not exist, so a route that did reach it would fail, not pass by accident.
+// An app on an in-memory database, for routes that never reach the engine. The engine is an
+// in-memory one taken down, so a route that did reach it would fail, not pass by accident.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
 import { type App, buildApp } from "../../src/api/app.ts";
 import { ensureInstructor } from "../../src/classroom/bootstrap.ts";
+import { MemoryEngine } from "../support/memory-engine.ts";
 
 export interface TestApp {
   app: App;
@@ -15,7 +15,8 @@ export interface TestApp {
 
 export async function offlineApp(): Promise<TestApp> {
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-library-"));
-  const engine = new Docker({ socketPath: join(libraryDir, "no-engine.sock") });
+  const engine = new MemoryEngine();
+  engine.takeDown();
   const app = await buildApp({ engine, dataDir: ":memory:", libraryDir });
   const instructor = ensureInstructor(app.db) as string;
   return { app, instructor, libraryDir };

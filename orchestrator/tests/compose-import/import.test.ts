@@ -457,6 +457,15 @@ describe("files", () => {
     expect(notes(result, "dropped")).toContain("5:35 mount options ro");
   });
 
+  it("refuses a set-up file that would land as the lab's handout, README.md at the folder's top", async () => {
+    const found = await errors(service("image: x\nvolumes: [./README.md:/root/README.md]"), {
+      "README.md": "the set-up's own notes\n",
+    });
+    expect(found).toEqual([
+      `${FILE}:1:1: the set-up's own README.md would become the lab's handout; rename it`,
+    ]);
+  });
+
   it("a mounted file over a copied one wins, with a note", async () => {
     const { doc, result } = await topology(
       service("build: ./img\nvolumes: [./mine.conf:/etc/x.conf]"),

@@ -1,5 +1,6 @@
-// A stand-in Docker engine on a unix socket, for tests of the pool that need an engine that
-// answers its ping without a real dockerd: it lists nothing, or (`failing`) fails every listing.
+// A stand-in Docker engine on a unix socket, for tests that go through the dockerode adapter (the
+// adapter's own, and the CLI's engines file); the others use the in-memory engine of
+// tests/support. It answers its ping and lists nothing, or (`failing`) fails every listing.
 import { createServer, type Server } from "node:http";
 
 export interface FakeEngine {

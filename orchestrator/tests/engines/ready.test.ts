@@ -1,35 +1,34 @@
 // Readiness with a pool: every engine's state, ready while one engine that is not drained answers.
-// The engine that answers is a stand-in on a unix socket that answers Docker's ping (and an empty
-// list to anything else); the other is a socket nobody listens on.
+// Both engines are in-memory ones; the second is taken down.
 
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, buildApp } from "../../src/api/app.ts";
 import { ensureInstructor } from "../../src/classroom/bootstrap.ts";
-import { type FakeEngine, fakeEngine } from "./fake-engine.ts";
+import { MemoryEngine } from "../support/memory-engine.ts";
 
 let dir = "";
-let answering: FakeEngine;
 let app: App;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sl-ready-"));
-  answering = await fakeEngine(join(dir, "up.sock"));
+  const engines = { up: new MemoryEngine(), down: new MemoryEngine() };
+  engines.down.takeDown();
   app = await buildApp({
-    engine: new Docker({ socketPath: join(dir, "up.sock") }),
+    engine: engines.up,
+    connect: (spec) => engines[spec.name as keyof typeof engines],
     engines: [
       {
         name: "up",
-        host: `unix://${join(dir, "up.sock")}`,
+        host: "unix:///run/up.sock",
         capacity: { labs: null, memoryBytes: null },
         drained: true,
       },
       {
         name: "down",
-        host: `unix://${join(dir, "down.sock")}`,
+        host: "unix:///run/down.sock",
         capacity: { labs: null, memoryBytes: null },
         drained: false,
       },
@@ -43,7 +42,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await answering?.close();
 });
 
 async function ready() {

@@ -12,14 +12,12 @@ describe("the pool's records", () => {
   it("keeps added engines and drain marks for the next start", () => {
     const db = openDb(":memory:");
     const first = EnginePool.fromSpecs(fileEngines, db);
-    first.add(
-      toEngineSpec({
-        name: "side",
-        host: "tcp://10.0.0.9:2375",
-        insecure: true,
-        capacity: { labs: 5, memory: "1g" },
-      }),
-    );
+    first.add({
+      name: "side",
+      host: "tcp://10.0.0.9:2375",
+      insecure: true,
+      capacity: { labs: 5, memory: "1g" },
+    });
     first.drain("main", true);
     const next = EnginePool.fromSpecs(fileEngines, db);
     expect(next.list().map((m) => [m.spec.name, m.drained])).toEqual([
@@ -34,14 +32,16 @@ describe("the pool's records", () => {
         capacity: { labs: 5, memory: "1g" },
       }),
     );
-    expect(() => next.add(fileEngines[0] as never)).toThrow(/already has an engine named main/);
+    expect(() => next.add({ name: "main", host: "unix:///run/other.sock" })).toThrow(
+      /already has an engine named main/,
+    );
     expect(() => next.drain("nowhere", true)).toThrow(/no engine nowhere/);
   });
 
   it("keeps placements, and forgets them", async () => {
     const db = openDb(":memory:");
     const pool = EnginePool.fromSpecs(fileEngines, db);
-    pool.placedOn("lab-1", "main", "alice", "demo");
+    pool.recordPlacement("lab-1", "main", "alice", "demo");
     const next = EnginePool.fromSpecs(fileEngines, db);
     // The engine does not answer: the lab is known from the store alone.
     const where = await next.locate("lab-1");

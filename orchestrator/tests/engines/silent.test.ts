@@ -1,7 +1,8 @@
-// Engines that do not answer, or answer a ping but fail to list their labs. The first is a unix
-// socket nobody listens on; the second a stand-in that answers Docker's ping and fails anything
-// else. Neither stops `socketlab engines` from listing the pool, an engine is pinged once per
-// look, and an engine that fails its listing keeps the labs the store places on it.
+// Engines that do not answer, or answer a ping but fail to list their labs. For the command, the
+// first is a unix socket nobody listens on and the second a stand-in on a socket that answers
+// Docker's ping and fails anything else; for the pool, in-memory engines, one taken down and one
+// failing its listings. Neither stops `socketlab engines` from listing the pool, an engine is
+// pinged once per look, and an engine that fails its listing keeps the labs the store places on it.
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { engines } from "../../src/cli/commands/engines.ts";
 import { EnginePool } from "../../src/engines/pool.ts";
 import { type EngineSpec, readEnginesFile } from "../../src/engines/spec.ts";
+import { EngineRequestError } from "../../src/runtime/docker/port.ts";
+import type { Db } from "../../src/store/db.ts";
 import { openDb } from "../../src/store/db.ts";
+import { MemoryEngine } from "../support/memory-engine.ts";
 import { type FakeEngine, fakeEngine } from "./fake-engine.ts";
 
 let dir = "";
@@ -35,6 +39,25 @@ beforeAll(async () => {
 
 afterAll(() => failing?.close());
 
+/** The engines file's pool on in-memory engines: `gone` taken down, `failing` failing listings. */
+function memoryPool(db?: Db) {
+  const gone = new MemoryEngine();
+  gone.takeDown();
+  const broken = new MemoryEngine();
+  for (const listing of ["volumes.list", "containers.list", "networks.list"]) {
+    broken.failing.set(listing, new EngineRequestError(500, "listing broken"));
+  }
+  const engines: Record<string, MemoryEngine> = { gone, failing: broken };
+  const pool = EnginePool.fromSpecs(
+    specs,
+    db,
+    null,
+    () => {},
+    (spec) => engines[spec.name] as MemoryEngine,
+  );
+  return { pool, broken };
+}
+
 describe("engines that do not answer", () => {
   it("are listed by `socketlab engines`, the first one too", async () => {
     const out: string[] = [];
@@ -54,18 +77,19 @@ describe("engines that do not answer", () => {
   });
 
   it("are pinged once per look", async () => {
-    const pool = EnginePool.fromSpecs(specs);
-    const before = failing.pings();
-    await pool.reports();
-    expect(failing.pings() - before).toBe(1);
+    const { pool, broken } = memoryPool();
+    expect(await pool.reports()).toMatchObject([
+      { name: "gone", available: false, error: expect.stringMatching(/ECONNREFUSED/) },
+      { name: "failing", available: false, error: "listing broken" },
+    ]);
+    expect(broken.count("ping")).toBe(1);
   });
 
   it("keep their stored labs when their listing fails", async () => {
     const db = openDb(":memory:");
-    EnginePool.fromSpecs(specs, db).placedOn("lab-1", "failing", "alice", "demo");
-    const pool = EnginePool.fromSpecs(specs, db);
-    expect(await pool.rebuild()).toEqual({ found: 0, unavailable: 1 });
-    expect(EnginePool.fromSpecs(specs, db).storedOn("failing")).toEqual([
+    memoryPool(db).pool.recordPlacement("lab-1", "failing", "alice", "demo");
+    expect(await memoryPool(db).pool.rebuild()).toEqual({ found: 0, unavailable: 1 });
+    expect(memoryPool(db).pool.placementsOn("failing")).toEqual([
       { lab: "lab-1", engine: "failing", owner: "alice", topology: "demo" },
     ]);
   });

@@ -67,6 +67,9 @@ describe("substituteAddresses", () => {
     ["a /25: 10.9.0.128/25", "a /25: 10.200.3.128/25"],
     ["broadcast 10.9.0.255", "broadcast 10.200.3.255"],
     ["| .53 | 10.9.0.53 |", "| .53 | 10.200.3.53 |"],
+    ["curl http://10.9.0.80/index.html", "curl http://10.200.3.80/index.html"],
+    ["curl http://10.9.0.5/", "curl http://10.200.3.5/"],
+    ["http://10.9.0.80:8080/a/b", "http://10.200.3.80:8080/a/b"],
   ])("rewrites %j", (text, expected) => {
     expect(sub(text)).toBe(expected);
   });

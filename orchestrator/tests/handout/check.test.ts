@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handoutProblems } from "../../src/handout/check.ts";
-import { MAX_HANDOUT_BYTES } from "../../src/handout/read.ts";
+import { MAX_HANDOUT_BYTES, readHandout } from "../../src/handout/read.ts";
 import { loadTopologyFile } from "../../src/roles/load.ts";
 import { formatDiagnostic } from "../../src/topology/diagnostics.ts";
 import type { Topology } from "../../src/topology/model.ts";
@@ -55,5 +55,23 @@ describe("handoutProblems", () => {
     const [problem] = await handoutProblems(file(), topology);
     expect(problem).toMatchObject({ file: join(folder, "README.md"), line: 1, col: 1 });
     expect(problem?.message).toMatch(/is larger than/);
+  });
+
+  it("refuses a handout that links out of its folder, and serves none of it", async () => {
+    const secret = join(tmpdir(), `sl-secret-${Date.now()}`);
+    await writeFile(secret, "the service's token\n");
+    try {
+      await symlink(secret, join(folder, "README.md"));
+      const read = await readHandout(folder);
+      expect(read.ok).toBe(false);
+      expect(JSON.stringify(read)).not.toContain("token");
+      expect(read).toMatchObject({
+        reason: expect.stringMatching(/outside the topology's folder/),
+      });
+      const [problem] = await handoutProblems(file(), topology);
+      expect(problem?.message).toMatch(/outside the topology's folder/);
+    } finally {
+      await rm(secret, { force: true });
+    }
   });
 });

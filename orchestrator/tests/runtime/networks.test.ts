@@ -1,54 +1,35 @@
-// removeNetwork against a stand-in Docker API on a unix socket: the stale-endpoint case of
-// Docker 20.10 ("has active endpoints" with no container attached) cannot be made on purpose.
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Docker from "dockerode";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// removeNetwork against the in-memory engine: the stale-endpoint case of Docker 20.10 ("has
+// active endpoints" with no container attached) cannot be made on purpose on a real engine.
+import { beforeEach, describe, expect, it } from "vitest";
 import { removeNetwork, STALE_ENDPOINT_WARNING } from "../../src/runtime/networks.ts";
+import { MemoryEngine } from "../support/memory-engine.ts";
 
-/** Per network id: whether a container is attached, and the removals asked for. */
-const networks: Record<string, { attached: boolean; removals: number }> = {
-  stuck: { attached: false, removals: 0 },
-  busy: { attached: true, removals: 0 },
-};
-let dir = "";
-let server: Server;
-let engine: Docker;
+let engine: MemoryEngine;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "sl-networks-"));
-  server = createServer((request, response) => {
-    const id = /\/networks\/([^/?]+)/.exec(request.url ?? "")?.[1] ?? "";
-    const network = networks[id];
-    response.setHeader("content-type", "application/json");
-    if (!network) {
-      response.statusCode = 404;
-      response.end(JSON.stringify({ message: `network ${id} not found` }));
-      return;
-    }
-    if (request.method === "DELETE") {
-      network.removals++;
-      response.statusCode = 403;
-      response.end(
-        JSON.stringify({
-          message: `error while removing network: network sl_lab_${id} id ${id} has active endpoints`,
-        }),
-      );
-      return;
-    }
-    const containers = network.attached ? { abc: { Name: "sl_lab_web" } } : {};
-    response.end(JSON.stringify({ Id: id, Name: `sl_lab_${id}`, Containers: containers }));
+beforeEach(async () => {
+  engine = new MemoryEngine(["img"]);
+  for (const [name, subnet] of [
+    ["sl_lab_stuck", "10.9.1.0/24"],
+    ["sl_lab_busy", "10.9.2.0/24"],
+  ] as const) {
+    await engine.networks.create({
+      Name: name,
+      Internal: true,
+      Subnet: subnet,
+      Gateway: subnet.replace(/0\/24$/, "1"),
+      Options: {},
+      Labels: {},
+    });
+  }
+  engine.network("sl_lab_stuck").staleEndpoint = true;
+  await engine.containers.create({
+    name: "sl_lab_web",
+    Image: "img",
+    HostConfig: { NetworkMode: "sl_lab_busy" },
   });
-  await new Promise<void>((resolve) => server.listen(join(dir, "docker.sock"), resolve));
-  engine = new Docker({ socketPath: join(dir, "docker.sock") });
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rm(dir, { recursive: true, force: true });
-});
+const removals = () => engine.count("networks.remove");
 
 describe("removeNetwork", () => {
   it("leaves a network Docker keeps a stale endpoint on, after its tries, with a warning", async () => {
@@ -56,25 +37,32 @@ describe("removeNetwork", () => {
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on("warning", onWarning);
     try {
-      await removeNetwork(engine, "stuck", { tries: 3, delayMs: 5 });
+      await removeNetwork(engine, engine.network("sl_lab_stuck").Id, { tries: 3, delayMs: 5 });
       await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on next tick
     } finally {
       process.off("warning", onWarning);
     }
-    expect(networks.stuck?.removals).toBe(3);
+    expect(removals()).toBe(3);
     expect(warnings.map((w) => [(w as { code?: string }).code, w.message])).toEqual([
       [STALE_ENDPOINT_WARNING, expect.stringContaining("sl_lab_stuck")],
     ]);
+    expect(engine.network("sl_lab_stuck")).toBeDefined();
   });
 
   it("fails at once when a container is still attached: that is no stale endpoint", async () => {
-    await expect(removeNetwork(engine, "busy", { tries: 3, delayMs: 5 })).rejects.toThrow(
-      /has active endpoints/,
-    );
-    expect(networks.busy?.removals).toBe(1);
+    await expect(
+      removeNetwork(engine, engine.network("sl_lab_busy").Id, { tries: 3, delayMs: 5 }),
+    ).rejects.toThrow(/has active endpoints/);
+    expect(removals()).toBe(1);
   });
 
   it("takes a network that is already gone as removed", async () => {
     await expect(removeNetwork(engine, "gone")).resolves.toBeUndefined();
+  });
+
+  it("removes a network with nothing attached", async () => {
+    await engine.containers.remove(engine.container("sl_lab_web").id);
+    await removeNetwork(engine, engine.network("sl_lab_busy").Id);
+    expect(() => engine.network("sl_lab_busy")).toThrow(/No such network/);
   });
 });

@@ -1,49 +1,48 @@
 // A terminal on a lab whose engine does not answer: the socket closes with 4503 and the engine's
 // message (the REST routes answer 503 engine_unavailable), not with 1011 and a logged failure.
-// The pool has a stand-in engine that answers Docker's ping (and an empty list to anything else)
-// and an engine on a unix socket nobody listens on, where the store places the lab.
+// The pool has two in-memory engines: one that answers, and one taken down, where the store
+// places the lab.
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type App, buildApp } from "../../src/api/app.ts";
 import { ensureInstructor } from "../../src/classroom/bootstrap.ts";
 import { CLOSE } from "../../src/terminals/protocol.ts";
-import { type FakeEngine, fakeEngine } from "../engines/fake-engine.ts";
+import { MemoryEngine } from "../support/memory-engine.ts";
 
 const LAB = "it-term4-engine-down";
 let dir = "";
-let answering: FakeEngine;
 let app: App;
 let token = "";
 let base = "";
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sl-term-down-"));
-  answering = await fakeEngine(join(dir, "up.sock"));
   const capacity = { labs: null, memoryBytes: null };
+  const engines = { up: new MemoryEngine(), down: new MemoryEngine() };
+  engines.down.takeDown();
   app = await buildApp({
-    engine: new Docker({ socketPath: join(dir, "up.sock") }),
+    engine: engines.up,
     engines: [
-      { name: "up", host: `unix://${join(dir, "up.sock")}`, capacity, drained: false },
-      { name: "down", host: `unix://${join(dir, "down.sock")}`, capacity, drained: false },
+      { name: "up", host: "unix:///run/up.sock", capacity, drained: false },
+      { name: "down", host: "unix:///run/down.sock", capacity, drained: false },
     ],
+    connect: (spec) => engines[spec.name as keyof typeof engines],
     dataDir: ":memory:",
     libraryDir: dir,
     sweepEveryMs: 0,
   });
   token = ensureInstructor(app.db) as string;
-  app.engines.placedOn(LAB, "down", "student-x", "demo");
+  app.engines.recordPlacement(LAB, "down", "student-x", "demo");
   await app.listen({ port: 0, host: "127.0.0.1" });
   base = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   await app?.close();
-  await answering?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

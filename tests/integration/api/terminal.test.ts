@@ -16,6 +16,7 @@ import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
 import { bearer } from "../../support/api.ts";
+import { docker } from "../engine.ts";
 import { type ApiHarness, apiHarness, cleanUp, createLab } from "./app.ts";
 import { eventually, hello, running as runningIn, Terminal } from "./terminal-client.ts";
 
@@ -43,7 +44,7 @@ const shells = (lab: string, node: string) => running(lab, node, "bash -l");
 
 async function execIds(lab: string, node: string): Promise<string[]> {
   const container = await nodeContainer(h.engine, lab, node);
-  return (await h.engine.getContainer(container).inspect()).ExecIDs ?? [];
+  return (await docker.getContainer(container).inspect()).ExecIDs ?? [];
 }
 
 beforeAll(async () => {

@@ -176,7 +176,7 @@ describe("a pool of engines", () => {
     expect(response.json()).toMatchObject({ error: "image_missing" });
     expect(response.json().message).toContain(`socketlab/${run}-none:latest`);
     for (const e of engines) {
-      const volumes = await e.engine.listVolumes();
+      const volumes = await e.docker.listVolumes();
       expect(volumes.Volumes ?? []).toEqual([]);
     }
   });
@@ -252,8 +252,8 @@ describe("a pool of engines", () => {
       return plan?.networks[0]?.bridgeName as string;
     };
     const bridgeB = await bridgeOf(labs.b as string, e2);
-    const guard2 = await e2.engine.getContainer(GUARD_CONTAINER).inspect();
-    const guard1 = await e1.engine.getContainer(GUARD_CONTAINER).inspect();
+    const guard2 = await e2.docker.getContainer(GUARD_CONTAINER).inspect();
+    const guard1 = await e1.docker.getContainer(GUARD_CONTAINER).inspect();
     expect(guard2.State.Running).toBe(true);
     expect(guard1.State.Running).toBe(true);
     // b's bridge exists in e2's namespace, where e2's guard sees it, and not in e1's.
@@ -280,7 +280,7 @@ describe("a pool of engines", () => {
     socket.close();
     expect(Buffer.concat(chunks).toString()).toContain("on-42-pc");
     // The node lives on e2 only.
-    const inventory = await e2.engine.listContainers({
+    const inventory = await e2.docker.listContainers({
       filters: JSON.stringify({ label: [`io.socketlab.lab=${lab}`] }),
     });
     expect(inventory).toHaveLength(1);
@@ -349,12 +349,12 @@ describe("a pool of engines", () => {
   it("gets an engine's labs back after the engine restarts, without restarting the service", async () => {
     const node = async () =>
       (
-        await e2.engine.listContainers({
+        await e2.docker.listContainers({
           all: true,
           filters: JSON.stringify({ label: [`io.socketlab.lab=${labs.b}`] }),
         })
       )[0]?.Id as string;
-    const startedBefore = (await e2.engine.getContainer(await node()).inspect()).State.StartedAt;
+    const startedBefore = (await e2.docker.getContainer(await node()).inspect()).State.StartedAt;
     await e2.restart();
     // The restart policy brings the nodes back; the service asks the engine again by itself.
     const deadline = Date.now() + 120_000;
@@ -367,7 +367,7 @@ describe("a pool of engines", () => {
     expect((await report("e2"))?.available).toBe(true);
     // The same container, started again by the engine (a lab node that never stopped would not
     // show the engine's restart).
-    const startedAfter = (await e2.engine.getContainer(await node()).inspect()).State.StartedAt;
+    const startedAfter = (await e2.docker.getContainer(await node()).inspect()).State.StartedAt;
     expect(startedAfter > startedBefore).toBe(true);
   });
 
@@ -426,7 +426,7 @@ describe("a pool of engines", () => {
 
   it("takes down the copy an engine that answers again holds of a lab re-placed meanwhile", async () => {
     const onE2 = async (lab: string) =>
-      e2.engine.listContainers({
+      e2.docker.listContainers({
         all: true,
         filters: JSON.stringify({ label: [`io.socketlab.lab=${lab}`] }),
       });

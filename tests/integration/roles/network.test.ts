@@ -11,7 +11,7 @@ import type { LabPlan } from "../../../orchestrator/src/plan/types.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { filesArchive } from "../../../orchestrator/src/runtime/files.ts";
 import { labInventory } from "../../../orchestrator/src/runtime/inventory.ts";
-import { cli, fixture, sh, testEngine, uniqueLabId } from "../engine.ts";
+import { cli, docker, fixture, sh, testEngine, uniqueLabId } from "../engine.ts";
 
 let engine: Engine;
 let plan: LabPlan;
@@ -166,7 +166,7 @@ describe("socketlab capture", () => {
     const archive = await filesArchive([
       { path: "/tmp/b.pcap", contentBase64: data.toString("base64"), mode: 0o644 },
     ]);
-    await engine.getContainer(sniffer?.id as string).putArchive(archive, { path: "/" });
+    await docker.getContainer(sniffer?.id as string).putArchive(archive, { path: "/" });
     const read = await run("sniffer", "tcpdump -n -r /tmp/b.pcap icmp");
     const requests = read.stdout
       .split("\n")

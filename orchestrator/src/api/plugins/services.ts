@@ -6,7 +6,10 @@ import { LabService } from "../../classroom/labs.ts";
 import { Library } from "../../classroom/library.ts";
 import { Sweeper } from "../../classroom/sweeper.ts";
 import { DEFAULT_LIFETIME, DEFAULT_QUOTAS, type Lifetime, type Quotas } from "../../config.ts";
+import type { Engines } from "../../engines/engines.ts";
+import type { Connect } from "../../engines/members.ts";
 import { EnginePool } from "../../engines/pool.ts";
+import { SingleEngine } from "../../engines/single.ts";
 import type { EngineSpec } from "../../engines/spec.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import { userByLogin } from "../../store/users.ts";
@@ -16,7 +19,7 @@ declare module "fastify" {
     /** The first engine of the pool (the only one when no pool is configured). */
     engine: Engine;
     /** Every engine; `engines.forLab(id)` is the engine to send an operation on a lab to. */
-    engines: EnginePool;
+    engines: Engines;
     library: Library;
     labs: LabService;
     jobs: JobRunner;
@@ -26,8 +29,9 @@ declare module "fastify" {
 
 export interface ServicesOptions {
   engine: Engine;
-  /** A pool of engines (README: Engines); none: `engine` alone, as before pools existed. */
+  /** A pool of engines (README: Engines); none: `engine` alone. */
   engines: EngineSpec[] | undefined;
+  connect: Connect | undefined;
   libraryDir: string;
   quotas: Partial<Quotas>;
   lifetime: Partial<Lifetime>;
@@ -39,11 +43,15 @@ export interface ServicesOptions {
 export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const library = new Library(options.libraryDir);
   const quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
-  const engines = options.engines
-    ? EnginePool.fromSpecs(options.engines, app.db, quotas.perEngine, (message) =>
-        app.log.warn(message),
+  const engines: Engines = options.engines
+    ? EnginePool.fromSpecs(
+        options.engines,
+        app.db,
+        quotas.perEngine,
+        (message) => app.log.warn(message),
+        options.connect,
       )
-    : EnginePool.single(options.engine, quotas.perEngine);
+    : new SingleEngine(options.engine, quotas.perEngine);
   const labs = new LabService(engines, app.db, library, {
     quotas,
     lifetime: { ...DEFAULT_LIFETIME, ...options.lifetime },
@@ -69,7 +77,8 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   // Jobs a previous process left unfinished are resumed once the app is ready.
   app.addHook("onReady", async () => {
     // The engines are the truth of where labs live: the store's placements are brought in line.
-    if (engines.pooled) app.log.info(await engines.rebuild(), "engine pool: placements rebuilt");
+    const rebuilt = await engines.rebuild();
+    if (rebuilt) app.log.info(rebuilt, "engine pool: placements rebuilt");
     const resumed = jobs.resumeUnfinished();
     if (resumed.length > 0) app.log.info({ jobs: resumed }, "resuming unfinished bulk jobs");
     if (options.sweepEveryMs > 0) sweeper.start(options.sweepEveryMs);

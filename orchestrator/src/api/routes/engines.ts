@@ -3,10 +3,9 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { poolRefusal } from "../../classroom/engine-errors.ts";
 import { InvalidInputError } from "../../classroom/errors.ts";
-import { type EngineReport, PoolRequestError } from "../../engines/pool.ts";
-import { EngineSpecError, toEngineSpec } from "../../engines/spec.ts";
+import { type EngineReport, PoolRequestError } from "../../engines/engines.ts";
+import { EngineSpecError } from "../../engines/spec.ts";
 import { audit } from "../../store/audit.ts";
-import { ApiError } from "../errors.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { bearer } from "../schemas/common.ts";
 import {
@@ -34,15 +33,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const tags = ["engines"];
   const report = async (name: string) =>
     (await app.engines.reports()).find((r) => r.name === name) as EngineReport;
-  const pooledOnly = () => {
-    if (!app.engines.pooled) {
-      throw new ApiError(
-        409,
-        "no_pool",
-        "the service runs on one engine; start it with an engines file to manage a pool (README: Engines)",
-      );
-    }
-  };
 
   app.get(
     "/api/engines",
@@ -71,9 +61,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      pooledOnly();
-      const spec = await answer(() => toEngineSpec(request.body, "body"));
-      await answer(() => app.engines.add(spec));
+      const { spec } = await answer(() => app.engines.add(request.body, "body"));
       audit(app.db, currentUser(request).login, "engine.add", spec.name, { host: spec.host });
       return reply.code(201).send(await report(spec.name));
     },
@@ -94,7 +82,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      pooledOnly();
       const drained = request.body?.drained ?? true;
       await answer(() => app.engines.drain(request.params.name, drained));
       audit(app.db, currentUser(request).login, "engine.drain", request.params.name, { drained });
@@ -115,7 +102,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      pooledOnly();
       await answer(() => app.engines.remove(request.params.name));
       audit(app.db, currentUser(request).login, "engine.remove", request.params.name);
       return reply.code(204).send(null);

@@ -22,33 +22,6 @@ const readiness = z.object({
 });
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  /** Whether an engine answers, and with a pool each engine's state. */
-  async function engines(log: (error: unknown, message: string) => void) {
-    if (!app.engines.pooled) {
-      const engine = await app.engine.ping().then(
-        () => true,
-        (error: unknown) => {
-          log(error, "engine not reachable");
-          return false;
-        },
-      );
-      return { engine };
-    }
-    const states = await Promise.all(
-      app.engines.list().map(async (member) => {
-        const error = await app.engines.unreachable(member);
-        if (error !== null) log(error, `engine ${member.spec.name} not reachable`);
-        return {
-          name: member.spec.name,
-          available: error === null,
-          drained: member.drained,
-          error,
-        };
-      }),
-    );
-    return { engine: states.some((s) => s.available && !s.drained), engines: states };
-  }
-
   app.get(
     "/api/health",
     { schema: { tags: ["service"], response: { 200: z.object({ status: z.literal("ok") }) } } },
@@ -58,7 +31,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     "/api/ready",
     { schema: { tags: ["service"], response: { 200: readiness, 503: readiness } } },
     async (request, reply) => {
-      const checked = await engines((error, message) => request.log.warn({ err: error }, message));
+      const checked = await app.engines.readiness((error, message) =>
+        request.log.warn({ err: error }, message),
+      );
       let db = false;
       try {
         db = app.db.isOpen && app.db.prepare("SELECT 1").get() !== undefined;

@@ -18,15 +18,15 @@ export const engines: Command = {
     // The pool's modules load here only: the other commands' starts do not pay for them. With a
     // file no engine is connected to first: an engine that does not answer is listed as such.
     const file = poolFile(values.engines);
-    const [{ filePool }, { EnginePool }, { quotasFromEnv }] = await Promise.all([
+    const [{ filePool }, { SingleEngine }, { quotasFromEnv }] = await Promise.all([
       import("../pool.ts"),
-      import("../../engines/pool.ts"),
+      import("../../engines/single.ts"),
       import("../../config.ts"),
     ]);
-    const pool = file
+    const engines = file
       ? filePool(file)
-      : EnginePool.single(await connectEngine(), quotasFromEnv().perEngine);
-    const reports = await pool.reports();
+      : new SingleEngine(await connectEngine(), quotasFromEnv().perEngine);
+    const reports = await engines.reports();
     if (values.json) {
       printJson(reports.map(({ owners: _owners, ...report }) => report));
       return 0;

@@ -50,14 +50,12 @@ async function ensureImage(
   }
   options.log(`building ${source.tag}`);
   const started = Date.now();
-  const stream = await engine.buildImage(
-    { context: source.dir, src: readdirSync(source.dir, { recursive: true, encoding: "utf8" }) },
+  const stream = await engine.images.build(
+    { dir: source.dir, files: readdirSync(source.dir, { recursive: true, encoding: "utf8" }) },
     {
-      t: source.tag,
+      tag: source.tag,
       buildargs,
       labels: { [IMAGE_HASH_LABEL]: hash },
-      rm: true,
-      forcerm: true,
       nocache: options.force ?? false,
     },
   );
@@ -71,7 +69,7 @@ async function ensureImage(
 
 async function labelOf(engine: Engine, tag: string): Promise<string | undefined> {
   try {
-    return (await engine.getImage(tag).inspect()).Config.Labels?.[IMAGE_HASH_LABEL];
+    return (await engine.images.inspect(tag)).Labels[IMAGE_HASH_LABEL];
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

@@ -32,7 +32,7 @@ export async function ensureRootfs(engine: Engine, log: Log, maxAgeMs?: number):
   }
   try {
     log(`pulling ${REGISTRY_ROOTFS}`);
-    await consumeProgress(await engine.pull(REGISTRY_ROOTFS), () => {});
+    await consumeProgress(await engine.images.pull(REGISTRY_ROOTFS), () => {});
     return REGISTRY_ROOTFS;
   } catch (error) {
     log(`cannot pull ${REGISTRY_ROOTFS} (${errorMessage(error)}); bootstrapping it offline`);
@@ -43,7 +43,7 @@ export async function ensureRootfs(engine: Engine, log: Log, maxAgeMs?: number):
 
 async function createdAt(engine: Engine, reference: string): Promise<Date | undefined> {
   try {
-    return new Date((await engine.getImage(reference).inspect()).Created);
+    return new Date((await engine.images.inspect(reference)).Created);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -68,8 +68,7 @@ async function bootstrapRootfs(engine: Engine, log: Log): Promise<void> {
     );
     log(`importing the root file system as ${BOOTSTRAPPED_ROOTFS}`);
     const tar = spawn("tar", ["-C", dir, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
-    const [repo, tag] = BOOTSTRAPPED_ROOTFS.split(":");
-    const response = await engine.importImage(tar.stdout, { repo, tag });
+    const response = await engine.images.import(tar.stdout, BOOTSTRAPPED_ROOTFS);
     await consumeProgress(response, () => {});
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { LabPlan } from "../../../../orchestrator/src/plan/types.ts";
 import type { Engine } from "../../../../orchestrator/src/runtime/engine.ts";
 import { filesArchive } from "../../../../orchestrator/src/runtime/files.ts";
-import { nodeContainerId, sh } from "../../engine.ts";
+import { docker, nodeContainerId, sh } from "../../engine.ts";
 
 const ATTACKS_DIR = import.meta.dirname;
 
@@ -19,7 +19,7 @@ export async function copyAttacks(engine: Engine, lab: string, node: string, scr
     })),
   );
   const container = await nodeContainerId(engine, lab, node);
-  await engine.getContainer(container).putArchive(await filesArchive(files), { path: "/" });
+  await docker.getContainer(container).putArchive(await filesArchive(files), { path: "/" });
 }
 
 export function addressOf(plan: LabPlan, node: string, network: string): string {

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Exec } from "dockerode";
+import type { ExecSession } from "./docker/port.ts";
 import type { Engine } from "./engine.ts";
 import { execCapture } from "./exec.ts";
 
@@ -65,7 +65,7 @@ done
 kill -KILL $pids 2>/dev/null; exit 0`;
 
 interface Started {
-  exec: Exec;
+  exec: ExecSession;
   stream: Duplex;
   ended: Promise<void>;
   done(): boolean;
@@ -79,16 +79,14 @@ async function startShell(
 ): Promise<Started> {
   // The engine runs the exec as the user, with the TTY (programs that open /dev/tty, like ssh
   // asking for a password, work); a login shell needs USER and LOGNAME too.
-  const exec = await engine.getContainer(container).exec({
-    Cmd: ["sh", "-c", LOGIN],
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: true,
-    User: user,
-    Env: ["TERM=xterm-256color", `USER=${user}`, `LOGNAME=${user}`, marker],
+  const exec = await engine.exec.start(container, {
+    command: ["sh", "-c", LOGIN],
+    tty: true,
+    stdin: true,
+    user,
+    env: ["TERM=xterm-256color", `USER=${user}`, `LOGNAME=${user}`, marker],
   });
-  const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+  const { stream } = exec;
   // Listen at once, before any await: a shell can end before its first resize has returned.
   let done = false;
   const ended = new Promise<void>((resolve) => {
@@ -156,7 +154,7 @@ export async function openShell(
     async (cols: number, rows: number): Promise<void> => {
       for (let attempt = 0; ; attempt++) {
         try {
-          await started.exec.resize({ w: cols, h: rows });
+          await started.exec.resize(cols, rows);
           return;
         } catch (error) {
           if (started.done() || attempt + 1 >= RESIZE_ATTEMPTS) throw error;

@@ -1,0 +1,139 @@
+// converge against the in-memory engine: a lab comes up with its networks, host rules and
+// containers, nodes start in their waves, and converging again changes only what the plan or the
+// engine changed. Readiness is answered by the engine's exec handler (every check passes).
+import { beforeEach, describe, expect, it } from "vitest";
+import { planLab } from "../../src/plan/plan.ts";
+import type { LabPlan } from "../../src/plan/types.ts";
+import { converge } from "../../src/runtime/converge.ts";
+import { GUARD_CONTAINER, GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
+import { labInventory } from "../../src/runtime/inventory.ts";
+import { readLabRecord } from "../../src/runtime/lab-record.ts";
+import type { Topology } from "../../src/topology/model.ts";
+import { network, node, request, topology } from "../plan/helpers.ts";
+import { MemoryEngine } from "../support/memory-engine.ts";
+
+const CLIENT = "socketlab/client:latest";
+
+function demo(extra: Partial<Parameters<typeof node>[2]> = {}): Topology {
+  return topology(
+    [network("lan", "192.168.1.0/24"), network("dmz", "172.16.0.0/24")],
+    [
+      node("alpha", { lan: 10 }, { start: ["sleep 1"] }),
+      node("beta", { lan: 11, dmz: 11 }, { after: ["alpha"], ...extra }),
+      node("gamma", { dmz: 12 }, { after: ["beta"] }),
+    ],
+  );
+}
+
+function plan(topo: Topology = demo()): LabPlan {
+  const result = planLab(topo, request({ lab: "lab-1", owner: "alice" }));
+  if (!result.ok) throw new Error(result.error);
+  return result.plan;
+}
+
+let engine: MemoryEngine;
+let guardCommands: string[][];
+
+beforeEach(() => {
+  engine = new MemoryEngine([CLIENT, GUARD_IMAGE]);
+  guardCommands = [];
+  engine.onExec = (container, spec) => {
+    if (container.spec.name === GUARD_CONTAINER) guardCommands.push(spec.command);
+    return { exitCode: 0 };
+  };
+});
+
+const labContainers = async () =>
+  (await labInventory(engine, "lab-1")).containers.map((c) => c.name).sort();
+
+describe("converge", () => {
+  it("brings a lab up: record, networks, host rules, containers on their addresses, in waves", async () => {
+    const lab = plan();
+    const report = await converge(engine, lab);
+    expect(report.created.sort()).toEqual(["alpha", "beta", "gamma"]);
+    expect(report).toMatchObject({ recreated: [], started: [], unchanged: [], removed: [] });
+    expect(await readLabRecord(engine, "lab-1")).toEqual(lab);
+    expect([...engine.state.networks.values()].map((n) => n.Name).sort()).toEqual(
+      lab.networks.map((n) => n.dockerName).sort(),
+    );
+    const beta = engine.container(lab.nodes[1]?.containerName as string);
+    expect(Object.fromEntries(beta.attached)).toEqual(
+      Object.fromEntries(lab.nodes[1]?.endpoints.map((e) => [e.dockerNetwork, e.address]) ?? []),
+    );
+    expect(guardCommands).toEqual([
+      ["socketlab-guard", "add", ...lab.networks.map((n) => n.bridgeName)],
+    ]);
+    // The guard, then the nodes in their waves.
+    expect(engine.starts).toEqual([
+      GUARD_CONTAINER,
+      ...lab.startWaves.flat().map((name) => lab.nodes.find((n) => n.name === name)?.containerName),
+    ]);
+  });
+
+  it("changes nothing when converging a lab that is up as planned", async () => {
+    await converge(engine, plan());
+    const creations = engine.count("containers.create");
+    const report = await converge(engine, plan());
+    expect(report.unchanged.sort()).toEqual(["alpha", "beta", "gamma"]);
+    expect(report).toMatchObject({ created: [], recreated: [], started: [], removed: [] });
+    expect(engine.count("containers.create")).toBe(creations);
+    expect(engine.count("networks.create")).toBe(2);
+  });
+
+  it("starts a stopped node again rather than re-creating it", async () => {
+    const lab = plan();
+    await converge(engine, lab);
+    const alpha = engine.container(lab.nodes[0]?.containerName as string);
+    await engine.containers.stop(alpha.id, 0);
+    const report = await converge(engine, lab);
+    expect(report.started).toEqual(["alpha"]);
+    expect(report.recreated).toEqual([]);
+    expect(engine.container(alpha.id).state).toBe("running");
+  });
+
+  it("re-creates a changed node and leaves the others", async () => {
+    await converge(engine, plan());
+    const report = await converge(engine, plan(demo({ start: ["sleep 2"] })));
+    expect(report.recreated).toEqual(["beta"]);
+    expect(report.unchanged.sort()).toEqual(["alpha", "gamma"]);
+  });
+
+  it("removes the node the plan no longer has", async () => {
+    await converge(engine, plan());
+    const smaller = topology(
+      [network("lan", "192.168.1.0/24"), network("dmz", "172.16.0.0/24")],
+      [node("alpha", { lan: 10 }, { start: ["sleep 1"] }), node("beta", { lan: 11, dmz: 11 })],
+    );
+    const report = await converge(engine, plan(smaller));
+    expect(report.removed).toEqual(["gamma"]);
+    expect(await labContainers()).toEqual(["alpha", "beta"]);
+  });
+
+  it("re-creates the nodes of a rebuilt image", async () => {
+    await converge(engine, plan());
+    engine.addImage(CLIENT);
+    const report = await converge(engine, plan());
+    expect(report.recreated.sort()).toEqual(["alpha", "beta", "gamma"]);
+  });
+
+  it("refuses a lab whose image the engine lacks, before it makes anything", async () => {
+    engine.state.images.delete(CLIENT);
+    await expect(converge(engine, plan())).rejects.toThrow(
+      `image ${CLIENT} (node alpha, beta, gamma) is not on the engine`,
+    );
+    expect(engine.state.networks.size).toBe(0);
+    expect(engine.state.containers.size).toBe(0);
+    expect(engine.state.volumes.size).toBe(0);
+  });
+
+  it("fails with the node's name when a node stops while starting", async () => {
+    engine.onExec = (container) => {
+      if (container.spec.name === GUARD_CONTAINER) return { exitCode: 0 };
+      container.state = "exited";
+      return { exitCode: 1 };
+    };
+    await expect(converge(engine, plan())).rejects.toThrow(/^node alpha stopped/);
+    // Its wave failed: the nodes after it were created and never started.
+    expect(engine.starts).not.toContain(plan().nodes[1]?.containerName);
+  });
+});
