@@ -1,5 +1,6 @@
 // Labs as the service offers them: the lifecycle of orchestrator/src/labs, with ownership checked
-// and lab ids chosen for the user.
+// and lab ids chosen for the user. Over 400 lines, as one class: every operation goes through the
+// same access check, busy marks, clock and audit, which pieces of it would all have to share.
 import { PassThrough, type Readable } from "node:stream";
 import {
   DEFAULT_LIFETIME,
@@ -23,15 +24,34 @@ import { type LabStatus, type LabSummary, labStatus, listLabs } from "../labs/st
 import { resumeLab, stopLab } from "../labs/suspend.ts";
 import { captureBridge } from "../runtime/capture.ts";
 import { audit } from "../store/audit.ts";
+import {
+  type CheckRun,
+  forgetCheckRuns,
+  lastCheckRun,
+  recordCheckRun,
+} from "../store/check-runs.ts";
 import type { Db } from "../store/db.ts";
 import type { PlacementRecord } from "../store/engines.ts";
-import { clockLab, forgetLabClock, labClock, touchLabClock } from "../store/lab-activity.ts";
+import {
+  clockLab,
+  extendLabClock,
+  forgetLabClock,
+  labClock,
+  touchLabClock,
+} from "../store/lab-activity.ts";
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
 import { poolRefusal } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
-import { ConflictError, ForbiddenError, InvalidInputError, notFound } from "./errors.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  notFound,
+  UnavailableError,
+} from "./errors.ts";
+import { extendedExpiry } from "./extension.ts";
 import { chooseLabId, type Holder } from "./lab-ids.ts";
 import type { Library } from "./library.ts";
 import { type LabTimes, labTimes } from "./lifetime.ts";
@@ -183,6 +203,8 @@ export class LabService {
     this.inflight.set(lab, { owner, topology: loaded.topology.name, done });
     try {
       const { report } = await done;
+      // A new lab under an id used before starts unchecked.
+      if (!choice.reused) forgetCheckRuns(this.db, lab);
       // A lab brought up again keeps its expiry, unless staff asked for a new one.
       const now = this.now();
       const fallback = this.lifetime.ttl === null ? null : now + this.lifetime.ttl;
@@ -236,11 +258,42 @@ export class LabService {
     return this.status(user, lab);
   }
 
+  /** Stops a lab's nodes, keeping their files: resume starts them again. */
+  async stop(user: User, lab: string): Promise<TimedLabStatus> {
+    const current = await this.status(user, lab);
+    if (current.state === "unavailable") {
+      throw new UnavailableError("engine_unavailable", `the engine of lab ${lab} does not answer`);
+    }
+    if (this.isBusy(lab)) {
+      throw new ConflictError("lab_busy", `lab ${lab} is being brought up, reset or resumed`);
+    }
+    await this.whileWorking(lab, async () => {
+      const nodes = await stopLab(await this.engines.forLab(lab), lab);
+      audit(this.db, user.login, "lab.stop", lab, { nodes });
+    });
+    return this.status(user, lab);
+  }
+
+  /** Renews the lab's time to live from now, as extension.ts allows. */
+  async extend(user: User, lab: string): Promise<TimedLabStatus> {
+    await this.status(user, lab);
+    const now = this.now();
+    const staff = user.role !== "student";
+    const extension = extendedExpiry(now, labClock(this.db, lab), this.lifetime, staff);
+    if (!extension.ok) throw new ConflictError("extension_refused", extension.reason);
+    extendLabClock(this.db, lab, now, extension.expiresAt);
+    audit(this.db, user.login, "lab.extend", lab, {
+      expiresAt: new Date(extension.expiresAt).toISOString(),
+    });
+    return this.status(user, lab);
+  }
+
   async destroy(user: User, lab: string): Promise<void> {
     await this.status(user, lab);
     await downLab(await this.engines.forLab(lab), lab);
     this.engines.forget(lab);
     forgetLabClock(this.db, lab);
+    forgetCheckRuns(this.db, lab);
     this.queue.freed();
     audit(this.db, user.login, "lab.destroy", lab);
   }
@@ -251,6 +304,7 @@ export class LabService {
     await downLab(await this.engines.forLab(lab), lab);
     this.engines.forget(lab);
     forgetLabClock(this.db, lab);
+    forgetCheckRuns(this.db, lab);
     this.queue.freed();
     audit(this.db, SERVICE_ACTOR, "lab.destroy", lab, {
       reason: "expired",
@@ -285,10 +339,18 @@ export class LabService {
     return pcap;
   }
 
-  /** Runs the lab's checks, for whoever may see the lab. */
+  /** Runs the lab's checks, for whoever may see the lab, and keeps the run as its last. */
   async checks(user: User, lab: string): Promise<CheckResult[]> {
     await this.status(user, lab);
-    return runChecks(await this.engines.forLab(lab), lab);
+    const results = await runChecks(await this.engines.forLab(lab), lab);
+    recordCheckRun(this.db, lab, { ranAt: this.now(), results });
+    return results;
+  }
+
+  /** The last run of the lab's checks, for whoever may see the lab. */
+  async lastChecks(user: User, lab: string): Promise<CheckRun | undefined> {
+    await this.status(user, lab);
+    return lastCheckRun(this.db, lab);
   }
 
   /** A staff member's `ttl` as an expiry (students may not ask); undefined: none asked for. */

@@ -1,29 +1,13 @@
 // The last run of each lab's checks, so that a page opened later shows each task's state and
-// when it was checked without running every check again. A lab the service destroys (or lets
-// expire) loses its row with its clock: a new lab of the same id starts unchecked.
+// when it was checked without running every check again. The lab service forgets it when it
+// destroys a lab or brings a new one up under the same id (store/db.ts holds the table).
 import type { CheckResult } from "../labs/checks.ts";
 import type { Db } from "./db.ts";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS check_runs (
-  lab TEXT PRIMARY KEY,
-  ran_at INTEGER NOT NULL,
-  results TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS check_runs_forget AFTER DELETE ON lab_activity
-BEGIN
-  DELETE FROM check_runs WHERE lab = OLD.lab;
-END;
-`;
 
 export interface CheckRun {
   /** Epoch ms. */
   ranAt: number;
   results: CheckResult[];
-}
-
-export function ensureCheckRuns(db: Db): void {
-  db.exec(SCHEMA);
 }
 
 /** Keeps this run as the lab's last (each result's output is already bounded by the checks). */
@@ -39,4 +23,8 @@ export function lastCheckRun(db: Db, lab: string): CheckRun | undefined {
     | { ran_at: number; results: string }
     | undefined;
   return row && { ranAt: row.ran_at, results: JSON.parse(row.results) as CheckResult[] };
+}
+
+export function forgetCheckRuns(db: Db, lab: string): void {
+  db.prepare("DELETE FROM check_runs WHERE lab = ?").run(lab);
 }

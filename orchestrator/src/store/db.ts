@@ -63,6 +63,14 @@ CREATE TABLE IF NOT EXISTS lab_activity (
   expires_at INTEGER,
   last_activity INTEGER NOT NULL
 );
+-- The last run of each lab's checks (store/check-runs.ts): results as JSON, each output bounded.
+CREATE TABLE IF NOT EXISTS check_runs (
+  lab TEXT PRIMARY KEY,
+  ran_at INTEGER NOT NULL,
+  results TEXT NOT NULL
+);
+-- A trigger of an earlier version; the lab service now forgets runs itself.
+DROP TRIGGER IF EXISTS check_runs_forget;
 -- Terminal sessions' asciicast recordings (store/recordings.ts); the files are in the data folder.
 CREATE TABLE IF NOT EXISTS recordings (
   id TEXT PRIMARY KEY,

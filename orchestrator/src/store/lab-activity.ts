@@ -41,6 +41,15 @@ export function clockLab(
   ).run(lab, expiresAt === undefined ? fallback : expiresAt, at, expiresAt === undefined ? 0 : 1);
 }
 
+/** A timed lab's new expiry, now used; a lab no longer timed (destroyed meanwhile) stays gone. */
+export function extendLabClock(db: Db, lab: string, at: number, expiresAt: number): void {
+  db.prepare("UPDATE lab_activity SET expires_at = ?, last_activity = ? WHERE lab = ?").run(
+    expiresAt,
+    at,
+    lab,
+  );
+}
+
 /** Records activity on a timed lab; an untimed lab stays untimed. */
 export function touchLabClock(db: Db, lab: string, at: number): void {
   db.prepare("UPDATE lab_activity SET last_activity = ? WHERE lab = ?").run(at, lab);

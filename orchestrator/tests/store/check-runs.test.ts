@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/labs/checks.ts";
-import { ensureCheckRuns, lastCheckRun, recordCheckRun } from "../../src/store/check-runs.ts";
+import { forgetCheckRuns, lastCheckRun, recordCheckRun } from "../../src/store/check-runs.ts";
 import { openDb } from "../../src/store/db.ts";
-import { clockLab, forgetLabClock } from "../../src/store/lab-activity.ts";
 
 const result = (id: string, passed: boolean): CheckResult => ({
   id,
@@ -14,10 +13,7 @@ const result = (id: string, passed: boolean): CheckResult => ({
 });
 
 function db() {
-  const opened = openDb(":memory:");
-  ensureCheckRuns(opened);
-  ensureCheckRuns(opened); // twice: every service start runs it
-  return opened;
+  return openDb(":memory:");
 }
 
 describe("the last run of a lab's checks", () => {
@@ -34,13 +30,11 @@ describe("the last run of a lab's checks", () => {
     expect(lastCheckRun(store, "lab-b")).toEqual({ ranAt: 1500, results: [] });
   });
 
-  it("goes with the lab's clock, when the service destroys the lab", () => {
+  it("is forgotten per lab", () => {
     const store = db();
-    clockLab(store, "lab-a", 1000, null, null);
-    clockLab(store, "lab-b", 1000, null, null);
     recordCheckRun(store, "lab-a", { ranAt: 1000, results: [result("one", true)] });
     recordCheckRun(store, "lab-b", { ranAt: 1000, results: [result("one", true)] });
-    forgetLabClock(store, "lab-a");
+    forgetCheckRuns(store, "lab-a");
     expect(lastCheckRun(store, "lab-a")).toBeUndefined();
     expect(lastCheckRun(store, "lab-b")).toBeDefined();
   });

@@ -3,15 +3,12 @@
 // as on every lab route.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ensureCheckRuns, lastCheckRun, recordCheckRun } from "../../store/check-runs.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { checkResultSchema, checkRunSchema } from "../schemas/checks.ts";
 import { bearer } from "../schemas/common.ts";
 import { labErrors, labParams } from "../schemas/labs.ts";
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  ensureCheckRuns(app.db);
-
   app.get(
     "/api/labs/:id/checks",
     {
@@ -24,12 +21,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(checkResultSchema), ...labErrors },
       },
     },
-    async (request) => {
-      const lab = request.params.id;
-      const results = await app.labs.checks(currentUser(request), lab);
-      recordCheckRun(app.db, lab, { ranAt: app.labs.now(), results });
-      return results;
-    },
+    async (request) => app.labs.checks(currentUser(request), request.params.id),
   );
 
   app.get(
@@ -45,8 +37,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      await app.labs.status(currentUser(request), request.params.id);
-      const run = lastCheckRun(app.db, request.params.id);
+      const run = await app.labs.lastChecks(currentUser(request), request.params.id);
       return run
         ? { ranAt: new Date(run.ranAt).toISOString(), results: run.results }
         : { ranAt: null, results: [] };

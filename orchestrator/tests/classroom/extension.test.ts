@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extendedExpiry } from "../../src/api/extension.ts";
+import { extendedExpiry } from "../../src/classroom/extension.ts";
 import type { Lifetime } from "../../src/config.ts";
 
 const MIN = 60_000;
@@ -27,6 +27,17 @@ describe("extendedExpiry", () => {
     expect(extendedExpiry(1000 * MIN, clock(1031 * MIN), lifetime, false)).toEqual({
       ok: false,
       reason: "a lab can be extended in the last 30 minutes before it expires",
+    });
+  });
+
+  it("refuses a student a lab already past its expiry, which staff may still save", () => {
+    expect(extendedExpiry(1000 * MIN, clock(1000 * MIN), lifetime, false)).toEqual({
+      ok: false,
+      reason: "this lab has expired",
+    });
+    expect(extendedExpiry(1000 * MIN, clock(999 * MIN), lifetime, true)).toEqual({
+      ok: true,
+      expiresAt: 1120 * MIN,
     });
   });
 

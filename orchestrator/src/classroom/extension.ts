@@ -1,5 +1,5 @@
 // Who may give a lab more time, and until when: the policy behind the lab page's Extend button.
-// Pure: the route feeds it the clock, the lab's clock and the service's lifetime settings.
+// Pure: the lab service feeds it the clock, the lab's clock and the service's lifetime settings.
 
 import type { Lifetime } from "../config.ts";
 import type { LabClock } from "../store/lab-activity.ts";
@@ -21,6 +21,8 @@ export function extendedExpiry(
   if (!clock || clock.expiresAt === null) {
     return { ok: false, reason: "this lab has no expiry to extend" };
   }
+  // Past its expiry the sweeper is about to take it: staff may still save it, a student may not.
+  if (!staff && clock.expiresAt <= now) return { ok: false, reason: "this lab has expired" };
   if (!staff && clock.expiresAt - now > lifetime.warning) {
     const minutes = Math.round(lifetime.warning / 60_000);
     return {
