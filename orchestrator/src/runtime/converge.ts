@@ -64,33 +64,50 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
     removed: prepared.removed,
   };
   // Host rules before any node runs: no moment in which a node can reach the host. Containers
-  // are created meanwhile (a created container does not run): the rules' execs in the guard
-  // take about as long as the creations, and nothing starts until both are done.
-  const ids = new Map([...kept].map(([name, container]) => [name, container.id]));
-  await allFinished([
-    guardBridges(engine, plan.networks),
-    ...containersToCreate(plan, prepared).map(async ({ node, recreated }) => {
-      ids.set(node.name, await createNodeContainer(engine, node));
-      (recreated ? report.recreated : report.created).push(node.name);
-    }),
-  ]);
-
-  // A failed start need not wait for its wave: the others only start and poll what exists.
-  for (const wave of startWaves(plan, kept)) {
-    await Promise.all(
-      wave.map(async ({ name, step }) => {
-        if (step === "unchanged") {
-          report.unchanged.push(name);
-          return;
-        }
-        const node = plan.nodes.find((n) => n.name === name) as NodePlan;
-        const id = ids.get(name) as string;
-        await startContainer(engine, id);
-        if (step === "restarted") report.started.push(name);
-        await waitReady(engine, id, node);
+  // are created meanwhile (a created container does not run). Each node then starts as soon as
+  // its own container exists, the rules are in place and the nodes it waits for (after) are
+  // ready: not when every container is made, nor when a whole wave of others is ready, since an
+  // engine starts containers one after another and a wave of a dozen takes it seconds.
+  const guarded = guardBridges(engine, plan.networks);
+  const created = new Map(
+    containersToCreate(plan, prepared).map(({ node, recreated }) => [
+      node.name,
+      createNodeContainer(engine, node).then((id) => {
+        (recreated ? report.recreated : report.created).push(node.name);
+        return id;
       }),
-    );
-  }
+    ]),
+  );
+  const steps = new Map(
+    startWaves(plan, kept).flatMap((wave) => wave.map((s) => [s.name, s.step])),
+  );
+  const readiness = new Map<string, Promise<void>>();
+  const ready = (node: NodePlan): Promise<void> => {
+    let started = readiness.get(node.name);
+    if (started === undefined) {
+      started = startWhenDue(node);
+      readiness.set(node.name, started);
+    }
+    return started;
+  };
+  const byName = new Map(plan.nodes.map((n) => [n.name, n]));
+  const startWhenDue = async (node: NodePlan): Promise<void> => {
+    const step = steps.get(node.name);
+    if (step === "unchanged") {
+      report.unchanged.push(node.name);
+      return;
+    }
+    const [id] = await Promise.all([
+      created.get(node.name) ?? (kept.get(node.name)?.id as string),
+      guarded,
+      ...node.after.map((name) => ready(byName.get(name) as NodePlan)),
+    ]);
+    await startContainer(engine, id);
+    if (step === "restarted") report.started.push(node.name);
+    await waitReady(engine, id, node);
+  };
+  // Every step settles before a failure is reported: see allFinished.
+  await allFinished([guarded, ...created.values(), ...plan.nodes.map(ready)]);
   return report;
 }
 
