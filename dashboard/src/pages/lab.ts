@@ -1,16 +1,17 @@
 // One lab: its handout beside its diagram and terminals (in tabs), its nodes (live state), resets
 // with a confirmation, pcap downloads, the lab's checks, and its live terminals (to watch, for
 // TAs and instructors).
-import { ApiError, api, filenameOf, type LabStatus, type LiveTerminal } from "../api.ts";
+import { ApiError, api, type LabStatus, type LiveTerminal } from "../api.ts";
 import { ChecksState } from "../checks.ts";
 import { LabDiagram } from "../diagram.ts";
 import { confirmAction } from "../dialog.ts";
-import { errorMessage, fill, formatTime, h, saveBlob, stateBadge, statusLine } from "../dom.ts";
+import { errorMessage, fill, formatTime, h, stateBadge, statusLine } from "../dom.ts";
 import { handoutView } from "../handout.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
 import { navigate, type PageContext } from "../router.ts";
 import { splitPanes } from "../split.ts";
 import { TerminalTabs } from "../tabs.ts";
+import { captureForm, checksView } from "./lab-panels.ts";
 
 function card(title: string, ...content: (Node | null)[]): HTMLElement {
   const id = `card-${title.toLowerCase().replaceAll(/[^a-z]+/g, "-")}`;
@@ -324,99 +325,6 @@ function nodeTable(
       }),
     ),
   );
-}
-
-function captureForm(lab: LabStatus): HTMLElement {
-  const network = h(
-    "select",
-    { id: "capture-network" },
-    ...lab.networks.map((n) => h("option", { value: n.name }, n.name)),
-  );
-  const seconds = h("input", {
-    id: "capture-seconds",
-    type: "number",
-    min: "1",
-    max: "120",
-    value: "10",
-  });
-  const button = h("button", { type: "submit" }, "Record and download pcap");
-  const status = statusLine();
-  const form = h(
-    "form",
-    { className: "inline" },
-    h("label", { htmlFor: "capture-network" }, "Network"),
-    network,
-    h("label", { htmlFor: "capture-seconds" }, "Seconds"),
-    seconds,
-    button,
-    status,
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    button.disabled = true;
-    status.textContent = `Recording ${network.value} for ${seconds.value} s…`;
-    try {
-      const response = await api.capture(lab.lab, network.value, Number(seconds.value));
-      saveBlob(await response.blob(), filenameOf(response, `${lab.lab}-${network.value}.pcap`));
-      status.textContent = "Downloaded.";
-    } catch (error) {
-      fill(status, errorMessage(error));
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return form;
-}
-
-function checksView(checks: ChecksState): HTMLElement {
-  const list = h("div");
-  const button = h("button", { type: "button" }, "Re-check");
-  const status = statusLine();
-  const show = () => {
-    button.disabled = checks.running;
-    if (checks.running) {
-      status.textContent = "Checking…";
-      return;
-    }
-    if (checks.error) {
-      status.textContent = "";
-      fill(list, errorMessage(checks.error));
-      return;
-    }
-    if (!checks.lastRun) {
-      fill(list, h("p", {}, "Not checked yet."));
-      return;
-    }
-    const results = checks.all;
-    const passed = results.filter((r) => r.passed).length;
-    status.textContent = results.length
-      ? `${passed} of ${results.length} tasks achieved (checked ${checks.lastRun.toLocaleTimeString()}).`
-      : "";
-    fill(
-      list,
-      results.length === 0
-        ? h("p", {}, "This lab has no checks.")
-        : h(
-            "ul",
-            { className: "plain checks" },
-            ...results.map((r) =>
-              h(
-                "li",
-                { className: r.passed ? "pass" : "fail", attrs: { "data-check": r.id } },
-                h("span", { className: "badge" }, r.passed ? "pass" : "fail"),
-                ` ${r.task}`,
-                r.passed || !r.output
-                  ? null
-                  : h("details", {}, h("summary", {}, "output"), h("pre", {}, r.output)),
-              ),
-            ),
-          ),
-    );
-  };
-  checks.subscribe(show);
-  button.addEventListener("click", () => void checks.run());
-  void checks.load();
-  return h("div", {}, list, h("div", { className: "actions" }, button), status);
 }
 
 /** "2 h 05 min", "12 min", "less than a minute": how long until an expiry. */
