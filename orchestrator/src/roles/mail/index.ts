@@ -20,13 +20,6 @@ import {
 import { MAIL_ROLE, type MailConfig, mailConfig } from "./schema.ts";
 import { mailHosts, mailServer, PORTS } from "./server.ts";
 
-/**
- * Postfix without its start-up integrity checks (a quick-start file skips them once): on a node
- * they cost over a second and a half of CPU, and the files they check are the image's and the
- * role's own, the same at every start.
- */
-const POSTFIX_START = "touch /var/spool/postfix/quick-start && postfix start";
-
 export const mail = defineRole<MailConfig>({
   name: MAIL_ROLE,
   imageFolder: "mail",
@@ -61,7 +54,7 @@ export const mail = defineRole<MailConfig>({
         textFile(MAILBOXES_PATH, mailboxesFile(server)),
         textFile(DOVECOT_CONF_PATH, dovecotConf(server)),
       ],
-      start: [...(certificate?.start ?? []), usersCommand(config), "dovecot", POSTFIX_START],
+      start: [...(certificate?.start ?? []), usersCommand(config), "dovecot", "postfix start"],
       ready: { command: READY_COMMAND, timeoutSeconds: 30 },
       after: certificate?.after ?? [],
     };
