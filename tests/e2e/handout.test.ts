@@ -265,6 +265,8 @@ describe("a student does a library lab in the browser", () => {
     await page.getByRole("button", { name: "Open a terminal on alice" }).first().click();
     const { pane, rows } = terminalOn(page, arpLab, "alice");
     await page.evaluate(() => navigator.clipboard.writeText("echo pasted-$((6*7))\n"));
+    // The shell's prompt first: a paste before the terminal is connected has nowhere to go.
+    await rows.filter({ hasText: "@alice" }).first().waitFor({ timeout: 60_000 });
     await pane.click();
     await page.keyboard.press("Control+Shift+V");
     await rows.filter({ hasText: "pasted-42" }).waitFor({ timeout: 60_000 });
