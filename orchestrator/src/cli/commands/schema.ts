@@ -3,9 +3,13 @@ import { parse, printJson } from "../args.ts";
 import type { Command } from "./index.ts";
 
 export const schema: Command = {
-  name: "schema",
-  synopsis: "schema",
-  summary: "print the topology format as a JSON Schema, for editors (README: Topologies)",
+  options: {},
+  examples: [
+    [
+      "socketlab schema > topology.schema.json",
+      "the schema, for an editor that reads it from a file",
+    ],
+  ],
   async run(args) {
     parse(args, {}, []);
     printJson(topologyFormatSchema());
