@@ -63,7 +63,9 @@ async function result<T>(name: string, args: string[]): Promise<{ file: string; 
 }
 
 type Medians<K extends string> = { median: Record<K, number>; ratio: number };
-type StartUp = { median: Record<"floor" | "--help" | "ls" | "status" | "up (unchanged lab)", number> };
+type StartUp = {
+  median: Record<"floor" | "--help" | "ls" | "status" | "up (unchanged lab)", number>;
+};
 interface Roster {
   api: { seconds: number; labsPerMinute: number; ready: number; failed: number; peakRss: number };
   compose: { seconds: number; labsPerMinute: number };

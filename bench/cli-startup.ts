@@ -20,7 +20,9 @@ const COMMANDS: [string, string[]][] = [
   ["status", ["status", LAB]],
   ["up (unchanged lab)", ["up", TOPOLOGY, "--lab", LAB]],
 ];
-const times: Record<string, number[]> = { floor: [] };
+const times: Record<string, number[]> = Object.fromEntries(
+  ["floor", ...COMMANDS.map(([name]) => name)].map((name) => [name, []]),
+);
 try {
   await run("./socketlab", ["up", TOPOLOGY, "--lab", LAB]);
   for (let i = 0; i <= runs; i++) {
@@ -28,7 +30,7 @@ try {
       const command = await timed("./socketlab", args, stop);
       const floor = await timed(process.execPath, ["-e", "0"], stop);
       if (i === 0) continue; // the warm-up: caches filled
-      (times[name] ??= []).push(command);
+      times[name]?.push(command);
       times.floor?.push(floor);
     }
   }

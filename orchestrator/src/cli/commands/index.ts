@@ -29,7 +29,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: "schema",
-    synopsis: "schema",
+    synopsis: "schema [--format json|markdown]",
     summary: "print the topology format as a JSON Schema, for editors (README: Topologies)",
     load: async () => (await import("./schema.ts")).schema,
   },
