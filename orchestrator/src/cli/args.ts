@@ -13,6 +13,8 @@ export type OptionSpecs = Record<
     help: string;
     /** What the option's value is called in --help: `--seconds N`. */
     value?: string;
+    /** The default as --help words it, where the value itself depends on the machine. */
+    defaultHelp?: string;
   }
 >;
 

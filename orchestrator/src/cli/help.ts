@@ -30,7 +30,8 @@ export function commandHelp(entry: CommandEntry, command: Command): string {
 function optionLines(specs: OptionSpecs): string[] {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.value ? ` ${spec.value}` : ""}`;
-    const fallback = typeof spec.default === "string" ? ` (default: ${spec.default})` : "";
+    const shown = spec.defaultHelp ?? (typeof spec.default === "string" ? spec.default : null);
+    const fallback = shown === null ? "" : ` (default: ${shown})`;
     return [flag, `${spec.help}${fallback}`] as const;
   });
   rows.push(["-h, --help", "this help"]);

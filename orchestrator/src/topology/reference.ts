@@ -38,7 +38,7 @@ export function topologyReference(schema: Schema): string {
   const lines = [
     "# Topology reference",
     "",
-    "<!-- Made by `npm run schema` from the topology format's JSON Schema",
+    "<!-- Made by `npm run docs` from the topology format's JSON Schema",
     "     (schemas/topology.schema.json); a test fails when it is stale. Do not edit by hand. -->",
     "",
     "What each field of a topology file may hold. Relations between fields (an address inside its",

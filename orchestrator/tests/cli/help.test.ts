@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands/index.ts";
+import { cliReference } from "../../src/cli/reference.ts";
 import { REPO_ROOT } from "../../src/paths.ts";
 
 const MAIN = join(REPO_ROOT, "orchestrator/src/cli/main.ts");
@@ -35,6 +36,11 @@ describe("socketlab's help", { timeout: 60_000 }, () => {
     for (const { synopsis } of COMMANDS) expect(run.stdout).toContain(`socketlab ${synopsis}`);
     expect(run.stdout).toContain("3  check: the checks ran and some failed");
     expect(socketlab().status).toBe(2); // no command at all is a usage error
+  });
+
+  it("is what docs/reference/cli.md says (npm run docs writes it anew)", async () => {
+    const committed = readFileSync(join(REPO_ROOT, "docs/reference/cli.md"), "utf8");
+    expect(committed).toBe(await cliReference());
   });
 
   it("prints its version", () => {

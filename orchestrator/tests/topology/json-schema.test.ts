@@ -41,12 +41,12 @@ async function loaderVerdict(text: string): Promise<boolean> {
 }
 
 describe("the topology format's JSON Schema", () => {
-  it("is the committed schemas/topology.schema.json (npm run schema writes it anew)", () => {
+  it("is the committed schemas/topology.schema.json (npm run docs writes it anew)", () => {
     const committed = readFileSync(join(REPO_ROOT, TOPOLOGY_JSON_SCHEMA_FILE), "utf8");
     expect(committed).toBe(`${JSON.stringify(topologyFormatSchema(), null, 2)}\n`);
   });
 
-  it("is the reference page docs/reference/topology.md (npm run schema writes it anew)", () => {
+  it("is the reference page docs/reference/topology.md (npm run docs writes it anew)", () => {
     const committed = readFileSync(join(REPO_ROOT, "docs/reference/topology.md"), "utf8");
     expect(committed).toBe(topologyReference(topologyFormatSchema()));
   });

@@ -12,6 +12,7 @@ const options = {
   library: {
     type: "string",
     default: TOPOLOGIES_DIR,
+    defaultHelp: "the repository's topologies/",
     value: "DIR",
     help: "the topology library the lab's handout is in",
   },

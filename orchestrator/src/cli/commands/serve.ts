@@ -14,10 +14,17 @@ const options = {
   data: {
     type: "string",
     default: join(REPO_ROOT, ".data"),
+    defaultHelp: "the repository's .data/",
     value: "DIR",
     help: "the folder of the service's database and recordings",
   },
-  library: { type: "string", default: TOPOLOGIES_DIR, value: "DIR", help: "the topology library" },
+  library: {
+    type: "string",
+    default: TOPOLOGIES_DIR,
+    defaultHelp: "the repository's topologies/",
+    value: "DIR",
+    help: "the topology library",
+  },
   engines: {
     type: "string",
     value: "FILE",

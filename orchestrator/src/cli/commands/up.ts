@@ -11,7 +11,13 @@ import { printLabStatus } from "./status.ts";
 
 const options = {
   lab: { type: "string", value: "ID", help: "the lab's name (required): letters, digits and '-'" },
-  owner: { type: "string", default: userInfo().username, value: "NAME", help: "whose lab it is" },
+  owner: {
+    type: "string",
+    default: userInfo().username,
+    defaultHelp: "your user name",
+    value: "NAME",
+    help: "whose lab it is",
+  },
   json: { type: "boolean", default: false, help: "the lab's status and what changed, as JSON" },
   ...enginesOption,
 } as const satisfies OptionSpecs;
