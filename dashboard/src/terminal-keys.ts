@@ -112,11 +112,19 @@ export class TerminalKeys {
   handle(event: KeyboardEvent): boolean {
     if (event.type !== "keydown") return !this.isOwnKey(event);
     if (!this.isOwnKey(event)) return true;
+    // Paste is the browser's own: it pastes into xterm.js's hidden text area, whose paste event
+    // xterm.js sends to the shell (bracketed, as a local terminal does). Reading the clipboard
+    // from script instead needs a permission some browsers only grant after a prompt, and
+    // Chromium refuses it, now and then, to a page it deems not focused.
+    if (this.isPaste(event)) return false;
     event.preventDefault();
-    if (event.key === "C" || event.key === "c" || event.key === "Insert") void this.copy();
-    else if (event.key === "F" || event.key === "f") this.openSearch();
-    else void this.paste();
+    if (event.key === "F" || event.key === "f") this.openSearch();
+    else void this.copy();
     return false;
+  }
+
+  private isPaste(event: KeyboardEvent): boolean {
+    return event.key === "V" || event.key === "v" || (event.key === "Insert" && event.shiftKey);
   }
 
   private isOwnKey(event: KeyboardEvent): boolean {
@@ -129,11 +137,6 @@ export class TerminalKeys {
   private async copy(): Promise<void> {
     const text = this.term.getSelection();
     if (text) await navigator.clipboard.writeText(text).catch(() => {});
-  }
-
-  private async paste(): Promise<void> {
-    const text = await navigator.clipboard.readText().catch(() => "");
-    if (text) this.term.paste(text);
   }
 
   private openSearch(): void {
