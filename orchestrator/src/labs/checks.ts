@@ -55,9 +55,13 @@ async function runCheck(
       engine,
       container,
       ["/bin/bash", "-c", WRAPPER, String(check.timeoutSeconds), check.command],
-      check.timeoutSeconds * 1000 + ENGINE_GRACE_MS,
+      // The node's own `tail` bounds the output only as long as the student leaves it alone.
+      {
+        timeoutMs: check.timeoutSeconds * 1000 + ENGINE_GRACE_MS,
+        maxOutputBytes: CHECK_OUTPUT_BYTES,
+      },
     );
-    let output = keepEnd(result.stdout + result.stderr);
+    let output = keepEnd(result.stdout + result.stderr, result.truncated);
     if (result.exitCode === TIMED_OUT) {
       output += `${output === "" || output.endsWith("\n") ? "" : "\n"}(timed out after ${check.timeoutSeconds} s)`;
     }
@@ -67,9 +71,9 @@ async function runCheck(
   }
 }
 
-/** The output's last CHECK_OUTPUT_BYTES, marked when something was cut. */
-function keepEnd(output: string): string {
+/** The output's last CHECK_OUTPUT_BYTES, marked when something was cut (here or before). */
+function keepEnd(output: string, cut: boolean): string {
   const bytes = Buffer.from(output, "utf8");
-  if (bytes.length <= CHECK_OUTPUT_BYTES) return output;
+  if (bytes.length <= CHECK_OUTPUT_BYTES) return cut ? `…${output}` : output;
   return `…${bytes.subarray(bytes.length - CHECK_OUTPUT_BYTES).toString("utf8")}`;
 }
