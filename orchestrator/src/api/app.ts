@@ -13,6 +13,7 @@ import type { Connect } from "../engines/members.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
+import { MAX_FRAME_BYTES } from "../terminals/limits.ts";
 import type { TerminalOptions } from "../terminals/registry.ts";
 import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
 import { installErrorHandler } from "./errors.ts";
@@ -90,7 +91,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
   });
   // Terminals are WebSockets; the plugin must be registered before their route.
-  await app.register(websocket);
+  // ws takes frames of up to 100 MiB by default, before any sign-in: a few clients would hold
+  // the service's memory.
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await app.register(healthRoutes);
   await app.register(labRoutes);
   await app.register(labLifeRoutes);

@@ -6,6 +6,7 @@
 // shell's output (its writes then block in the node; keystrokes still flow, so Ctrl-C works); a
 // watcher whose buffer passes the high watermark is dropped (4429), so it never stalls the
 // session.
+import { drained } from "../runtime/drain.ts";
 import type { Shell } from "../runtime/login-shell.ts";
 import { CLOSE, type Viewer as ViewerInfo, type ViewerMode } from "./protocol.ts";
 import type { Recorder } from "./recorder.ts";
@@ -113,12 +114,15 @@ export class TerminalSession {
     if (this.viewers.size === 0 && this.live) this.armGrace();
   }
 
-  /** Keystrokes: only from a viewer in control. */
-  input(viewer: Viewer, bytes: Buffer): void {
+  /**
+   * Keystrokes: only from a viewer in control. Resolves once the shell's stream has room for
+   * more, so that the connection queues no more while the shell does not read its input.
+   */
+  async input(viewer: Viewer, bytes: Buffer): Promise<void> {
     if (viewer.mode !== "control" || !this.viewers.has(viewer) || !this.live) return;
-    this.shell.stream.write(bytes);
     this.recorder.input(bytes);
     this.touch();
+    if (!this.shell.stream.write(bytes)) await drained(this.shell.stream);
   }
 
   /** Applies only from the owner in control; resolves once the engine has applied it. */

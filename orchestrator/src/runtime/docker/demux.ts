@@ -4,6 +4,7 @@
 // Writable that takes the next chunk only once its targets have drained, so piping the engine's
 // stream into it holds the engine's stream (and, through TCP, the command) when a reader is slow.
 import { Writable } from "node:stream";
+import { drained } from "../drain.ts";
 
 const HEADER_BYTES = 8;
 
@@ -44,28 +45,6 @@ export class DemuxStream extends Writable {
       this.frameLeft -= take;
       data = data.subarray(take);
     }
-    drained(blocked).then(() => done(), done);
+    Promise.all([...blocked].map(drained)).then(() => done(), done);
   }
-}
-
-/** Resolves once each of `targets` has drained (or has closed: nothing more waits for it). */
-function drained(targets: Set<Writable>): Promise<void> {
-  return Promise.all(
-    [...targets].map(
-      (target) =>
-        new Promise<void>((resolve) => {
-          if (!target.writableNeedDrain || target.destroyed) {
-            resolve();
-            return;
-          }
-          const finish = () => {
-            target.off("drain", finish);
-            target.off("close", finish);
-            resolve();
-          };
-          target.on("drain", finish);
-          target.on("close", finish);
-        }),
-    ),
-  ).then(() => {});
 }
