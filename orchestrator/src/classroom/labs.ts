@@ -42,6 +42,7 @@ import {
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
+import { type ConcurrencyLimits, ConcurrencyGate } from "./concurrency.ts";
 import { poolRefusal } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import {
@@ -77,6 +78,8 @@ export interface LabServiceOptions {
   lifetime?: Lifetime;
   /** The clock (epoch ms); tests move it instead of waiting. */
   now?: () => number;
+  /** Checks and captures at once, per lab and per user (default: concurrency.ts). */
+  concurrency?: ConcurrencyLimits;
 }
 
 export class LabService {
@@ -94,6 +97,8 @@ export class LabService {
   private readonly inflight = new Map<string, Required<Holder>>();
   /** Labs being reset or resumed here, by count: the sweeper leaves them alone. */
   private readonly working = new Map<string, number>();
+  /** Checks and captures under way, bounded per lab and per user. */
+  readonly gate: ConcurrencyGate;
 
   constructor(engines: Engines, db: Db, library: Library, options: LabServiceOptions = {}) {
     this.engines = engines;
@@ -103,6 +108,7 @@ export class LabService {
     this.quotas = quotas;
     this.lifetime = options.lifetime ?? DEFAULT_LIFETIME;
     this.now = options.now ?? Date.now;
+    this.gate = new ConcurrencyGate(options.concurrency);
     // The pool caps each engine (its capacity, and quotas.perEngine given to it).
     this.queue = new EngineQueue(engines);
   }
@@ -325,26 +331,39 @@ export class LabService {
    */
   async capture(user: User, lab: string, network: string, seconds: number): Promise<Readable> {
     await this.status(user, lab);
-    const engine = await this.engines.forLab(lab);
-    const bridge = await networkBridge(engine, lab, network);
-    audit(this.db, user.login, "lab.capture", lab, { network, seconds });
-    this.touchLab(lab);
-    const pcap = new PassThrough();
-    const abandoned = new AbortController();
-    pcap.once("close", () => abandoned.abort());
-    captureBridge(engine, bridge, seconds, pcap, abandoned.signal).then(
-      () => pcap.end(),
-      (error: unknown) => pcap.destroy(error as Error),
-    );
-    return pcap;
+    const leave = this.gate.enter("capture", lab, user.login);
+    try {
+      const engine = await this.engines.forLab(lab);
+      const bridge = await networkBridge(engine, lab, network);
+      audit(this.db, user.login, "lab.capture", lab, { network, seconds });
+      this.touchLab(lab);
+      const pcap = new PassThrough();
+      const abandoned = new AbortController();
+      pcap.once("close", () => abandoned.abort());
+      captureBridge(engine, bridge, seconds, pcap, abandoned.signal)
+        .then(
+          () => pcap.end(),
+          (error: unknown) => pcap.destroy(error as Error),
+        )
+        .finally(leave);
+      return pcap;
+    } catch (error) {
+      leave();
+      throw error;
+    }
   }
 
   /** Runs the lab's checks, for whoever may see the lab, and keeps the run as its last. */
   async checks(user: User, lab: string): Promise<CheckResult[]> {
     await this.status(user, lab);
-    const results = await runChecks(await this.engines.forLab(lab), lab);
-    recordCheckRun(this.db, lab, { ranAt: this.now(), results });
-    return results;
+    const leave = this.gate.enter("checks", lab, user.login);
+    try {
+      const results = await runChecks(await this.engines.forLab(lab), lab);
+      recordCheckRun(this.db, lab, { ranAt: this.now(), results });
+      return results;
+    } finally {
+      leave();
+    }
   }
 
   /** The last run of the lab's checks, for whoever may see the lab. */

@@ -21,6 +21,7 @@ const EXIT_STATUS: Record<RefusalKind, number> = {
   conflict: 1,
   quota: 1,
   unavailable: 1,
+  busy: 1,
 };
 
 function remedyHint(remedy: LabRemedy): string {
