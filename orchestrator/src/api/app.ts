@@ -14,7 +14,6 @@ import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
 import { MAX_FRAME_BYTES } from "../terminals/limits.ts";
-import type { TerminalOptions } from "../terminals/registry.ts";
 import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
 import { installErrorHandler } from "./errors.ts";
 import auth from "./plugins/auth.ts";
@@ -35,7 +34,7 @@ import labLifeRoutes from "./routes/lab-life.ts";
 import labRoutes from "./routes/labs.ts";
 import meRoutes from "./routes/me.ts";
 import recordingRoutes from "./routes/recordings.ts";
-import terminalRoutes from "./routes/terminal.ts";
+import terminalRoutes, { type TerminalRoutesOptions } from "./routes/terminal.ts";
 import topologyRoutes from "./routes/topologies.ts";
 
 export interface AppOptions {
@@ -57,7 +56,7 @@ export interface AppOptions {
   /** How often expired and idle labs are looked for, ms; 0: only when `app.sweeper.sweep()` is called. */
   sweepEveryMs?: number;
   /** Terminals' grace period, replay, flow control and recordings (default: terminals/registry.ts). */
-  terminals?: Partial<TerminalOptions>;
+  terminals?: Omit<TerminalRoutesOptions, "dataDir">;
   logger?: FastifyServerOptions["logger"];
 }
 
