@@ -42,7 +42,7 @@ import {
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
-import { type ConcurrencyLimits, ConcurrencyGate } from "./concurrency.ts";
+import { ConcurrencyGate, type ConcurrencyLimits } from "./concurrency.ts";
 import { poolRefusal } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import {

@@ -1,0 +1,51 @@
+// A student replaces `tail`, which every check runs in the node to keep its output short, with
+// `yes`, and runs their checks with their own token: each run would have the service buffer all
+// the output the check timeout allows. The service keeps only the last bytes, says so, and its
+// memory stays bounded; another student's terminal works meanwhile.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { CHECK_OUTPUT_BYTES } from "../../../orchestrator/src/labs/checks.ts";
+import {
+  answers,
+  as,
+  echoes,
+  type Hostile,
+  hostileService,
+  MEMORY_GROWTH_LIMIT,
+  stopHostile,
+  terminal,
+  watchMemory,
+} from "./harness.ts";
+
+let h: Hostile;
+beforeAll(async () => {
+  h = await hostileService(2);
+});
+afterAll(async () => {
+  if (h) await stopHostile(h);
+});
+
+it("keeps only the end of a flooding check's output, with bounded memory", async () => {
+  const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
+  const shell = await terminal(h, attacker);
+  // /usr/local/bin comes before /usr/bin on the PATH of the checks' bash.
+  shell.type(
+    "printf '#!/bin/sh\\nexec yes flooding-the-service\\n' | sudo tee /usr/local/bin/tail >/dev/null && sudo chmod 755 /usr/local/bin/tail && echo TAIL-REPLACED\r",
+  );
+  await shell.see("TAIL-REPLACED\r\n");
+  await shell.close();
+
+  const memory = watchMemory(h);
+  const response = await as(h, attacker.token, "GET", `/api/labs/${attacker.lab}/checks`);
+  const peak = memory.stop();
+  expect(response.status).toBe(200);
+  const [result] = (await response.json()) as { passed: boolean; output: string }[];
+  // `yes` never ends: the check ran out of its time, and only its output's end was kept.
+  expect(result?.passed).toBe(false);
+  expect(result?.output.startsWith("…")).toBe(true);
+  expect(result?.output).toContain("flooding-the-service\n");
+  expect(Buffer.byteLength(result?.output ?? "")).toBeLessThanOrEqual(CHECK_OUTPUT_BYTES + 100);
+  expect(peak - memory.baseline).toBeLessThan(MEMORY_GROWTH_LIMIT);
+
+  expect(await answers(h)).toBe(true);
+  await echoes(h, bystander);
+});
