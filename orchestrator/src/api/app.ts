@@ -20,6 +20,7 @@ import auth from "./plugins/auth.ts";
 import dashboard from "./plugins/dashboard.ts";
 import db from "./plugins/db.ts";
 import docs from "./plugins/docs.ts";
+import securityHeaders from "./plugins/security-headers.ts";
 import services from "./plugins/services.ts";
 import auditRoutes from "./routes/audit.ts";
 import captureRoutes from "./routes/captures.ts";
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  await app.register(securityHeaders);
   await app.register(docs);
   await app.register(db, { dataDir: options.dataDir });
   await app.register(auth);
