@@ -39,6 +39,7 @@ import {
   labClock,
   touchLabClock,
 } from "../store/lab-activity.ts";
+import { beginCreation, endCreation, unfinishedCreations } from "../store/lab-creations.ts";
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
@@ -202,7 +203,24 @@ export class LabService {
       ? (choice.pending?.catch(() => {}) ?? Promise.resolve())
       : this.queue.enter(lab);
     const done = turn
-      .then(() => this.bringUp(lab, owner, loaded.topology))
+      .then(() => {
+        if (!choice.reused) this.beginNew(lab, owner, expiresAt);
+        return this.bringUp(lab, owner, loaded.topology);
+      })
+      .then(
+        (result) => {
+          endCreation(this.db, lab);
+          return result;
+        },
+        (error: unknown) => {
+          // A new lab that failed was removed whole (labs/lifecycle.ts): no time for it either.
+          if (!choice.reused) {
+            endCreation(this.db, lab);
+            forgetLabClock(this.db, lab);
+          }
+          throw error;
+        },
+      )
       .finally(() => {
         if (!choice.reused) this.queue.leave(lab);
       });
@@ -304,6 +322,32 @@ export class LabService {
     audit(this.db, user.login, "lab.destroy", lab);
   }
 
+  /**
+   * Removes the new labs whose creation a killed process left unfinished (timed from their start
+   * meanwhile, so none is ever left untimed); their ids. One whose engine does not answer is left
+   * to the next start, or to its expiry.
+   */
+  async removeInterrupted(log: (error: unknown, message: string) => void): Promise<string[]> {
+    const removed: string[] = [];
+    for (const { lab, owner } of unfinishedCreations(this.db)) {
+      if (this.inflight.has(lab)) continue;
+      try {
+        await downLab(await this.engines.forLab(lab), lab);
+      } catch (error) {
+        log(error, `lab ${lab}: its interrupted creation could not be undone`);
+        continue;
+      }
+      this.engines.forget(lab);
+      forgetLabClock(this.db, lab);
+      forgetCheckRuns(this.db, lab);
+      endCreation(this.db, lab);
+      this.queue.freed();
+      audit(this.db, SERVICE_ACTOR, "lab.destroy", lab, { reason: "creation interrupted", owner });
+      removed.push(lab);
+    }
+    return removed;
+  }
+
   /** The sweeper's destroy of a lab past its expiry. */
   async expire(lab: string): Promise<void> {
     const expiresAt = labClock(this.db, lab)?.expiresAt;
@@ -391,6 +435,19 @@ export class LabService {
    * Brings the lab up on its engine, or, when it has none that answers (a new lab, or one whose
    * engine is gone), on the engine the pool places it on.
    */
+  /** Marks a new lab as being created, and times it from now, before anything of it exists. */
+  private beginNew(lab: string, owner: string, expiresAt: number | undefined): void {
+    const now = this.now();
+    beginCreation(this.db, { lab, owner, startedAt: now });
+    clockLab(
+      this.db,
+      lab,
+      now,
+      expiresAt,
+      this.lifetime.ttl === null ? null : now + this.lifetime.ttl,
+    );
+  }
+
   private async bringUp(lab: string, owner: string, topology: Topology) {
     const where = await this.engines.locate(lab);
     const member = where?.available ? where.member : await this.place(lab, owner, topology);
