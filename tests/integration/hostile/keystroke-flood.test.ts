@@ -27,9 +27,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 it("holds a keystroke flood at the socket, with bounded memory", async () => {
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const shell = await terminal(h, attacker);
-  // `sleep` reads nothing: the terminal's input fills, then the engine's stream, then ours.
-  shell.type("stty -echo; echo SLEEPING; sleep 3600\r");
-  await shell.see("SLEEPING\r\n");
+  // `sleep` reads nothing: the terminal's input fills, then the engine's stream, then ours. Raw
+  // mode, as a line-editing terminal would drop input past a line's length instead of holding it.
+  shell.type("stty raw -echo; echo SLEEPING-$((6*7)); sleep 3600\r");
+  await shell.see("SLEEPING-42");
 
   const memory = watchMemory(h);
   const piece = Buffer.alloc(60 * 1024, 0x61);

@@ -44,7 +44,9 @@ it("refuses oversized frames and hellos before anyone signs in, with bounded mem
     ...Array.from({ length: 8 }, () => attack(student.lab, hugeHello)),
   ]);
   const peak = memory.stop();
-  expect(codes.slice(0, 8)).toEqual(Array(8).fill(1009));
+  // 1009 (message too big); 1006 when the server's close cut the frame still being sent; 4408
+  // when the frame's first bytes came after the hello's deadline. Never signed in, in any case.
+  for (const code of codes.slice(0, 8)) expect([1006, 1009, 4408]).toContain(code);
   expect(codes.slice(8)).toEqual(Array(8).fill(4400));
   expect(peak - memory.baseline).toBeLessThan(MEMORY_GROWTH_LIMIT);
   expect(await answers(h)).toBe(true);
