@@ -2,7 +2,7 @@
 // (so any process can check any lab). A check passes when its command exits 0 in time.
 import type { Engine } from "../runtime/engine.ts";
 import { errorMessage } from "../runtime/engine.ts";
-import { execCapture } from "../runtime/exec.ts";
+import { ExecTimeoutError, execCapture } from "../runtime/exec.ts";
 import { labInventory } from "../runtime/inventory.ts";
 import type { CheckDef } from "../topology/model.ts";
 import { requireRecord } from "./lifecycle.ts";
@@ -67,7 +67,14 @@ async function runCheck(
     }
     return { id, task, node, passed: result.exitCode === 0, exitCode: result.exitCode, output };
   } catch (error) {
-    return failed(errorMessage(error));
+    if (!(error instanceof ExecTimeoutError)) return failed(errorMessage(error));
+    // The command's `timeout` did not end it (the node's tools replaced, or a process that
+    // ignores signals): what it wrote, and that it never ended.
+    const { stdout, stderr, truncated } = error.partial;
+    const output = keepEnd(stdout + stderr, truncated);
+    return failed(
+      `${output}${output === "" || output.endsWith("\n") ? "" : "\n"}(did not end ${ENGINE_GRACE_MS / 1000} s after its timeout of ${check.timeoutSeconds} s)`,
+    );
   }
 }
 

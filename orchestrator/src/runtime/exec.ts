@@ -10,6 +10,15 @@ export interface ExecResult {
   truncated: boolean;
 }
 
+/** The command did not end in time; what it wrote meanwhile (the ends kept) comes with it. */
+export class ExecTimeoutError extends Error {
+  readonly partial: Omit<ExecResult, "exitCode">;
+  constructor(message: string, partial: Omit<ExecResult, "exitCode">) {
+    super(message);
+    this.partial = partial;
+  }
+}
+
 export interface ExecOptions {
   /** Default: 30 s. */
   timeoutMs?: number;
@@ -38,11 +47,17 @@ export async function execCapture(
   const stdout = new TailBuffer(maxOutputBytes);
   const stderr = new TailBuffer(maxOutputBytes);
   const demuxed = exec.demux(stdout.sink(), stderr.sink());
+  const kept = () => ({
+    stdout: stdout.bytes.toString("utf8"),
+    stderr: stderr.bytes.toString("utf8"),
+    truncated: stdout.droppedBytes + stderr.droppedBytes > 0,
+  });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       exec.stream.destroy();
-      reject(new Error(`'${command.join(" ")}' in ${container} took longer than ${timeoutMs} ms`));
+      const message = `'${command.join(" ")}' in ${container} took longer than ${timeoutMs} ms`;
+      reject(new ExecTimeoutError(message, kept()));
     }, timeoutMs);
   });
   // Once the timeout has destroyed the stream, its failure says nothing more.
@@ -53,10 +68,5 @@ export async function execCapture(
     clearTimeout(timer);
   }
   const { ExitCode } = await exec.inspect();
-  return {
-    exitCode: ExitCode ?? -1,
-    stdout: stdout.bytes.toString("utf8"),
-    stderr: stderr.bytes.toString("utf8"),
-    truncated: stdout.droppedBytes + stderr.droppedBytes > 0,
-  };
+  return { exitCode: ExitCode ?? -1, ...kept() };
 }

@@ -27,8 +27,9 @@ afterAll(async () => {
 it("keeps only the end of a flooding check's output, with bounded memory", async () => {
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const shell = await terminal(h, attacker);
-  // `tail -c 4097` becomes `yes -c 4097`: "-c 4097" without end.
-  shell.type("sudo ln -sf /usr/bin/yes /usr/bin/tail && echo TAIL-REPLACED-$((6*7))\r");
+  shell.type(
+    "printf '#!/bin/sh\\nexec yes flooding-the-service\\n' | sudo tee /usr/bin/tail >/dev/null && echo TAIL-REPLACED-$((6*7))\r",
+  );
   await shell.see("TAIL-REPLACED-42");
   await shell.close();
 
@@ -37,10 +38,11 @@ it("keeps only the end of a flooding check's output, with bounded memory", async
   const peak = memory.stop();
   expect(response.status).toBe(200);
   const [result] = (await response.json()) as { passed: boolean; output: string }[];
-  // `yes` never ends: the check ran out of its time, and only its output's end was kept.
+  // `yes` never ends, nor does the check: it failed, with only its output's end kept.
   expect(result?.passed).toBe(false);
   expect(result?.output.slice(0, 300)).toMatch(/^…/);
-  expect(result?.output).toContain("-c 4097\n-c 4097\n");
+  expect(result?.output).toContain("flooding-the-service\nflooding-the-service\n");
+  expect(result?.output).toMatch(/\n\(did not end 10 s after its timeout of 10 s\)$/);
   expect(Buffer.byteLength(result?.output ?? "")).toBeLessThanOrEqual(CHECK_OUTPUT_BYTES + 100);
   expect(peak - memory.baseline).toBeLessThan(MEMORY_GROWTH_LIMIT);
 
