@@ -2,30 +2,22 @@
 // more captures than the bounds allow: the service reads tcpdump's output no faster than the
 // download drains (the engine's stream waits), refuses the captures past the bound with 429, and
 // its memory stays bounded; another student's terminal works meanwhile.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   answers,
   as,
   echoes,
-  type Hostile,
-  hostileService,
+  hostileSuite,
   MEMORY_GROWTH_LIMIT,
-  stopHostile,
+  sleep,
   terminal,
   watchMemory,
 } from "./harness.ts";
 
-let h: Hostile;
-beforeAll(async () => {
-  h = await hostileService(2);
-});
-afterAll(async () => {
-  if (h) await stopHostile(h);
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const suite = hostileSuite(2);
 
 it("holds unread captures of a flooded network, and refuses captures past the bound", async () => {
+  const h = suite();
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const receiver = await terminal(h, attacker, "beta");
   receiver.type("nc -lk 9000 >/dev/null & echo LISTENING-$((6*7))\r");

@@ -2,29 +2,22 @@
 // `yes`, and runs their checks with their own token: each run would have the service buffer all
 // the output the check timeout allows. The service keeps only the last bytes, says so, and its
 // memory stays bounded; another student's terminal works meanwhile.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { CHECK_OUTPUT_BYTES } from "../../../orchestrator/src/labs/checks.ts";
 import {
   answers,
   as,
   echoes,
-  type Hostile,
-  hostileService,
+  hostileSuite,
   MEMORY_GROWTH_LIMIT,
-  stopHostile,
   terminal,
   watchMemory,
 } from "./harness.ts";
 
-let h: Hostile;
-beforeAll(async () => {
-  h = await hostileService(2);
-});
-afterAll(async () => {
-  if (h) await stopHostile(h);
-});
+const suite = hostileSuite(2);
 
 it("keeps only the end of a flooding check's output, with bounded memory", async () => {
+  const h = suite();
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const shell = await terminal(h, attacker);
   shell.type(

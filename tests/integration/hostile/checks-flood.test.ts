@@ -1,18 +1,13 @@
 // A student fires many runs of their lab's checks at once with their own token: at most two run
 // on their lab at once, the others are refused with 429 saying why, and the service answers on;
 // another student's checks and terminal work meanwhile.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { answers, as, echoes, type Hostile, hostileService, stopHostile } from "./harness.ts";
+import { expect, it } from "vitest";
+import { answers, as, echoes, hostileSuite } from "./harness.ts";
 
-let h: Hostile;
-beforeAll(async () => {
-  h = await hostileService(2);
-});
-afterAll(async () => {
-  if (h) await stopHostile(h);
-});
+const suite = hostileSuite(2);
 
 it("refuses checks past the bound per lab with 429", async () => {
+  const h = suite();
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const runs = await Promise.all(
     Array.from({ length: 10 }, () =>

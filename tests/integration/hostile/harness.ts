@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { downLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { freePort, memory, Service } from "../../../support/service.ts";
@@ -161,3 +162,20 @@ export const MEMORY_GROWTH_LIMIT = 100 * 1024 * 1024;
 export async function answers(h: Hostile): Promise<boolean> {
   return (await fetch(`${h.service.url}/api/health`)).ok;
 }
+
+/**
+ * The service and `count` students for one test file: started before its test, stopped after.
+ * The returned function gives it to the test.
+ */
+export function hostileSuite(count: number, env: Record<string, string> = {}): () => Hostile {
+  let h: Hostile | undefined;
+  beforeAll(async () => {
+    h = await hostileService(count, env);
+  });
+  afterAll(async () => {
+    if (h) await stopHostile(h);
+  });
+  return () => h as Hostile;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

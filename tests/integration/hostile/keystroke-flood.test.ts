@@ -2,29 +2,21 @@
 // fast as their socket goes: the service passes keystrokes on only as the shell takes them and
 // stops reading the socket meanwhile, so its memory stays bounded; another student's terminal
 // works, and so does the attacker's once the command is interrupted.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   answers,
   echoes,
-  type Hostile,
-  hostileService,
+  hostileSuite,
   MEMORY_GROWTH_LIMIT,
-  stopHostile,
+  sleep,
   terminal,
   watchMemory,
 } from "./harness.ts";
 
-let h: Hostile;
-beforeAll(async () => {
-  h = await hostileService(2);
-});
-afterAll(async () => {
-  if (h) await stopHostile(h);
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const suite = hostileSuite(2);
 
 it("holds a keystroke flood at the socket, with bounded memory", async () => {
+  const h = suite();
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const shell = await terminal(h, attacker);
   // `sleep` reads nothing: the terminal's input fills, then the engine's stream, then ours. Raw

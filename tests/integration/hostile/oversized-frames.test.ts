@@ -1,35 +1,22 @@
 // Before signing in, clients send terminal frames of 32 MiB and hellos far larger than any hello
 // (ws took frames of up to 100 MiB): each socket is closed before its frame is kept, the service's
 // memory stays bounded, and a student's terminal works meanwhile.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import WebSocket from "ws";
-import {
-  answers,
-  echoes,
-  type Hostile,
-  hostileService,
-  MEMORY_GROWTH_LIMIT,
-  stopHostile,
-  watchMemory,
-} from "./harness.ts";
+import { answers, echoes, hostileSuite, MEMORY_GROWTH_LIMIT, watchMemory } from "./harness.ts";
 
-let h: Hostile;
-beforeAll(async () => {
-  h = await hostileService(1);
-});
-afterAll(async () => {
-  if (h) await stopHostile(h);
-});
+const suite = hostileSuite(1);
 
 /** Opens a terminal socket, sends `first`, and resolves with the close code. */
 function attack(lab: string, first: Buffer | string): Promise<number> {
-  const socket = new WebSocket(`${h.ws}/api/labs/${lab}/nodes/alpha/terminal`);
+  const socket = new WebSocket(`${suite().ws}/api/labs/${lab}/nodes/alpha/terminal`);
   socket.on("open", () => socket.send(first));
   socket.on("error", () => {}); // the server ends an oversized frame abruptly
   return new Promise((resolve) => socket.on("close", (code) => resolve(code)));
 }
 
 it("refuses oversized frames and hellos before anyone signs in, with bounded memory", async () => {
+  const h = suite();
   const [student] = h.students as [(typeof h.students)[0]];
   const memory = watchMemory(h);
   const big = Buffer.alloc(32 * 1024 * 1024, 0x61);

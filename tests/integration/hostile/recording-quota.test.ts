@@ -3,20 +3,15 @@
 // says so; another student's terminal is recorded as before.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { echoes, type Hostile, hostileService, stopHostile, terminal } from "./harness.ts";
+import { expect, it } from "vitest";
+import { echoes, hostileSuite, terminal } from "./harness.ts";
 
 const QUOTA = 2 * 1024 * 1024;
 
-let h: Hostile;
-beforeAll(async () => {
-  h = await hostileService(2, { SOCKETLAB_RECORDINGS_PER_USER: "2m" });
-});
-afterAll(async () => {
-  if (h) await stopHostile(h);
-});
+const suite = hostileSuite(2, { SOCKETLAB_RECORDINGS_PER_USER: "2m" });
 
 it("stops a recording at the user's quota, says so, and the terminal keeps working", async () => {
+  const h = suite();
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const shell = await terminal(h, attacker);
   const session = (await shell.ready).session as string;

@@ -4,21 +4,14 @@
 // comes back within the grace period.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { hello, Terminal } from "../api/terminal-client.ts";
-import { echoes, type Hostile, hostileService, stopHostile, terminal } from "./harness.ts";
+import { echoes, hostileSuite, sleep, terminal } from "./harness.ts";
 
-let h: Hostile;
-beforeAll(async () => {
-  h = await hostileService(2, { SOCKETLAB_TERMINAL_GRACE: "60s" });
-});
-afterAll(async () => {
-  if (h) await stopHostile(h);
-});
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const suite = hostileSuite(2, { SOCKETLAB_TERMINAL_GRACE: "60s" });
 
 it("pauses a flooding shell nobody looks at, and resumes it for its viewer", async () => {
+  const h = suite();
   const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
   const shell = await terminal(h, attacker);
   const session = (await shell.ready).session as string;
