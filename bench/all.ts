@@ -87,6 +87,15 @@ interface Terminals {
   catExecMBps: number;
 }
 
+interface NoisyNeighbour {
+  aloneP50: number;
+  aloneP99: number;
+  noisyP50: number;
+  noisyP99: number;
+  p99Ratio: number;
+  noisyRssPeak: number;
+}
+
 const runs = ["--runs", values.runs];
 const students = values.students;
 try {
@@ -98,6 +107,7 @@ try {
   const roster = await result<Roster>("roster", ["--students", students]);
   const { labs, terminals: open } = values;
   const terminals = await result<Terminals>("terminals", ["--labs", labs, "--terminals", open]);
+  const noisy = await result<NoisyNeighbour>("noisy-neighbour", []);
 
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
   const x = (ratio: number) => `${ratio.toFixed(2)}x`;
@@ -105,6 +115,7 @@ try {
   const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
   const { api, compose } = roster.data;
   const t = terminals.data;
+  const n = noisy.data;
   const rows: [string, string][] = [
     ["up, 6 nodes: socketlab (median)", s(up.data.median.socketlab)],
     ["up, 6 nodes: docker-compose (median)", s(up.data.median.compose)],
@@ -142,6 +153,10 @@ try {
     ],
     ["cat 50 MB: terminal WebSocket", `${t.catTerminalMBps.toFixed(1)} MB/s`],
     ["cat 50 MB: docker exec (floor)", `${t.catExecMBps.toFixed(1)} MB/s`],
+    ["noisy neighbour: quiet echo alone p50 / p99", `${ms(n.aloneP50)} / ${ms(n.aloneP99)}`],
+    ["noisy neighbour: quiet echo, 5 noisy p50 / p99", `${ms(n.noisyP50)} / ${ms(n.noisyP99)}`],
+    ["noisy neighbour: p99 noisy/alone (goal 2x)", x(n.p99Ratio)],
+    ["noisy neighbour: service RSS peak (goal < 200 MB)", mb(n.noisyRssPeak)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   console.log(
@@ -156,7 +171,7 @@ try {
     labs: Number(labs),
     terminals: Number(open),
     figures: Object.fromEntries(rows),
-    sources: [up, floor, reset, ca, startUp, roster, terminals].map((r) => r.file),
+    sources: [up, floor, reset, ca, startUp, roster, terminals, noisy].map((r) => r.file),
   });
   console.log(`results: ${path}`);
 } catch (error) {

@@ -38,6 +38,8 @@ export interface ServiceOptions {
   token?: string;
   /** Aborts the requests made through `call` (the benchmark's Ctrl-C). */
   signal?: AbortSignal;
+  /** More environment for the service (its settings: SOCKETLAB_TERMINAL_GRACE...). */
+  env?: Record<string, string>;
 }
 
 export class Service {
@@ -55,7 +57,7 @@ export class Service {
     const args = ["serve", "--port", String(options.port), "--data", options.dataDir];
     args.push("--library", options.libraryDir, ...(options.args ?? []));
     this.child = spawn(process.execPath, [main, ...args], {
-      env: { ...process.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
+      env: { ...process.env, ...options.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
       stdio: ["ignore", "ignore", "inherit"],
     });
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));

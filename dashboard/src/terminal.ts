@@ -8,6 +8,7 @@ import { SearchAddon } from "@xterm/addon-search";
 import { Unicode11Addon } from "@xterm/addon-unicode11";
 import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal } from "@xterm/xterm";
+import { MAX_FRAME_BYTES } from "../../orchestrator/src/terminals/limits.ts";
 import type { ServerMessage, ViewerMode } from "../../orchestrator/src/terminals/protocol.ts";
 import { h } from "./dom.ts";
 import { token } from "./session.ts";
@@ -288,7 +289,10 @@ export class TerminalView {
 
   private sendBytes(bytes: Uint8Array<ArrayBuffer>): void {
     if (this.mode === "control" && this.socket?.readyState === WebSocket.OPEN) {
-      this.socket.send(bytes);
+      // A long paste goes in frames the service takes.
+      for (let at = 0; at < bytes.length; at += MAX_FRAME_BYTES) {
+        this.socket.send(bytes.subarray(at, at + MAX_FRAME_BYTES));
+      }
     } else if (this.mode === null && this.socket && !this.target.watch) {
       // Typed while the shell starts: sent once it is ready, as a local terminal would.
       this.typedEarly.push(bytes);

@@ -38,6 +38,18 @@ export function parseDuration(text: string): number | null {
   return Number(match[1]) * (DURATION_UNITS[match[2] || "s"] as number);
 }
 
+/** Sizes as Docker writes them: `256m`, `1.5g`, `512k` or a number of bytes. */
+export const SIZE_PATTERN = /^[0-9]+(\.[0-9]+)?[kmg]?$/i;
+
+const SIZE_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** A size (SIZE_PATTERN) in bytes, units binary as in Docker; null when the text is no size. */
+export function parseSize(text: string): number | null {
+  if (!SIZE_PATTERN.test(text)) return null;
+  const unit = SIZE_UNITS[text.slice(-1).toLowerCase()] ?? 1;
+  return Math.floor(Number.parseFloat(text) * unit);
+}
+
 // Labs per student, class and engine (classroom/quotas.ts applies them).
 export interface Quotas {
   /** Labs one student may hold. */
@@ -119,12 +131,20 @@ export interface TerminalSettings {
   graceMs?: number;
   recordInput?: boolean;
   recordingDays?: number;
+  /** Bytes of recordings per user and in all; null: no bound. */
+  recordingQuota?: { perUserBytes?: number | null; totalBytes?: number | null };
 }
+
+const RECORDING_QUOTA_ENV = {
+  perUserBytes: "SOCKETLAB_RECORDINGS_PER_USER",
+  totalBytes: "SOCKETLAB_RECORDINGS_TOTAL",
+} as const;
 
 /**
  * The terminals' settings from the environment: SOCKETLAB_TERMINAL_GRACE (a duration such as 90s
  * or 5m; 0 kills a shell as soon as its last viewer leaves), SOCKETLAB_RECORD_INPUT (true or
- * false) and SOCKETLAB_RECORDING_DAYS (whole days; 0 keeps recordings forever).
+ * false), SOCKETLAB_RECORDING_DAYS (whole days; 0 keeps recordings forever), and the recordings'
+ * quotas SOCKETLAB_RECORDINGS_PER_USER and SOCKETLAB_RECORDINGS_TOTAL (sizes; 0: no bound).
  */
 export function terminalsFromEnv(env = process.env): TerminalSettings {
   const options: TerminalSettings = {};
@@ -149,6 +169,16 @@ export function terminalsFromEnv(env = process.env): TerminalSettings {
       throw new Error("SOCKETLAB_RECORDING_DAYS must be a whole number of days (0: forever)");
     }
     options.recordingDays = Number(days);
+  }
+  for (const [key, name] of Object.entries(RECORDING_QUOTA_ENV) as [
+    keyof typeof RECORDING_QUOTA_ENV,
+    string,
+  ][]) {
+    const text = env[name]?.trim();
+    if (!text) continue;
+    const bytes = parseSize(text);
+    if (bytes === null) throw new Error(`${name} must be a size such as 500m or 20g (0: no bound)`);
+    options.recordingQuota = { ...options.recordingQuota, [key]: bytes === 0 ? null : bytes };
   }
   return options;
 }

@@ -146,6 +146,16 @@ async function removeRun(app: App, engine: Engine, topology: string, dirs: strin
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
+/** What the service's Content Security Policy refused in this file's pages (Chromium's reports). */
+export const cspViolations: string[] = [];
+
+/** Keeps the page's reports of what the Content Security Policy refused. */
+export function watchCsp(page: Page): void {
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) cspViolations.push(message.text());
+  });
+}
+
 /** A new browser profile's page on a laptop-sized screen, signed in through a login link. */
 export async function signIn(
   e2e: Pick<E2e, "browser" | "base">,
@@ -158,6 +168,7 @@ export async function signIn(
   const page = await context.newPage();
   // The page's own errors reach the test output: a failing step then says why.
   page.on("pageerror", (error) => console.error(`browser: ${error.message}`));
+  watchCsp(page);
   await page.goto(`${e2e.base}/#token=${encodeURIComponent(token)}`);
   await page.getByRole("button", { name: "Sign out" }).waitFor();
   return { context, page };

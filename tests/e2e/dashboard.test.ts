@@ -5,7 +5,15 @@
 import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, screenshot, signIn, startE2e, stopE2e, terminalOn } from "./browser.ts";
+import {
+  cspViolations,
+  type E2e,
+  screenshot,
+  signIn,
+  startE2e,
+  stopE2e,
+  terminalOn,
+} from "./browser.ts";
 
 let e2e: E2e;
 /** The student's page with a terminal open on their lab's client node, for the watch test. */
@@ -291,5 +299,9 @@ describe("the dashboard in a browser", () => {
     await page.getByRole("cell", { name: e2e.logins.alice }).first().waitFor();
     await screenshot(page, "instructor-audit");
     await context.close();
+  });
+
+  it("ran every page without a refusal of the Content Security Policy", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import { planLab } from "../../orchestrator/src/plan/plan.ts";
 import { loadTopologyFile } from "../../orchestrator/src/roles/load.ts";
 import { buildDashboard, launchBrowser } from "../../support/browser.ts";
 import { testEngine } from "../integration/engine.ts";
-import { screenshot, signIn } from "./browser.ts";
+import { cspViolations, screenshot, signIn } from "./browser.ts";
 import { diagramLabels, overlappingLabels } from "./diagram-labels.ts";
 
 const labs = readdirSync(TOPOLOGIES_DIR, { withFileTypes: true })
@@ -171,5 +171,9 @@ describe("the lab diagram at 1366x768", () => {
     await page.getByRole("button", { name: "Fit the whole lab" }).click();
     expect(await zoom.textContent()).not.toBe("100 %");
     await context.close();
+  });
+
+  it("ran every page without a refusal of the Content Security Policy", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

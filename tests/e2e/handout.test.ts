@@ -19,7 +19,7 @@ import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
 import { buildDashboard, launchBrowser } from "../../support/browser.ts";
 import { testEngine } from "../integration/engine.ts";
 import { bearer } from "../support/api.ts";
-import { ARTIFACTS, screenshot, signIn, terminalOn } from "./browser.ts";
+import { ARTIFACTS, cspViolations, screenshot, signIn, terminalOn, watchCsp } from "./browser.ts";
 import { diagramLabels, overlappingLabels } from "./diagram-labels.ts";
 
 const run = randomBytes(2).toString("hex");
@@ -298,6 +298,7 @@ describe("a student does a library lab in the browser", () => {
     });
     const page = await context.newPage();
     page.on("pageerror", (error) => console.error(`browser: ${error.message}`));
+    watchCsp(page);
     await page.goto(`${base}/#token=${encodeURIComponent(student)}`);
     await page.getByRole("button", { name: "Sign out" }).waitFor();
     await page.goto(`${base}/labs/${arpLab}`);
@@ -323,5 +324,9 @@ describe("a student does a library lab in the browser", () => {
     await rows.filter({ hasText: "tab-5" }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS, "phone-lab.png") });
     await context.close();
+  });
+
+  it("ran every page without a refusal of the Content Security Policy", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

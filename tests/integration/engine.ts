@@ -59,7 +59,7 @@ export async function sh(
   timeoutMs = 30_000,
 ) {
   const container = await nodeContainerId(engine, lab, node);
-  return execCapture(engine, container, ["/bin/sh", "-c", script], timeoutMs);
+  return execCapture(engine, container, ["/bin/sh", "-c", script], { timeoutMs });
 }
 
 /** The host guard's rules (INPUT and DOCKER-USER) that name a bridge of `networks` of `labs`. */

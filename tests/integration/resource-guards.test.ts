@@ -106,12 +106,9 @@ describe("resource guards", () => {
     // While the bomb holds alpha: lab B's node and lab A's other nodes still answer.
     const [other, beta, gamma] = await Promise.all([
       // A generous bound so that a hung exec fails the test rather than stalls it; not a timing.
-      execCapture(
-        engine,
-        await containerId(labB, "alpha"),
-        ["/bin/sh", "-c", "echo lab-b-alive"],
-        20_000,
-      ),
+      execCapture(engine, await containerId(labB, "alpha"), ["/bin/sh", "-c", "echo lab-b-alive"], {
+        timeoutMs: 20_000,
+      }),
       sh(engine, labA, "beta", "cat /etc/socketlab-fixture"),
       sh(engine, labA, "gamma", "echo gamma-alive"),
     ]);

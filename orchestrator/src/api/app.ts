@@ -13,13 +13,14 @@ import type { Connect } from "../engines/members.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
-import type { TerminalOptions } from "../terminals/registry.ts";
+import { MAX_FRAME_BYTES } from "../terminals/limits.ts";
 import { MAX_DOCUMENT_BYTES } from "../topology/document.ts";
 import { installErrorHandler } from "./errors.ts";
 import auth from "./plugins/auth.ts";
 import dashboard from "./plugins/dashboard.ts";
 import db from "./plugins/db.ts";
 import docs from "./plugins/docs.ts";
+import securityHeaders from "./plugins/security-headers.ts";
 import services from "./plugins/services.ts";
 import auditRoutes from "./routes/audit.ts";
 import captureRoutes from "./routes/captures.ts";
@@ -34,7 +35,7 @@ import labLifeRoutes from "./routes/lab-life.ts";
 import labRoutes from "./routes/labs.ts";
 import meRoutes from "./routes/me.ts";
 import recordingRoutes from "./routes/recordings.ts";
-import terminalRoutes from "./routes/terminal.ts";
+import terminalRoutes, { type TerminalRoutesOptions } from "./routes/terminal.ts";
 import topologyRoutes from "./routes/topologies.ts";
 
 export interface AppOptions {
@@ -56,7 +57,7 @@ export interface AppOptions {
   /** How often expired and idle labs are looked for, ms; 0: only when `app.sweeper.sweep()` is called. */
   sweepEveryMs?: number;
   /** Terminals' grace period, replay, flow control and recordings (default: terminals/registry.ts). */
-  terminals?: Partial<TerminalOptions>;
+  terminals?: Omit<TerminalRoutesOptions, "dataDir">;
   logger?: FastifyServerOptions["logger"];
 }
 
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  await app.register(securityHeaders);
   await app.register(docs);
   await app.register(db, { dataDir: options.dataDir });
   await app.register(auth);
@@ -90,7 +92,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
   });
   // Terminals are WebSockets; the plugin must be registered before their route.
-  await app.register(websocket);
+  // ws takes frames of up to 100 MiB by default, before any sign-in: a few clients would hold
+  // the service's memory.
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await app.register(healthRoutes);
   await app.register(labRoutes);
   await app.register(labLifeRoutes);

@@ -30,6 +30,7 @@ export const HTTP_STATUS: Record<RefusalKind, number> = {
   quota: 409,
   invalid: 400,
   unavailable: 503,
+  busy: 429,
 };
 
 export function installErrorHandler(app: FastifyInstance): void {

@@ -1,5 +1,8 @@
-// Who may see which lab. A lab's `owner` label is its student's login. Students see their own
-// labs, TAs the labs of their class's students, instructors every lab. A lab one may not see is
+// Who may see which lab. A lab's `owner` label is its owner's login, usually a student's.
+// Students see their own labs, TAs their own and those of their class's students, instructors
+// every lab. A TA may bring a lab up for themselves (to try a topology before the class does), so
+// they see it: refusing it would take that away, and hiding it left a lab nobody but the
+// instructor could reach. A lab one may not see is
 // answered exactly like a lab that does not exist (not found), so that its existence does not leak.
 import type { Db } from "../store/db.ts";
 import { type User, userByLogin, usersOfClass } from "../store/users.ts";
@@ -11,6 +14,7 @@ export function canSeeOwner(db: Db, user: User, owner: string): boolean {
     case "student":
       return owner === user.login;
     case "ta": {
+      if (owner === user.login) return true;
       const student = userByLogin(db, owner);
       return (
         student?.role === "student" && student.classId !== null && student.classId === user.classId
@@ -23,9 +27,10 @@ export function canSeeOwner(db: Db, user: User, owner: string): boolean {
 export function ownerFilter(db: Db, user: User): (owner: string) => boolean {
   if (user.role === "instructor") return () => true;
   if (user.role === "student") return (owner) => owner === user.login;
-  const logins = new Set(
-    user.classId ? usersOfClass(db, user.classId, "student").map((s) => s.login) : [],
-  );
+  const logins = new Set([
+    user.login,
+    ...(user.classId ? usersOfClass(db, user.classId, "student").map((s) => s.login) : []),
+  ]);
   return (owner) => logins.has(owner);
 }
 

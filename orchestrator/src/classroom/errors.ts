@@ -15,7 +15,8 @@ export type RefusalKind =
   | "conflict"
   | "quota"
   | "invalid"
-  | "unavailable";
+  | "unavailable"
+  | "busy";
 
 export abstract class DomainError extends Error {
   abstract readonly kind: RefusalKind;
@@ -67,6 +68,14 @@ export class InvalidInputError extends DomainError {
 /** The service cannot do it now (it is stopping, no engine takes labs); later it may. */
 export class UnavailableError extends DomainError {
   readonly kind = "unavailable";
+}
+
+/** Too much of something is under way already (for the lab or the user); later it may do. */
+export class BusyError extends DomainError {
+  readonly kind = "busy";
+  constructor(message: string) {
+    super("too_many_requests", message);
+  }
 }
 
 export const notFound = (what: string) => new NotFoundError(`${what} not found`);

@@ -39,9 +39,11 @@ import {
   labClock,
   touchLabClock,
 } from "../store/lab-activity.ts";
+import { beginCreation, endCreation, unfinishedCreations } from "../store/lab-creations.ts";
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
+import { ConcurrencyGate, type ConcurrencyLimits } from "./concurrency.ts";
 import { poolRefusal } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import {
@@ -77,6 +79,8 @@ export interface LabServiceOptions {
   lifetime?: Lifetime;
   /** The clock (epoch ms); tests move it instead of waiting. */
   now?: () => number;
+  /** Checks and captures at once, per lab and per user (default: concurrency.ts). */
+  concurrency?: ConcurrencyLimits;
 }
 
 export class LabService {
@@ -94,6 +98,8 @@ export class LabService {
   private readonly inflight = new Map<string, Required<Holder>>();
   /** Labs being reset or resumed here, by count: the sweeper leaves them alone. */
   private readonly working = new Map<string, number>();
+  /** Checks and captures under way, bounded per lab and per user. */
+  readonly gate: ConcurrencyGate;
 
   constructor(engines: Engines, db: Db, library: Library, options: LabServiceOptions = {}) {
     this.engines = engines;
@@ -103,6 +109,7 @@ export class LabService {
     this.quotas = quotas;
     this.lifetime = options.lifetime ?? DEFAULT_LIFETIME;
     this.now = options.now ?? Date.now;
+    this.gate = new ConcurrencyGate(options.concurrency);
     // The pool caps each engine (its capacity, and quotas.perEngine given to it).
     this.queue = new EngineQueue(engines);
   }
@@ -196,7 +203,24 @@ export class LabService {
       ? (choice.pending?.catch(() => {}) ?? Promise.resolve())
       : this.queue.enter(lab);
     const done = turn
-      .then(() => this.bringUp(lab, owner, loaded.topology))
+      .then(() => {
+        if (!choice.reused) this.beginNew(lab, owner, expiresAt);
+        return this.bringUp(lab, owner, loaded.topology);
+      })
+      .then(
+        (result) => {
+          endCreation(this.db, lab);
+          return result;
+        },
+        (error: unknown) => {
+          // A new lab that failed was removed whole (labs/lifecycle.ts): no time for it either.
+          if (!choice.reused) {
+            endCreation(this.db, lab);
+            forgetLabClock(this.db, lab);
+          }
+          throw error;
+        },
+      )
       .finally(() => {
         if (!choice.reused) this.queue.leave(lab);
       });
@@ -298,6 +322,32 @@ export class LabService {
     audit(this.db, user.login, "lab.destroy", lab);
   }
 
+  /**
+   * Removes the new labs whose creation a killed process left unfinished (timed from their start
+   * meanwhile, so none is ever left untimed); their ids. One whose engine does not answer is left
+   * to the next start, or to its expiry.
+   */
+  async removeInterrupted(log: (error: unknown, message: string) => void): Promise<string[]> {
+    const removed: string[] = [];
+    for (const { lab, owner } of unfinishedCreations(this.db)) {
+      if (this.inflight.has(lab)) continue;
+      try {
+        await downLab(await this.engines.forLab(lab), lab);
+      } catch (error) {
+        log(error, `lab ${lab}: its interrupted creation could not be undone`);
+        continue;
+      }
+      this.engines.forget(lab);
+      forgetLabClock(this.db, lab);
+      forgetCheckRuns(this.db, lab);
+      endCreation(this.db, lab);
+      this.queue.freed();
+      audit(this.db, SERVICE_ACTOR, "lab.destroy", lab, { reason: "creation interrupted", owner });
+      removed.push(lab);
+    }
+    return removed;
+  }
+
   /** The sweeper's destroy of a lab past its expiry. */
   async expire(lab: string): Promise<void> {
     const expiresAt = labClock(this.db, lab)?.expiresAt;
@@ -325,26 +375,39 @@ export class LabService {
    */
   async capture(user: User, lab: string, network: string, seconds: number): Promise<Readable> {
     await this.status(user, lab);
-    const engine = await this.engines.forLab(lab);
-    const bridge = await networkBridge(engine, lab, network);
-    audit(this.db, user.login, "lab.capture", lab, { network, seconds });
-    this.touchLab(lab);
-    const pcap = new PassThrough();
-    const abandoned = new AbortController();
-    pcap.once("close", () => abandoned.abort());
-    captureBridge(engine, bridge, seconds, pcap, abandoned.signal).then(
-      () => pcap.end(),
-      (error: unknown) => pcap.destroy(error as Error),
-    );
-    return pcap;
+    const leave = this.gate.enter("capture", lab, user.login);
+    try {
+      const engine = await this.engines.forLab(lab);
+      const bridge = await networkBridge(engine, lab, network);
+      audit(this.db, user.login, "lab.capture", lab, { network, seconds });
+      this.touchLab(lab);
+      const pcap = new PassThrough();
+      const abandoned = new AbortController();
+      pcap.once("close", () => abandoned.abort());
+      captureBridge(engine, bridge, seconds, pcap, abandoned.signal)
+        .then(
+          () => pcap.end(),
+          (error: unknown) => pcap.destroy(error as Error),
+        )
+        .finally(leave);
+      return pcap;
+    } catch (error) {
+      leave();
+      throw error;
+    }
   }
 
   /** Runs the lab's checks, for whoever may see the lab, and keeps the run as its last. */
   async checks(user: User, lab: string): Promise<CheckResult[]> {
     await this.status(user, lab);
-    const results = await runChecks(await this.engines.forLab(lab), lab);
-    recordCheckRun(this.db, lab, { ranAt: this.now(), results });
-    return results;
+    const leave = this.gate.enter("checks", lab, user.login);
+    try {
+      const results = await runChecks(await this.engines.forLab(lab), lab);
+      recordCheckRun(this.db, lab, { ranAt: this.now(), results });
+      return results;
+    } finally {
+      leave();
+    }
   }
 
   /** The last run of the lab's checks, for whoever may see the lab. */
@@ -372,6 +435,19 @@ export class LabService {
    * Brings the lab up on its engine, or, when it has none that answers (a new lab, or one whose
    * engine is gone), on the engine the pool places it on.
    */
+  /** Marks a new lab as being created, and times it from now, before anything of it exists. */
+  private beginNew(lab: string, owner: string, expiresAt: number | undefined): void {
+    const now = this.now();
+    beginCreation(this.db, { lab, owner, startedAt: now });
+    clockLab(
+      this.db,
+      lab,
+      now,
+      expiresAt,
+      this.lifetime.ttl === null ? null : now + this.lifetime.ttl,
+    );
+  }
+
   private async bringUp(lab: string, owner: string, topology: Topology) {
     const where = await this.engines.locate(lab);
     const member = where?.available ? where.member : await this.place(lab, owner, topology);

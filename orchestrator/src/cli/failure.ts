@@ -22,6 +22,7 @@ const EXIT_STATUS: Record<RefusalKind, number> = {
   conflict: EXIT_FAILED,
   quota: EXIT_FAILED,
   unavailable: EXIT_FAILED,
+  busy: EXIT_FAILED,
 };
 
 function remedyHint(remedy: LabRemedy): string {

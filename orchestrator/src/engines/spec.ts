@@ -10,6 +10,8 @@ import { parseMemory } from "../topology/limits.ts";
 const HOST =
   /^(local|unix:\/\/\/\S+|tcp:\/\/[A-Za-z0-9.[\]:-]+:\d{1,5}|ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.[\]:-]+(:\d{1,5})?)$/;
 const MEMORY = /^\d+(\.\d+)?[kmg]?$/i;
+/** An OpenSSH public key line: its type and base64 blob (a comment after them is allowed). */
+const HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}( .*)?$/;
 
 export const engineSpecInput = z
   .object({
@@ -47,8 +49,24 @@ export const engineSpecInput = z
       .boolean()
       .default(false)
       .describe("accepts a tcp:// engine without tls on another host: its API in cleartext"),
+    hostKey: z
+      .string()
+      .regex(HOST_KEY, "a host key as ssh-keyscan prints it, without the host: TYPE BASE64")
+      .optional()
+      .describe("ssh:// only: the engine host's public key; any other key is refused"),
   })
   .strict()
+  .refine((spec) => !spec.hostKey || spec.host.startsWith("ssh://"), {
+    path: ["hostKey"],
+    message: "hostKey applies to ssh:// engines only",
+  })
+  // Without a pinned key, whoever answers at the address (a spoofed DNS name, a host on the path)
+  // would be sent the engine's traffic and could pose as an engine.
+  .refine((spec) => !spec.host.startsWith("ssh://") || spec.hostKey, {
+    path: ["hostKey"],
+    message:
+      "an ssh:// engine needs hostKey, its host's public key (ssh-keyscan -t ed25519 HOST prints it after the host name)",
+  })
   .refine((spec) => !spec.tls || spec.host.startsWith("tcp://"), {
     path: ["tls"],
     message: "tls applies to tcp:// engines only",
@@ -78,6 +96,8 @@ export interface EngineSpec {
   drained: boolean;
   /** A tcp:// engine on another host accepted without TLS (`insecure: true`). */
   insecure?: true;
+  /** An ssh:// engine's pinned host key, `TYPE BASE64`. */
+  hostKey?: string;
 }
 
 /** The spec's fields checked; errors name the field (`engines.1.host: ...`). */
@@ -91,13 +111,14 @@ export function toEngineSpec(input: unknown, path = ""): EngineSpec {
       parsed.error.issues.map((i) => `${where(i.path) || "engine"}: ${i.message}`).join("; "),
     );
   }
-  const { name, host, tls, capacity, drained, insecure } = parsed.data;
+  const { name, host, tls, capacity, drained, insecure, hostKey } = parsed.data;
   return {
     name,
     host,
     drained,
     ...(tls ? { tls } : {}),
     ...(insecure ? { insecure } : {}),
+    ...(hostKey ? { hostKey } : {}),
     capacity: {
       labs: capacity.labs ?? null,
       memoryBytes: capacity.memory === undefined ? null : parseMemory(capacity.memory),
@@ -173,7 +194,10 @@ export function dockerOptions(spec: EngineSpec): ConnectionOptions {
       port,
       username: decodeURIComponent(url.username),
       // docker-modem fills the agent in only when DOCKER_HOST itself is ssh://.
-      sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+      sshOptions: {
+        agent: process.env.SSH_AUTH_SOCK,
+        hostVerifier: pinnedHostKey(spec.hostKey as string),
+      },
     };
   }
   if (!spec.tls) return { ...NO_CONNECTION, protocol: "http", host: url.hostname, port };
@@ -196,6 +220,15 @@ export function dockerOptions(spec: EngineSpec): ConnectionOptions {
     cert: read("cert"),
     key: read("key"),
   };
+}
+
+/**
+ * ssh2's host verifier for a pinned key: the key the host offers (its raw blob) must be the
+ * pinned one. ssh2 then ends the handshake with "Host denied (verification failed)".
+ */
+export function pinnedHostKey(hostKey: string): (offered: Buffer) => boolean {
+  const pinned = Buffer.from(hostKey.split(" ")[1] as string, "base64");
+  return (offered) => Buffer.isBuffer(offered) && offered.equals(pinned);
 }
 
 /** Where the engine answers, for lists and errors. */

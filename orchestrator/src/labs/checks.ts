@@ -2,7 +2,7 @@
 // (so any process can check any lab). A check passes when its command exits 0 in time.
 import type { Engine } from "../runtime/engine.ts";
 import { errorMessage } from "../runtime/engine.ts";
-import { execCapture } from "../runtime/exec.ts";
+import { ExecTimeoutError, execCapture } from "../runtime/exec.ts";
 import { labInventory } from "../runtime/inventory.ts";
 import type { CheckDef } from "../topology/model.ts";
 import { requireRecord } from "./lifecycle.ts";
@@ -55,21 +55,32 @@ async function runCheck(
       engine,
       container,
       ["/bin/bash", "-c", WRAPPER, String(check.timeoutSeconds), check.command],
-      check.timeoutSeconds * 1000 + ENGINE_GRACE_MS,
+      // The node's own `tail` bounds the output only as long as the student leaves it alone.
+      {
+        timeoutMs: check.timeoutSeconds * 1000 + ENGINE_GRACE_MS,
+        maxOutputBytes: CHECK_OUTPUT_BYTES,
+      },
     );
-    let output = keepEnd(result.stdout + result.stderr);
+    let output = keepEnd(result.stdout + result.stderr, result.truncated);
     if (result.exitCode === TIMED_OUT) {
       output += `${output === "" || output.endsWith("\n") ? "" : "\n"}(timed out after ${check.timeoutSeconds} s)`;
     }
     return { id, task, node, passed: result.exitCode === 0, exitCode: result.exitCode, output };
   } catch (error) {
-    return failed(errorMessage(error));
+    if (!(error instanceof ExecTimeoutError)) return failed(errorMessage(error));
+    // The command's `timeout` did not end it (the node's tools replaced, or a process that
+    // ignores signals): what it wrote, and that it never ended.
+    const { stdout, stderr, truncated } = error.partial;
+    const output = keepEnd(stdout + stderr, truncated);
+    return failed(
+      `${output}${output === "" || output.endsWith("\n") ? "" : "\n"}(did not end ${ENGINE_GRACE_MS / 1000} s after its timeout of ${check.timeoutSeconds} s)`,
+    );
   }
 }
 
-/** The output's last CHECK_OUTPUT_BYTES, marked when something was cut. */
-function keepEnd(output: string): string {
+/** The output's last CHECK_OUTPUT_BYTES, marked when something was cut (here or before). */
+function keepEnd(output: string, cut: boolean): string {
   const bytes = Buffer.from(output, "utf8");
-  if (bytes.length <= CHECK_OUTPUT_BYTES) return output;
+  if (bytes.length <= CHECK_OUTPUT_BYTES) return cut ? `…${output}` : output;
   return `…${bytes.subarray(bytes.length - CHECK_OUTPUT_BYTES).toString("utf8")}`;
 }

@@ -32,7 +32,8 @@ export async function execAttached(
     await resize();
     io.stdout.on("resize", resize);
   } else {
-    exec.demux(io.stdout, io.stderr);
+    // Its failure is the stream's, which `finished` reports.
+    exec.demux(io.stdout, io.stderr).catch(() => {});
   }
   io.stdin.pipe(stream);
   try {

@@ -3,10 +3,11 @@
 // capture works on any lab and sees what the lab's nodes cannot hide. On the bridge device itself
 // (tcpdump puts it in promiscuous mode) every frame the bridge forwards between nodes shows,
 // whether or not the network is in hub mode.
-import { PassThrough, type Writable } from "node:stream";
+import { Writable } from "node:stream";
 import type { Engine } from "./engine.ts";
 import { execCapture } from "./exec.ts";
 import { ensureGuard } from "./host-guard.ts";
+import { TailBuffer } from "./tail.ts";
 
 export interface CaptureResult {
   /** tcpdump's closing report, such as "12 packets captured". */
@@ -15,6 +16,8 @@ export interface CaptureResult {
 
 /** `timeout` exits 124 when it stopped the command, which is how every capture ends. */
 const TIMED_OUT = 124;
+/** tcpdump's messages kept: its closing counts come last. */
+const REPORT_BYTES = 16 * 1024;
 
 // The shell reports its pid, then becomes `timeout`: closing the exec's stream does not stop a
 // command in Docker, so a capture nobody reads any more is stopped by signalling that pid.
@@ -40,19 +43,19 @@ export async function captureBridge(
     tty: false,
     stdin: false,
   });
-  const { stream } = exec;
-  let stderr = "";
+  // tcpdump's own messages: a few lines, its last ones are what matter.
+  const errors = new TailBuffer(REPORT_BYTES);
   const pid = Promise.withResolvers<string>();
-  const errSink = new PassThrough().on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-    const found = /^pid (\d+)$/m.exec(stderr);
-    if (found) pid.resolve(found[1] as string);
+  const watchPid = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      errors.append(chunk);
+      const found = /^pid (\d+)$/m.exec(errors.bytes.toString("utf8"));
+      if (found) pid.resolve(found[1] as string);
+      done();
+    },
   });
-  exec.demux(sink, errSink);
-  const ended = new Promise<void>((resolve, reject) => {
-    stream.on("end", resolve);
-    stream.on("error", reject);
-  });
+  // The pcap goes out no faster than `sink` drains: a slow download holds the engine's stream.
+  const ended = exec.demux(sink, watchPid);
   const stop = () => {
     pid.promise
       .then(async (p) => {
@@ -68,7 +71,10 @@ export async function captureBridge(
     pid.resolve(""); // never left waiting when the shell died before saying its pid
   }
   const { ExitCode } = await exec.inspect();
-  const report = stderr.replace(/^pid \d+\n/m, "").trim();
+  const report = errors.bytes
+    .toString("utf8")
+    .replace(/^pid \d+\n/m, "")
+    .trim();
   if (ExitCode !== TIMED_OUT && ExitCode !== 0 && !signal?.aborted) {
     throw new Error(`capture on ${bridge} failed: ${report || `exit status ${ExitCode}`}`);
   }

@@ -174,18 +174,14 @@ export async function openShell(
         engine,
         container,
         ["sh", "-c", `marker=$1; ${MARKED}`, "sh", marker],
-        10_000,
-        user,
+        { timeoutMs: 10_000, user },
       );
       marked = found.stdout.split(/\s+/).filter((pid) => /^[0-9]+$/.test(pid));
     }
-    await execCapture(
-      engine,
-      container,
-      ["sh", "-c", KILL_TREE, "sh", marker, ...marked],
-      10_000,
-      "root",
-    );
+    await execCapture(engine, container, ["sh", "-c", KILL_TREE, "sh", marker, ...marked], {
+      timeoutMs: 10_000,
+      user: "root",
+    });
   };
 
   /** The shell as `user`, running at the asked size; null when the node has no such user. */

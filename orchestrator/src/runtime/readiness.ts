@@ -27,7 +27,9 @@ export async function waitReady(engine: Engine, id: string, node: NodePlan): Pro
   const tries = Math.ceil((2 * timeoutSeconds) / MARKER_POLL_SECONDS);
   const wait = `i=0; while [ ! -e ${STARTED_MARKER} ]; do i=$((i + 1)); [ "$i" -le ${tries} ] || exit 1; sleep ${MARKER_POLL_SECONDS}; done`;
   // A timeout, or a node that stopped under the exec, rejects: both are looked at below.
-  const waited = await execCapture(engine, id, ["/bin/sh", "-c", wait], timeoutSeconds * 1000)
+  const waited = await execCapture(engine, id, ["/bin/sh", "-c", wait], {
+    timeoutMs: timeoutSeconds * 1000,
+  })
     .then((result) => result.exitCode === 0)
     .catch(() => false);
   if (waited) return;

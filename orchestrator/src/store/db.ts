@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS lab_activity (
   expires_at INTEGER,
   last_activity INTEGER NOT NULL
 );
+-- New labs being brought up by the service (store/lab-creations.ts): a row left at start is a
+-- creation a killed process never finished.
+CREATE TABLE IF NOT EXISTS lab_creations (
+  lab TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  started_at INTEGER NOT NULL
+);
 -- The last run of each lab's checks (store/check-runs.ts): results as JSON, each output bounded.
 CREATE TABLE IF NOT EXISTS check_runs (
   lab TEXT PRIMARY KEY,

@@ -103,3 +103,13 @@ export function recordingsEndedBefore(db: Db, iso: string): Recording[] {
 export function deleteRecording(db: Db, id: string): void {
   db.prepare("DELETE FROM recordings WHERE id = ?").run(id);
 }
+
+/** Bytes of the recordings that have ended, by whoever opened their session. */
+export function recordedBytesByOwner(db: Db): Map<string, number> {
+  const rows = db
+    .prepare(
+      "SELECT owner, SUM(bytes) AS bytes FROM recordings WHERE ended_at IS NOT NULL GROUP BY owner",
+    )
+    .all() as unknown as { owner: string; bytes: number }[];
+  return new Map(rows.map((r) => [r.owner, Number(r.bytes)]));
+}

@@ -17,15 +17,25 @@ export class AsciicastWriter {
   private readonly sink: (line: string) => void;
   private readonly startedAt: number;
   private readonly maxBytes: number;
+  private readonly admit: (bytes: number) => string | null;
   private readonly decoders = { o: new StringDecoder("utf8"), i: new StringDecoder("utf8") };
   private written = 0;
-  private stopped = false;
+  private stopped: string | null = null;
 
-  /** Writes the header at once; events stop once the file would pass `maxBytes`. */
-  constructor(sink: (line: string) => void, header: AsciicastHeader, maxBytes: number) {
+  /**
+   * Writes the header at once; events stop once the file would pass `maxBytes`, or once `admit`
+   * refuses an event's bytes (with a reason for people; it counts those it admits).
+   */
+  constructor(
+    sink: (line: string) => void,
+    header: AsciicastHeader,
+    maxBytes: number,
+    admit: (bytes: number) => string | null = () => null,
+  ) {
     this.sink = sink;
     this.startedAt = header.startedAt;
     this.maxBytes = maxBytes;
+    this.admit = admit;
     this.emit(
       JSON.stringify({
         version: 2,
@@ -43,8 +53,13 @@ export class AsciicastWriter {
     return this.written;
   }
 
-  /** Whether events were left out because of the size cap. */
+  /** Whether events were left out because of the size cap or a refusal of `admit`. */
   get truncated(): boolean {
+    return this.stopped !== null;
+  }
+
+  /** Why events are left out; null while they are not. */
+  get stopReason(): string | null {
     return this.stopped;
   }
 
@@ -67,7 +82,7 @@ export class AsciicastWriter {
   }
 
   private event(at: number, code: string, data: string): void {
-    if (data === "" || this.stopped) return;
+    if (data === "" || this.stopped !== null) return;
     const seconds = Math.max(0, at - this.startedAt) / 1000;
     this.emit(JSON.stringify([Number(seconds.toFixed(6)), code, data]), false);
   }
@@ -75,9 +90,15 @@ export class AsciicastWriter {
   private emit(json: string, always: boolean): void {
     const line = `${json}\n`;
     const size = Buffer.byteLength(line);
-    if (!always && this.written + size > this.maxBytes) {
-      this.stopped = true;
-      return;
+    if (!always) {
+      const refused =
+        this.written + size > this.maxBytes
+          ? `the recording reached its size limit of ${Math.floor(this.maxBytes / 1024 ** 2)} MiB`
+          : this.admit(size);
+      if (refused !== null) {
+        this.stopped = refused;
+        return;
+      }
     }
     this.written += size;
     this.sink(line);

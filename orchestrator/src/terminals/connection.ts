@@ -4,6 +4,8 @@
 // The socket closing leaves the session, which outlives it for its grace period.
 import type { RawData, WebSocket } from "ws";
 import type { UserRole } from "../store/users.ts";
+import { Backlog, type BacklogLimits, DEFAULT_BACKLOG_LIMITS } from "./backlog.ts";
+import { MAX_HELLO_BYTES } from "./limits.ts";
 import {
   CLOSE,
   closeReason,
@@ -38,6 +40,8 @@ export interface ConnectionOptions {
   log(error: unknown, message: string): void;
   helloTimeoutMs?: number;
   pingEveryMs?: number;
+  /** How much the socket may have received and not yet passed on (default: backlog.ts). */
+  backlog?: BacklogLimits;
 }
 
 const asBuffer = (data: RawData): Buffer =>
@@ -51,18 +55,32 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
   // Everything after the hello runs in arrival order, after the session is joined: keystrokes
   // typed before the shell runs are not lost, and a keystroke after a resize sees the new size.
   let inOrder: Promise<void> = Promise.resolve();
-  const then = (step: (session: TerminalSession, viewer: Viewer) => Promise<void> | void) => {
+  // What waits in `inOrder` is bounded: a shell that does not read its input holds the socket.
+  const backlog = new Backlog(options.backlog ?? DEFAULT_BACKLOG_LIMITS, {
+    hold: () => socket.pause(),
+    release: () => socket.resume(),
+  });
+  const then = (
+    size: number,
+    step: (session: TerminalSession, viewer: Viewer) => Promise<void> | void,
+  ) => {
+    const cost = backlog.add(size);
+    if (cost === null) {
+      close(CLOSE.tooSlow, "too much input is waiting for the shell");
+      return;
+    }
     inOrder = inOrder
       .then(() => (joined && !closed ? step(joined.session, joined.viewer) : undefined))
       // One failed step must not stop the ones after it.
-      .catch((error: unknown) => options.log(error, "terminal: a message failed"));
+      .catch((error: unknown) => options.log(error, "terminal: a message failed"))
+      .finally(() => backlog.done(cost));
   };
 
-  const close = (code: number, text: string) => {
+  function close(code: number, text: string) {
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
       socket.close(code, closeReason(text));
     }
-  };
+  }
 
   const helloTimer = setTimeout(
     () => close(CLOSE.timeout, "no hello message in time"),
@@ -75,7 +93,8 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
     alive = true;
   });
   const pinger = setInterval(() => {
-    if (!alive) {
+    // A socket held for backpressure reads no pong: it is slow, not gone.
+    if (!alive && !backlog.held) {
       socket.terminate();
       return;
     }
@@ -112,7 +131,12 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
     if (!started) {
       started = true;
       clearTimeout(helloTimer);
-      const parsed = helloMessage.safeParse(isBinary ? null : parseJson(asBuffer(data)));
+      const hello = asBuffer(data);
+      if (hello.length > MAX_HELLO_BYTES) {
+        close(CLOSE.badRequest, `the hello message is larger than ${MAX_HELLO_BYTES} bytes`);
+        return;
+      }
+      const parsed = helloMessage.safeParse(isBinary ? null : parseJson(hello));
       if (!parsed.success) {
         close(CLOSE.badRequest, "the first message must be {type:'hello', token, cols, rows}");
         return;
@@ -122,18 +146,18 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
       );
       return;
     }
+    const bytes = asBuffer(data);
     if (isBinary) {
-      const bytes = asBuffer(data);
-      then((session, viewer) => session.input(viewer, bytes));
+      then(bytes.length, (session, viewer) => session.input(viewer, bytes));
       return;
     }
-    const parsed = controlMessage.safeParse(parseJson(asBuffer(data)));
+    const parsed = controlMessage.safeParse(parseJson(bytes));
     if (!parsed.success) {
       close(CLOSE.badRequest, "unknown control message");
       return;
     }
     const message = parsed.data;
-    then((session, viewer) => {
+    then(bytes.length, (session, viewer) => {
       switch (message.type) {
         case "resize":
           return session.resize(viewer, message.cols, message.rows);

@@ -37,7 +37,8 @@ export const sessionId = z.string().regex(/^[0-9a-f]{32}$/, "a session id is 32 
 
 export const helloMessage = z.object({
   type: z.literal("hello"),
-  token: z.string(),
+  // Tokens are 64 characters (store/users.ts): anything far longer is not one.
+  token: z.string().max(256),
   ...size,
   session: sessionId.optional(),
   watch: z.boolean().optional(),

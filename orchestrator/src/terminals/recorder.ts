@@ -5,14 +5,19 @@ import { join } from "node:path";
 import type { Db } from "../store/db.ts";
 import { createRecording, finishRecording } from "../store/recordings.ts";
 import { AsciicastWriter } from "./asciicast.ts";
+import type { RecordingQuota } from "./recording-quota.ts";
 
 export interface RecorderOptions {
   db: Db;
   dir: string;
   recordInput: boolean;
   maxBytes: number;
+  /** Bytes all recordings may hold, per user and in all; none: no bound beyond `maxBytes`. */
+  quota?: RecordingQuota;
   now: () => number;
   log(error: unknown, message: string): void;
+  /** The recording stopped before its session ended: why, for people. */
+  stopped?(reason: string): void;
 }
 
 export interface RecordedSession {
@@ -31,11 +36,15 @@ export class Recorder {
   private readonly id: string;
   private readonly file: WriteStream;
   private readonly writer: AsciicastWriter;
+  private readonly owner: string;
+  /** Bytes counted against the quota. */
+  private counted = 0;
   private finished: Promise<void> | null = null;
 
   constructor(options: RecorderOptions, session: RecordedSession) {
     this.options = options;
     this.id = session.id;
+    this.owner = session.owner;
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const path = join(options.dir, `${session.id}.cast`);
     // The row first: a failed insert (it throws) leaves no file open behind it.
@@ -66,19 +75,31 @@ export class Recorder {
         env: { TERM: "xterm-256color", SHELL: "/bin/bash" },
       },
       options.maxBytes,
+      (bytes) => {
+        const refused = options.quota?.take(session.owner, bytes) ?? null;
+        if (refused === null) this.counted += bytes;
+        return refused;
+      },
     );
   }
 
   output(chunk: Buffer): void {
-    this.writer.output(chunk, this.options.now());
+    this.record(() => this.writer.output(chunk, this.options.now()));
   }
 
   input(chunk: Buffer): void {
-    if (this.options.recordInput) this.writer.input(chunk, this.options.now());
+    if (this.options.recordInput) this.record(() => this.writer.input(chunk, this.options.now()));
   }
 
   resize(cols: number, rows: number): void {
-    this.writer.resize(cols, rows, this.options.now());
+    this.record(() => this.writer.resize(cols, rows, this.options.now()));
+  }
+
+  /** Writes an event, and says so once when the recording stops. */
+  private record(write: () => void): void {
+    const before = this.writer.truncated;
+    write();
+    if (!before && this.writer.stopReason !== null) this.options.stopped?.(this.writer.stopReason);
   }
 
   /** Ends the file and records its end; once, however often it is called. */
@@ -87,13 +108,14 @@ export class Recorder {
       this.writer.end(this.options.now());
       if (this.file.destroyed) resolve();
       else this.file.end(() => resolve());
-    }).then(() =>
+    }).then(() => {
       finishRecording(this.options.db, this.id, {
         endedAt: new Date(this.options.now()).toISOString(),
         bytes: this.writer.bytes,
         truncated: this.writer.truncated,
-      }),
-    );
+      });
+      this.options.quota?.finished(this.owner, this.counted);
+    });
     return this.finished;
   }
 }

@@ -6,9 +6,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Shell } from "../runtime/login-shell.ts";
 import type { Db } from "../store/db.ts";
-import { finishRecording, unfinishedRecordings } from "../store/recordings.ts";
+import {
+  finishRecording,
+  recordedBytesByOwner,
+  unfinishedRecordings,
+} from "../store/recordings.ts";
 import { CLOSE } from "./protocol.ts";
 import { Recorder } from "./recorder.ts";
+import {
+  DEFAULT_RECORDING_QUOTA,
+  RecordingQuota,
+  type RecordingQuotaLimits,
+} from "./recording-quota.ts";
 import { deleteOldRecordings } from "./retention.ts";
 import { type SessionLimits, TerminalSession } from "./session.ts";
 
@@ -21,6 +30,8 @@ export interface TerminalOptions extends SessionLimits {
   maxRecordingBytes: number;
   /** Days a recording is kept after its session ended (retention.ts); 0: forever. */
   recordingDays: number;
+  /** What all recordings may hold, per user and in all (recording-quota.ts). */
+  recordingQuota: RecordingQuotaLimits;
 }
 
 export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, "recordingsDir"> = {
@@ -32,6 +43,7 @@ export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, "recordingsDir"> = 
   recordInput: false,
   maxRecordingBytes: 50 * 1024 * 1024,
   recordingDays: 30,
+  recordingQuota: DEFAULT_RECORDING_QUOTA,
 };
 
 /**
@@ -71,6 +83,7 @@ export class TerminalRegistry {
   private readonly db: Db;
   private readonly options: TerminalOptions;
   private readonly hooks: RegistryHooks;
+  private readonly quota: RecordingQuota;
   private closing = false;
 
   constructor(db: Db, options: TerminalOptions, hooks: RegistryHooks) {
@@ -91,6 +104,7 @@ export class TerminalRegistry {
         truncated: false,
       });
     }
+    this.quota = new RecordingQuota(options.recordingQuota, recordedBytesByOwner(db));
   }
 
   get closed(): boolean {
@@ -101,14 +115,27 @@ export class TerminalRegistry {
   start(request: NewSession): TerminalSession {
     const id = randomBytes(16).toString("hex");
     const startedAt = new Date();
+    // The session is made with its recorder, so the recorder reaches it through this.
+    let session: TerminalSession | undefined;
     const recorder = new Recorder(
       {
         db: this.db,
         dir: this.options.recordingsDir,
         recordInput: this.options.recordInput,
         maxBytes: this.options.maxRecordingBytes,
+        quota: this.quota,
         now: Date.now,
         log: this.hooks.log,
+        stopped: (reason) => {
+          this.hooks.audit(request.owner, "terminal.recording-stopped", request.lab, {
+            node: request.node,
+            session: id,
+            reason,
+          });
+          session?.notice(
+            `[socketlab] This terminal is no longer recorded: ${reason}. It keeps working.`,
+          );
+        },
       },
       {
         id,
@@ -121,7 +148,7 @@ export class TerminalRegistry {
         startedAt: startedAt.getTime(),
       },
     );
-    const session = new TerminalSession(
+    session = new TerminalSession(
       { id, lab: request.lab, node: request.node, owner: request.owner, startedAt },
       request.shell,
       recorder,
@@ -144,8 +171,15 @@ export class TerminalRegistry {
   }
 
   /** Deletes the recordings past their retention at `now` (the sweeper's clock); their ids. */
-  deleteOldRecordings(now: number): Promise<string[]> {
-    return deleteOldRecordings(this.db, now, this.options.recordingDays, this.hooks.log);
+  async deleteOldRecordings(now: number): Promise<string[]> {
+    const deleted = await deleteOldRecordings(
+      this.db,
+      now,
+      this.options.recordingDays,
+      this.hooks.log,
+    );
+    if (deleted.length > 0) this.quota.restore(recordedBytesByOwner(this.db));
+    return deleted;
   }
 
   get(id: string): TerminalSession | undefined {

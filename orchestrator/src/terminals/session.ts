@@ -2,10 +2,12 @@
 // sockets: when the last viewer leaves, the shell lives on for a grace period (a reconnecting
 // browser gets it back, with the recent screen replayed), then it is killed.
 //
-// Flow control: every viewer has its own send buffer. Only the owner's backpressure pauses the
-// shell's output (its writes then block in the node; keystrokes still flow, so Ctrl-C works); a
-// watcher whose buffer passes the high watermark is dropped (4429), so it never stalls the
-// session.
+// Flow control: a shell nobody looks at is paused (its output is not read, so its writes block in
+// the node), so that it does not run on into its recording. Every viewer has its own send buffer.
+// Only the owner's backpressure pauses the shell's output (keystrokes still flow, so Ctrl-C
+// works); a watcher whose buffer passes the high watermark is dropped (4429), so it never stalls
+// the session.
+import { drained } from "../runtime/drain.ts";
 import type { Shell } from "../runtime/login-shell.ts";
 import { CLOSE, type Viewer as ViewerInfo, type ViewerMode } from "./protocol.ts";
 import type { Recorder } from "./recorder.ts";
@@ -69,6 +71,8 @@ export class TerminalSession {
     this.hooks = hooks;
     this.replay = new ReplayBuffer(limits.replayBytes);
     shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
+    // Held until a first viewer joins.
+    shell.stream.pause();
     void shell.ended.then(() => this.exited());
     // The grace period runs until a first viewer joins: a session nobody joins does not live on.
     this.armGrace();
@@ -95,6 +99,8 @@ export class TerminalSession {
     if (screen.length > 0) viewer.output(screen);
     this.viewers.add(viewer);
     this.broadcastViewers();
+    // A shell nobody saw was held: its output flows again.
+    this.flow();
     if (viewer.mode === "watch") {
       this.hooks.audit(viewer.login, "terminal.watch", {
         session: this.info.id,
@@ -113,12 +119,15 @@ export class TerminalSession {
     if (this.viewers.size === 0 && this.live) this.armGrace();
   }
 
-  /** Keystrokes: only from a viewer in control. */
-  input(viewer: Viewer, bytes: Buffer): void {
+  /**
+   * Keystrokes: only from a viewer in control. Resolves once the shell's stream has room for
+   * more, so that the connection queues no more while the shell does not read its input.
+   */
+  async input(viewer: Viewer, bytes: Buffer): Promise<void> {
     if (viewer.mode !== "control" || !this.viewers.has(viewer) || !this.live) return;
-    this.shell.stream.write(bytes);
     this.recorder.input(bytes);
     this.touch();
+    if (!this.shell.stream.write(bytes)) await drained(this.shell.stream);
   }
 
   /** Applies only from the owner in control; resolves once the engine has applied it. */
@@ -139,6 +148,12 @@ export class TerminalSession {
     }
     viewer.message({ type: "mode", mode });
     this.broadcastViewers();
+  }
+
+  /** A line from the service to every viewer, on a line of its own; neither recorded nor replayed. */
+  notice(text: string): void {
+    const line = Buffer.from(`\r\n\x1b[33m${text}\x1b[0m\r\n`);
+    for (const viewer of this.viewers) viewer.output(line);
   }
 
   viewerList(): ViewerInfo[] {
@@ -198,13 +213,21 @@ export class TerminalSession {
     this.flow();
   }
 
-  /** Pauses the shell while an owner's viewer is behind, resumes once they all caught up. */
+  /**
+   * Pauses the shell while nobody looks (its output is not read, so its writes block in the node
+   * rather than run on into the recording) or while an owner's viewer is behind; resumes once a
+   * viewer is back and every owner's viewer has caught up.
+   */
   private flow(): void {
+    const stream = this.shell.stream;
+    if (this.viewers.size === 0) {
+      stream.pause();
+      return;
+    }
     let behind = 0;
     for (const viewer of this.viewers) {
       if (viewer.login === this.info.owner) behind = Math.max(behind, viewer.unsent);
     }
-    const stream = this.shell.stream;
     if (behind >= this.limits.highWatermark) stream.pause();
     else if (stream.isPaused() && behind <= this.limits.lowWatermark) stream.resume();
   }

@@ -1,4 +1,5 @@
 // Resource limits: what an instructor writes (`256m`, half a CPU) in the units Docker takes.
+import { parseSize } from "../config.ts";
 import type { Path, Report } from "./diagnostics.ts";
 import type { Limits } from "./model.ts";
 import type { NodeDocument } from "./schema.ts";
@@ -10,13 +11,10 @@ export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 /** Docker's smallest CPU quota: 0.01 CPUs. */
 export const MIN_NANO_CPUS = 10_000_000;
 
-const UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
 /** `256m`, `1.5g`, `512k` or a number of bytes (as a number or text), in bytes. Units are binary, as in Docker. */
 export function parseMemory(value: number | string): number {
   if (typeof value === "number") return value;
-  const unit = UNITS[value.slice(-1).toLowerCase()] ?? 1;
-  return Math.floor(Number.parseFloat(value) * unit);
+  return parseSize(value) ?? Number.NaN;
 }
 
 /**

@@ -2,6 +2,7 @@
 // checked here; relations between fields (addresses inside subnets, references to other nodes,
 // files on disk) are checked by `semantics.ts`, which knows where every value stands in the file.
 import { z } from "zod";
+import { SIZE_PATTERN } from "../config.ts";
 import { DEFAULT_CHECK_TIMEOUT_SECONDS, DEFAULT_READY_TIMEOUT_SECONDS } from "./model.ts";
 
 /** Lowercase DNS label: usable as a hostname, in Docker names and in labels, never in a shell. */
@@ -16,7 +17,7 @@ const name = (what: string) =>
     .refine((s) => !s.endsWith("-"), `${what} must not end with '-'`);
 
 /** `256m`, `1g`, `512k` or a plain number of bytes. */
-export const MEMORY_PATTERN = /^[0-9]+(\.[0-9]+)?[kmg]?$/i;
+export const MEMORY_PATTERN = SIZE_PATTERN;
 
 // Every field's description is what an editor shows on hover (schemas/topology.schema.json).
 const limits = z

@@ -48,6 +48,26 @@ describe("the dashboard", () => {
     expect(api.headers["content-type"]).toContain("application/json");
   });
 
+  it("sends security headers with a policy that allows only its own files, never framed", async () => {
+    const page = await get("/labs/alice-demo");
+    expect(page.headers["x-content-type-options"]).toBe("nosniff");
+    expect(page.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    const policy = String(page.headers["content-security-policy"]).split(";");
+    expect(policy).toEqual(
+      expect.arrayContaining([
+        "default-src 'self'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+      ]),
+    );
+    // The API's answers carry them too.
+    const api = await get("/api/health");
+    expect(api.headers["content-security-policy"]).toBe(page.headers["content-security-policy"]);
+    expect(api.headers["strict-transport-security"]).toBeUndefined();
+  });
+
   it("serves nothing outside its folder", async () => {
     const escaped = await get("/..%2f..%2fetc%2fpasswd");
     expect(escaped.body).not.toContain("root:");

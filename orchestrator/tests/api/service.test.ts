@@ -243,7 +243,11 @@ describe("the service", () => {
     expect((await app.inject({ method: "GET", url: "/api/health" })).json()).toEqual({
       status: "ok",
     });
-    const ready = await app.inject({ method: "GET", url: "/api/ready" });
+    const ready = await app.inject({
+      method: "GET",
+      url: "/api/ready",
+      headers: bearer(instructor),
+    });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toEqual({ ready: false, engine: false, db: true });
   });

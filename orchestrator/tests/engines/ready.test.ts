@@ -11,6 +11,7 @@ import { MemoryEngine } from "../support/memory-engine.ts";
 
 let dir = "";
 let app: App;
+let instructor = "";
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sl-ready-"));
@@ -38,18 +39,30 @@ beforeAll(async () => {
     sweepEveryMs: 0,
   });
   await app.ready();
+  instructor = ensureInstructor(app.db) as string;
 });
 
 afterAll(async () => {
   await app?.close();
 });
 
+/** Readiness as the instructor sees it: with its details. */
 async function ready() {
-  const response = await app.inject({ method: "GET", url: "/api/ready" });
+  const response = await app.inject({
+    method: "GET",
+    url: "/api/ready",
+    headers: { authorization: `Bearer ${instructor}` },
+  });
   return { status: response.statusCode, body: response.json() };
 }
 
 describe("readiness with a pool", () => {
+  it("tells an anonymous caller only whether the service is ready", async () => {
+    const response = await app.inject({ method: "GET", url: "/api/ready" });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ ready: false });
+  });
+
   it("lists every engine and is not ready when only a drained engine answers", async () => {
     const { status, body } = await ready();
     expect(status).toBe(503);
@@ -61,7 +74,6 @@ describe("readiness with a pool", () => {
   });
 
   it("is ready once an engine that takes labs answers, though another does not", async () => {
-    const instructor = ensureInstructor(app.db) as string;
     const opened = await app.inject({
       method: "POST",
       url: "/api/engines/up/drain",

@@ -12,6 +12,8 @@ import {
   toEngineSpec,
 } from "../../src/engines/spec.ts";
 
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKl3a8Y4mXo1b0qVq9vN3r7lM0wS5n9Qh2dJ9m4v2c8L";
+
 describe("engine specs", () => {
   it("reads the local socket, a unix socket, ssh and tcp with TLS", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sl-tls-"));
@@ -27,6 +29,7 @@ describe("engine specs", () => {
     tls: { ca: ${dir}/ca.pem, cert: ${dir}/cert.pem, key: ${dir}/key.pem }
   - name: lab3
     host: ssh://docker@lab3.example:2222
+    hostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKl3a8Y4mXo1b0qVq9vN3r7lM0wS5n9Qh2dJ9m4v2c8L
 `,
       "engines.yaml",
     );
@@ -46,7 +49,7 @@ describe("engine specs", () => {
         host: "lab3.example",
         port: 2222,
         username: "docker",
-        sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+        sshOptions: { agent: process.env.SSH_AUTH_SOCK, hostVerifier: expect.any(Function) },
       },
     ]);
     expect(specs[0]?.capacity).toEqual({ labs: null, memoryBytes: null });
@@ -81,6 +84,18 @@ describe("engine specs", () => {
     );
   });
 
+  it("requires a pinned host key of an ssh:// engine, and only of one", () => {
+    expect(() => toEngineSpec({ name: "far", host: "ssh://docker@far.example" })).toThrow(
+      /^hostKey: an ssh:\/\/ engine needs hostKey/,
+    );
+    expect(() =>
+      toEngineSpec({ name: "far", host: "ssh://docker@far.example", hostKey: "far.example AAAA" }),
+    ).toThrow(/^hostKey: a host key as ssh-keyscan prints it/);
+    expect(() => toEngineSpec({ name: "near", host: "unix:///s", hostKey: KEY })).toThrow(
+      /^hostKey: hostKey applies to ssh:\/\/ engines only/,
+    );
+  });
+
   it("refuses a tcp:// engine on another host without tls, unless insecure: true", () => {
     expect(() => toEngineSpec({ name: "far", host: "tcp://10.0.0.5:2375" })).toThrow(
       /^tls: a tcp:\/\/ engine on another host needs tls.*insecure: true/,
@@ -104,7 +119,11 @@ describe("an engine's connection", () => {
   });
   const modem = (host: string) =>
     (
-      new Docker(dockerOptions(toEngineSpec({ name: "e", host }))) as unknown as {
+      new Docker(
+        dockerOptions(
+          toEngineSpec({ name: "e", host, ...(host.startsWith("ssh:") ? { hostKey: KEY } : {}) }),
+        ),
+      ) as unknown as {
         modem: Record<string, unknown>;
       }
     ).modem;

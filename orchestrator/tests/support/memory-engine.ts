@@ -352,7 +352,7 @@ export class MemoryEngine implements Engine {
     });
     return {
       stream,
-      demux: (out: Writable, err: Writable) => {
+      demux: async (out: Writable, err: Writable) => {
         demuxed = true;
         if (stdout) out.write(stdout);
         if (stderr) err.write(stderr);

@@ -120,8 +120,9 @@ describe("a node's terminal", () => {
       const script =
         "for f in /proc/[0-9]*/cmdline; do if [ \"$(tr '\\0' ' ' < $f 2>/dev/null)\" = 'yes flood ' ]; then grep wchar $(dirname $f)/io; fi; done";
       // As the shell's user: root without CAP_SYS_PTRACE may not read another user's io.
-      const out = (await execCapture(h.engine, container, ["sh", "-c", script], 30_000, "student"))
-        .stdout;
+      const out = (
+        await execCapture(h.engine, container, ["sh", "-c", script], { user: "student" })
+      ).stdout;
       return Number(/wchar: (\d+)/.exec(out)?.[1] ?? -1);
     };
     let previous = -1;

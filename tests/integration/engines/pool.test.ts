@@ -391,7 +391,11 @@ describe("a pool of engines", () => {
     expect(unavailable.sort()).toEqual([labs.b, labs.c, labs.d, labs.fgOnE2].sort());
     expect((await report("e2"))?.available).toBe(false);
     // The service stays ready on e1, and says which engine is down.
-    const ready = await app.inject({ method: "GET", url: "/api/ready" });
+    const ready = await app.inject({
+      method: "GET",
+      url: "/api/ready",
+      headers: { authorization: `Bearer ${instructor}` },
+    });
     expect(ready.statusCode, ready.body).toBe(200);
     expect(ready.json().engines).toMatchObject([
       { name: "e1", available: true },

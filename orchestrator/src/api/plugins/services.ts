@@ -79,6 +79,13 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
     // The engines are the truth of where labs live: the store's placements are brought in line.
     const rebuilt = await engines.rebuild();
     if (rebuilt) app.log.info(rebuilt, "engine pool: placements rebuilt");
+    // Before jobs resume: a resumed student's lab is then made whole again, not half.
+    const interrupted = await labs.removeInterrupted((error, message) =>
+      app.log.warn({ err: error }, message),
+    );
+    if (interrupted.length > 0) {
+      app.log.warn({ labs: interrupted }, "removed labs whose creation was interrupted");
+    }
     const resumed = jobs.resumeUnfinished();
     if (resumed.length > 0) app.log.info({ jobs: resumed }, "resuming unfinished bulk jobs");
     if (options.sweepEveryMs > 0) sweeper.start(options.sweepEveryMs);

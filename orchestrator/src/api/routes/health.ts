@@ -1,6 +1,8 @@
 // Liveness (the process answers) and readiness (an engine that takes labs answers and the
 // database is open). With a pool, readiness lists every engine's state: one engine down leaves
-// the service ready on the others.
+// the service ready on the others. Both routes need no token; the readiness's details (which
+// part fails, the engines' names and errors) go only to signed-in staff, as they tell anyone
+// else how the platform is built.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 
@@ -13,12 +15,15 @@ const engineState = z.object({
 
 const readiness = z.object({
   ready: z.boolean(),
-  engine: z.boolean().describe("an engine answers (with a pool: one that is not drained)"),
-  db: z.boolean(),
+  engine: z
+    .boolean()
+    .optional()
+    .describe("staff only: an engine answers (with a pool: one that is not drained)"),
+  db: z.boolean().optional().describe("staff only: the database answers"),
   engines: z
     .array(engineState)
     .optional()
-    .describe("with a pool only (README: Engines): every engine's state"),
+    .describe("staff only, with a pool only (README: Engines): every engine's state"),
 });
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -41,7 +46,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         request.log.warn({ err: error }, "database not usable");
       }
       const ready = checked.engine && db;
-      return reply.code(ready ? 200 : 503).send({ ready, db, ...checked });
+      const staff = request.user !== null && request.user.role !== "student";
+      return reply.code(ready ? 200 : 503).send(staff ? { ready, db, ...checked } : { ready });
     },
   );
 };

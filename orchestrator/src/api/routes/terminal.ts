@@ -11,6 +11,10 @@ import { audit } from "../../store/audit.ts";
 import { type AdmissionServices, admit } from "../../terminals/admission.ts";
 import { serveConnection } from "../../terminals/connection.ts";
 import {
+  DEFAULT_RECORDING_QUOTA,
+  type RecordingQuotaLimits,
+} from "../../terminals/recording-quota.ts";
+import {
   DEFAULT_TERMINAL_OPTIONS,
   recordingsFolder,
   type TerminalOptions,
@@ -21,7 +25,9 @@ import { bearer } from "../schemas/common.ts";
 import { labErrors, labParams } from "../schemas/labs.ts";
 import { terminalListSchema, terminalParams } from "../schemas/terminal.ts";
 
-export interface TerminalRoutesOptions extends Partial<TerminalOptions> {
+export interface TerminalRoutesOptions extends Partial<Omit<TerminalOptions, "recordingQuota">> {
+  /** Either bound; the other keeps its default. */
+  recordingQuota?: Partial<RecordingQuotaLimits>;
   /** The service's data folder: recordings go to its `recordings/` unless `recordingsDir`. */
   dataDir: string;
 }
@@ -33,7 +39,12 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
   }
   const registry = new TerminalRegistry(
     app.db,
-    { ...DEFAULT_TERMINAL_OPTIONS, ...options, recordingsDir: recordings.path },
+    {
+      ...DEFAULT_TERMINAL_OPTIONS,
+      ...options,
+      recordingQuota: { ...DEFAULT_RECORDING_QUOTA, ...options.recordingQuota },
+      recordingsDir: recordings.path,
+    },
     {
       touch: (lab) => app.labs.touchLab(lab),
       audit: (actor, action, target, detail) => audit(app.db, actor, action, target, detail),

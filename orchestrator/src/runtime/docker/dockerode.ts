@@ -1,7 +1,9 @@
 // The engine port (port.ts) spoken through dockerode: the one module that imports it. Refusals
 // come back as EngineRequestError with Docker's status code and its own explanation.
 import type { Duplex, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import Docker from "dockerode";
+import { DemuxStream } from "./demux.ts";
 import {
   type ContainerClient,
   type Engine,
@@ -147,7 +149,7 @@ function execClient(docker: Docker): ExecClient {
       return {
         stream,
         demux: (stdout: Writable, stderr: Writable) =>
-          docker.modem.demuxStream(stream, stdout, stderr),
+          pipeline(stream, new DemuxStream(stdout, stderr)),
         resize: async (cols, rows) => {
           await call(() => exec.resize({ w: cols, h: rows }));
         },

@@ -140,8 +140,12 @@ export interface ExecState {
 export interface ExecSession {
   /** The command's I/O; without a TTY its output is multiplexed (see `demux`). */
   stream: Duplex;
-  /** Without a TTY: splits the output into stdout and stderr. */
-  demux(stdout: Writable, stderr: Writable): void;
+  /**
+   * Without a TTY: splits the output into stdout and stderr, reading no faster than they drain.
+   * Resolves once the output has ended and all of it was handed over; rejects when the stream
+   * fails.
+   */
+  demux(stdout: Writable, stderr: Writable): Promise<void>;
   /** A TTY's size; refused until the command runs. */
   resize(cols: number, rows: number): Promise<void>;
   inspect(): Promise<ExecState>;
