@@ -16,7 +16,7 @@ import { guardBridges, unguardBridges } from "./host-guard.ts";
 import { labInventory, type ObservedContainer } from "./inventory.ts";
 import { writeLabRecord } from "./lab-record.ts";
 import { createNetwork, removeNetwork } from "./networks.ts";
-import { waitReady } from "./readiness.ts";
+import { openGate, waitReady } from "./readiness.ts";
 
 export interface ConvergeReport {
   created: string[];
@@ -110,7 +110,9 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
     const step = steps.get(node.name);
     if (step === "unchanged") {
       report.unchanged.push(node.name);
-      return;
+      // Docker may have restarted it (an engine restart): its gate opens once the rules are back.
+      await guarded;
+      return openGate(engine, kept.get(node.name)?.id as string);
     }
     const [id] = await Promise.all([
       created.get(node.name) ?? (kept.get(node.name)?.id as string),
