@@ -124,6 +124,11 @@ export class ExtraEngine {
     await this.start();
   }
 
+  /** Stops dockerd as an engine restart or a shutdown does (SIGTERM); `start` brings it back. */
+  async stop(): Promise<void> {
+    await this.terminate();
+  }
+
   /** Copies images from the default engine (or `source`). */
   async load(images: string[], source?: Engine): Promise<void> {
     const from = source ?? (await connectEngine());

@@ -24,6 +24,18 @@ export function enginesFile(env = process.env): string | undefined {
   return env.SOCKETLAB_ENGINES?.trim() || undefined;
 }
 
+/**
+ * Capabilities the operator lets topologies ask for beyond the lab's own (NET_ADMIN, NET_RAW,
+ * NET_BIND_SERVICE): SOCKETLAB_EXTRA_CAPABILITIES, comma-separated (`SYS_PTRACE,SYS_TIME`).
+ * Whoever may upload a topology may then hand them to a lab node.
+ */
+export function extraCapabilities(env = process.env): string[] {
+  return (env.SOCKETLAB_EXTRA_CAPABILITIES ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
 const DURATION_UNITS: Record<string, number> = {
   s: 1000,
   m: 60_000,

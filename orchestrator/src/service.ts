@@ -3,6 +3,7 @@
 // (Fastify and its plugins, SQLite) load only then, as every other command is a short-lived
 // process that would pay for them at each start.
 import { configuredEngines } from "./engines/configured.ts";
+import { checkLoaderSettings } from "./roles/load.ts";
 import { ensureImages } from "./runtime/images/build.ts";
 
 export interface ServiceOptions {
@@ -19,6 +20,7 @@ export interface ServiceOptions {
 
 /** Runs the service; never returns (a signal closes it and ends the process). */
 export async function runService(options: ServiceOptions): Promise<never> {
+  checkLoaderSettings();
   const { specs, primary: engine } = await configuredEngines(options.enginesFile);
   // Students' labs need socketlab's images; building them is skipped when they are current.
   // A pool's other engines receive them from this one when a lab is placed there.

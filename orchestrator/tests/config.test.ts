@@ -6,6 +6,7 @@ import {
   debianMirrors,
   debugging,
   enginesFile,
+  extraCapabilities,
   instructorToken,
   subnetPool,
 } from "../src/config.ts";
@@ -18,6 +19,14 @@ describe("settings from the environment", () => {
       "10.1.0.0/16",
       "10.2.0.0/16",
     ]);
+  });
+
+  it("split the operator's extra capabilities on commas; none when unset or blank", () => {
+    expect(extraCapabilities({})).toEqual([]);
+    expect(extraCapabilities({ SOCKETLAB_EXTRA_CAPABILITIES: " , " })).toEqual([]);
+    expect(
+      extraCapabilities({ SOCKETLAB_EXTRA_CAPABILITIES: " SYS_PTRACE, ,cap_sys_time " }),
+    ).toEqual(["SYS_PTRACE", "cap_sys_time"]);
   });
 
   it("take a file, a token or a folder when set, and nothing when blank", () => {

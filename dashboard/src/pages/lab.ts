@@ -312,7 +312,7 @@ function nodeTable(
           "tr",
           {},
           h("th", { scope: "row" }, node.name),
-          h("td", {}, stateBadge(node.state)),
+          h("td", {}, stateBadge(node.state), node.outdated && outdatedBadge()),
           h(
             "td",
             { className: "mono" },
@@ -324,6 +324,18 @@ function nodeTable(
         );
       }),
     ),
+  );
+}
+
+/** A node kept on an older build of its image: the student's files stay until a lab reset. */
+function outdatedBadge(): HTMLSpanElement {
+  return h(
+    "span",
+    {
+      className: "badge outdated",
+      title: "A newer image exists. Your files are kept; resetting the whole lab renews this node.",
+    },
+    "outdated",
   );
 }
 

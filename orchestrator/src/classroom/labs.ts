@@ -452,7 +452,9 @@ export class LabService {
     const where = await this.engines.locate(lab);
     const member = where?.available ? where.member : await this.place(lab, owner, topology);
     try {
-      const result = await upLab(member.engine, topology, { lab, owner });
+      // Asking for a lab again brings its topology in line but keeps nodes whose image was
+      // rebuilt (with the student's files); a whole-lab reset renews them.
+      const result = await upLab(member.engine, topology, { lab, owner, outdated: "keep" });
       this.engines.recordPlacement(lab, member.spec.name, owner, topology.name);
       return result;
     } catch (error) {

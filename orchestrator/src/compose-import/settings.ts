@@ -1,14 +1,19 @@
 // A compose service's settings as a node's: capabilities, sysctls, environment, start order, and
 // the notes on what a topology has no use for.
 import type { Path } from "../topology/diagnostics.ts";
-import { isNamespacedSysctl, normaliseCapability, SYSCTL_NAME } from "../topology/linux.ts";
+import {
+  isNamespacedSysctl,
+  LAB_CAPABILITIES,
+  normaliseCapability,
+  SYSCTL_NAME,
+} from "../topology/linux.ts";
 import type { ComposeService } from "./compose.ts";
 import type { Dockerfile } from "./dockerfile.ts";
 import { at, type Findings, type Where } from "./findings.ts";
 import type { NodeKind } from "./kinds.ts";
 
 /** The capabilities SEED's `privileged` and `cap_add: ALL` are there for: sniffing and forging. */
-const LAB_CAPABILITIES = ["NET_ADMIN", "NET_RAW"];
+const FORGING_CAPABILITIES = ["NET_ADMIN", "NET_RAW"];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -71,16 +76,22 @@ export function mapCapabilities(
       "changed",
       where,
       byRole
-        ? `the ${kind.role} role's own capabilities stand in for it (${LAB_CAPABILITIES.join(" and ")}, in its own network namespace)`
-        : `only ${LAB_CAPABILITIES.join(" and ")} (sniffing and forging in its own network namespace): a lab node never gets the host's powers`,
+        ? `the ${kind.role} role's own capabilities stand in for it (${FORGING_CAPABILITIES.join(" and ")}, in its own network namespace)`
+        : `only ${FORGING_CAPABILITIES.join(" and ")} (sniffing and forging in its own network namespace): a lab node never gets the host's powers`,
     );
-    if (!byRole) for (const c of LAB_CAPABILITIES) capabilities.add(c);
+    if (!byRole) for (const c of FORGING_CAPABILITIES) capabilities.add(c);
   }
   for (const [index, written] of (definition.cap_add ?? []).entries()) {
     if (index === all) continue;
     const capability = normaliseCapability(written);
     if (capability === null)
       findings.error(here("cap_add", index), `unknown capability '${written}'`);
+    else if (!LAB_CAPABILITIES.includes(capability))
+      findings.note(
+        "changed",
+        here("cap_add", index),
+        `${capability} left out: a lab node gets only ${LAB_CAPABILITIES.join(", ")} unless the operator allows more`,
+      );
     else capabilities.add(capability);
   }
   return [...capabilities];

@@ -1,5 +1,6 @@
 // Runs a lab's checks: each task's command on its node, all at once, from the lab record alone
 // (so any process can check any lab). A check passes when its command exits 0 in time.
+import { GATE_CHECK } from "../plan/container.ts";
 import type { Engine } from "../runtime/engine.ts";
 import { errorMessage } from "../runtime/engine.ts";
 import { ExecTimeoutError, execCapture } from "../runtime/exec.ts";
@@ -28,8 +29,8 @@ const ENGINE_GRACE_MS = 10_000;
 
 // In the node: the command under `timeout` (TERM, then KILL 2 s later), its errors with its output
 // and only the output's last bytes kept there, so a command that writes without end costs nothing
-// here. bash for PIPESTATUS: the command's status, not tail's. $0 is the timeout, $1 the command.
-const WRAPPER = `timeout -k 2 "$0" /bin/sh -c "$1" 2>&1 | tail -c ${CHECK_OUTPUT_BYTES + 1}; exit "\${PIPESTATUS[0]}"`;
+// here; nothing on a node whose host rules are not in place yet. bash for PIPESTATUS: the command's status, not tail's. $0 is the timeout, $1 the command.
+const WRAPPER = `${GATE_CHECK}; timeout -k 2 "$0" /bin/sh -c "$1" 2>&1 | tail -c ${CHECK_OUTPUT_BYTES + 1}; exit "\${PIPESTATUS[0]}"`;
 
 /** Every check of the lab, in the topology's order. A lab without checks gives []. */
 export async function runChecks(engine: Engine, lab: string): Promise<CheckResult[]> {

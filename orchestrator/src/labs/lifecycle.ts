@@ -7,6 +7,7 @@ import { validateLabId } from "../plan/naming.ts";
 import { planLab } from "../plan/plan.ts";
 import type { LabPlan, NodePlan } from "../plan/types.ts";
 import { type ConvergeReport, converge, prepareNetworks, startNodes } from "../runtime/converge.ts";
+import type { OutdatedNodes } from "../runtime/converge-decisions.ts";
 import { type Engine, errorMessage } from "../runtime/engine.ts";
 import { engineSubnets, labInventory } from "../runtime/inventory.ts";
 import { readLabRecord } from "../runtime/lab-record.ts";
@@ -42,6 +43,11 @@ export class LabUpError extends LabError {}
 export interface UpRequest {
   lab: string;
   owner: string;
+  /**
+   * What becomes of an existing node whose image was rebuilt since its container was made:
+   * `recreate` (the default, the operator's `up`) or `keep`.
+   */
+  outdated?: OutdatedNodes;
 }
 
 export interface UpResult {
@@ -91,7 +97,7 @@ async function bringUp(engine: Engine, topology: Topology, request: UpRequest): 
     for (let attempt = 1; ; attempt++) {
       const plan = await planOnEngine(engine, topology, request);
       try {
-        return await prepareNetworks(engine, plan);
+        return await prepareNetworks(engine, plan, request.outdated ?? "recreate");
       } catch (error) {
         if (!(error instanceof SubnetConflictError) || attempt >= PLAN_ATTEMPTS) throw error;
         await setTimeout(50 + Math.random() * 250);
@@ -152,7 +158,10 @@ export async function requireRecord(engine: Engine, lab: string): Promise<LabPla
   return plan;
 }
 
-/** Recreates nodes from their images (pristine file systems, same addresses). */
+/**
+ * Recreates nodes from their images (pristine file systems, same addresses); none named: every
+ * node. Other nodes are left as they are, outdated or not.
+ */
 export async function resetNodes(
   engine: Engine,
   lab: string,
@@ -166,7 +175,7 @@ export async function resetNodes(
     );
   }
   await removeNodes(engine, lab, nodes);
-  return converge(engine, plan);
+  return converge(engine, plan, "keep");
 }
 
 /** Takes a lab down entirely; a lab that is not there is not an error. */

@@ -16,10 +16,10 @@ export async function stopLab(engine: Engine, lab: string): Promise<string[]> {
 
 /**
  * Starts a stopped lab again by converging it to its record: stopped containers are started as
- * they are (a node whose image was rebuilt meanwhile is recreated, as `up` would).
+ * they are, on the image they were made from even when it was rebuilt meanwhile.
  */
 export async function resumeLab(engine: Engine, lab: string): Promise<ConvergeReport> {
   const plan = await readLabRecord(engine, lab);
   if (!plan) throw new LabRequestError(`no lab '${lab}' on this engine`);
-  return converge(engine, plan);
+  return converge(engine, plan, "keep");
 }

@@ -9,13 +9,26 @@ export function envList(env: Record<string, string>): string[] {
     .map((key) => `${key}=${env[key]}`);
 }
 
+/**
+ * A tmpfs, empty at every start of the container: its `open` file is written by socketlab (an
+ * exec) once the host rules of the node's bridges are in place. Until then the node's command
+ * waits and a login shell or a check refuses to run, so that a node Docker starts by itself (an
+ * engine's restart, a reboot) runs nothing of the student's before the host guard is back.
+ */
+export const GATE_DIR = "/run/socketlab-gate";
+export const GATE_OPEN = `${GATE_DIR}/open`;
+/** What a login shell or a check exits with on a node whose gate is shut. */
+export const GATE_SHUT_EXIT = 75;
+/** A shell line that ends with GATE_SHUT_EXIT unless the gate is open. */
+export const GATE_CHECK = `[ -e ${GATE_OPEN} ] || { echo "socketlab: this node is starting (its host rules are not in place yet); try again in a moment" >&2; exit ${GATE_SHUT_EXIT}; }`;
+
 /** Written when the start commands have all returned and the ready check passed: the node is ready. */
 export const STARTED_MARKER = "/run/socketlab-started";
 /** The ready check's output from its last try: what a "not ready" message shows. */
 export const READY_LOG = "/run/socketlab-ready.log";
 
 /**
- * The container's command: the start commands in order, stopping at the first failure, then the
+ * The container's command: once the gate is open, the start commands in order, stopping at the first failure, then the
  * ready check (if any) until it passes, then the started marker, then a wait that keeps the
  * container alive (it runs under Docker's init, which forwards signals). The marker is cleared
  * first because a restarted container keeps its files. The ready check runs here, inside the
@@ -26,6 +39,7 @@ export const READY_LOG = "/run/socketlab-ready.log";
  */
 export function startCommand(start: readonly string[], ready: string | null): string[] {
   const script = [
+    `until [ -e ${GATE_OPEN} ]; do sleep 0.1; done`,
     `rm -f ${STARTED_MARKER} ${READY_LOG}`,
     "set -e",
     ...start,

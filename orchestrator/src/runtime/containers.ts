@@ -1,5 +1,6 @@
 // Lab node containers: created from a NodePlan with every network, address and file in place
 // before the first start, so a node never runs half-configured.
+import { GATE_DIR } from "../plan/container.ts";
 import type { NodePlan } from "../plan/types.ts";
 import { type Engine, hasStatus, isNotFound } from "./engine.ts";
 import { filesArchive } from "./files.ts";
@@ -28,6 +29,8 @@ export async function createNodeContainer(engine: Engine, node: NodePlan): Promi
       NanoCpus: node.limits.nanoCpus,
       PidsLimit: node.limits.pids,
       RestartPolicy: { Name: "unless-stopped" },
+      // Fresh at every start: the node waits for socketlab to open it (plan/container.ts).
+      Tmpfs: { [GATE_DIR]: "size=16k,mode=0755" },
     },
     NetworkingConfig: {
       EndpointsConfig: {

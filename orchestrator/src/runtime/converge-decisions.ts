@@ -21,13 +21,22 @@ export interface LabChanges {
 }
 
 /**
+ * What becomes of a container made from an older build of its node's image: `recreate` (a whole
+ * lab brought in line on purpose) or `keep` (anything less: the student's files in it stay, and
+ * status shows it outdated).
+ */
+export type OutdatedNodes = "recreate" | "keep";
+
+/**
  * The changes that bring `before` in line with `plan`. `imageIds` holds the current id of every
- * planned node's image: a container made from an older build of its image is outdated.
+ * planned node's image: a container made from an older build of its image is outdated, and goes
+ * only when `outdated` says `recreate`.
  */
 export function labChanges(
   plan: LabPlan,
   before: LabInventory,
   imageIds: Map<string, string | null>,
+  outdated: OutdatedNodes,
 ): LabChanges {
   const removeNetworks = before.networks.filter(
     (observed) =>
@@ -35,7 +44,7 @@ export function labChanges(
   );
   const outdatedNetworks = removeNetworks.map((n) => n.name);
   const removeContainers = before.containers.filter((observed) =>
-    isOutdated(observed, plan, imageIds, outdatedNetworks),
+    mustGo(observed, plan, outdated === "recreate" ? imageIds : null, outdatedNetworks),
   );
   const existingNetworks = new Set(
     before.networks.filter((n) => !removeNetworks.includes(n)).map((n) => n.dockerName),
@@ -54,16 +63,27 @@ export function labChanges(
   };
 }
 
-function isOutdated(
+/** Whether a container goes: not planned, changed, on a changed network, or (with `imageIds`) on an older image. */
+function mustGo(
   observed: ObservedContainer,
   plan: LabPlan,
-  imageIds: Map<string, string | null>,
+  imageIds: Map<string, string | null> | null,
   outdatedNetworks: string[],
 ): boolean {
   const node = plan.nodes.find((n) => n.containerName === observed.containerName);
   if (!node || node.hash !== observed.hash) return true;
-  if (imageIds.get(node.image) !== observed.imageId) return true;
+  if (imageIds && isOutdated(observed, node, imageIds)) return true;
   return node.endpoints.some((e) => outdatedNetworks.includes(e.network));
+}
+
+/** Whether a node's container was made from another build of its image than the current one. */
+export function isOutdated(
+  observed: Pick<ObservedContainer, "imageId">,
+  node: Pick<NodePlan, "image">,
+  imageIds: Map<string, string | null>,
+): boolean {
+  const current = imageIds.get(node.image);
+  return current !== undefined && current !== null && current !== observed.imageId;
 }
 
 /** The nodes without a kept container, each marked when it had one before. */

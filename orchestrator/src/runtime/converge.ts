@@ -1,15 +1,22 @@
-// Applies a lab plan to an engine: creates what is missing, recreates what changed (by hash, or
-// because its image was rebuilt), removes what the plan no longer has and leaves the rest alone.
+// Applies a lab plan to an engine: creates what is missing, recreates what changed (by hash, or,
+// when asked, because its image was rebuilt), removes what the plan no longer has and leaves the
+// rest alone.
 // Independent steps run in parallel; nodes start in the plan's waves.
 import type { LabPlan, NodePlan } from "../plan/types.ts";
 import { createNodeContainer, removeContainer, startContainer } from "./containers.ts";
-import { containersToCreate, labChanges, missingImages, startWaves } from "./converge-decisions.ts";
+import {
+  containersToCreate,
+  labChanges,
+  missingImages,
+  type OutdatedNodes,
+  startWaves,
+} from "./converge-decisions.ts";
 import { type Engine, imageId } from "./engine.ts";
 import { guardBridges, unguardBridges } from "./host-guard.ts";
 import { labInventory, type ObservedContainer } from "./inventory.ts";
 import { writeLabRecord } from "./lab-record.ts";
 import { createNetwork, removeNetwork } from "./networks.ts";
-import { waitReady } from "./readiness.ts";
+import { openGate, waitReady } from "./readiness.ts";
 
 export interface ConvergeReport {
   created: string[];
@@ -29,18 +36,26 @@ export interface PreparedLab {
   removed: string[];
 }
 
-export async function converge(engine: Engine, plan: LabPlan): Promise<ConvergeReport> {
-  return startNodes(engine, await prepareNetworks(engine, plan));
+export async function converge(
+  engine: Engine,
+  plan: LabPlan,
+  outdated: OutdatedNodes = "recreate",
+): Promise<ConvergeReport> {
+  return startNodes(engine, await prepareNetworks(engine, plan, outdated));
 }
 
 /**
  * The first half of converging: record the plan, remove what is outdated, create the networks.
  * This is the part that claims subnets on the engine, so callers serialise it (see labs/).
  */
-export async function prepareNetworks(engine: Engine, plan: LabPlan): Promise<PreparedLab> {
+export async function prepareNetworks(
+  engine: Engine,
+  plan: LabPlan,
+  outdated: OutdatedNodes,
+): Promise<PreparedLab> {
   const imageIds = await currentImageIds(engine, plan.nodes);
   await writeLabRecord(engine, plan);
-  const changes = labChanges(plan, await labInventory(engine, plan.lab), imageIds);
+  const changes = labChanges(plan, await labInventory(engine, plan.lab), imageIds, outdated);
 
   // Remove first: a changed network can only go once its containers have.
   await Promise.all(changes.removeContainers.map((c) => removeContainer(engine, c.id)));
@@ -95,7 +110,9 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
     const step = steps.get(node.name);
     if (step === "unchanged") {
       report.unchanged.push(node.name);
-      return;
+      // Docker may have restarted it (an engine restart): its gate opens once the rules are back.
+      await guarded;
+      return openGate(engine, kept.get(node.name)?.id as string);
     }
     const [id] = await Promise.all([
       created.get(node.name) ?? (kept.get(node.name)?.id as string),
@@ -121,7 +138,8 @@ async function allFinished(steps: Promise<unknown>[]): Promise<void> {
   if (failure) throw failure.reason;
 }
 
-async function currentImageIds(
+/** The current id of each node's image; throws naming every missing one. */
+export async function currentImageIds(
   engine: Engine,
   nodes: NodePlan[],
 ): Promise<Map<string, string | null>> {

@@ -11,19 +11,39 @@ import { imageTag } from "./images/catalog.ts";
 export const GUARD_CONTAINER = "socketlab-host-guard";
 export const GUARD_IMAGE = imageTag("host-guard");
 
-/** Starts the guard if it is not running on the current image; returns its container id. */
+/**
+ * The catch-all: every lab bridge (all are named sl...) is dropped on its way to the host, IPv4
+ * and IPv6, whichever lab it belongs to and before any lab's own rules are back. The guard puts
+ * it in place as it starts, so after an engine restart or a reboot it is back as soon as the
+ * engine restarts the guard; lab nodes meanwhile run nothing (plan/container.ts: the gate).
+ */
+const CATCH_ALL =
+  "for tool in iptables ip6tables; do $tool -w -C INPUT -i sl+ -j DROP 2>/dev/null || $tool -w -I INPUT -i sl+ -j DROP || exit 1; done";
+const GUARD_COMMAND = ["/bin/sh", "-c", `${CATCH_ALL} && exec sleep infinity`];
+
+/**
+ * Starts the guard if it is not running on the current image and command; returns its container
+ * id.
+ */
 export async function ensureGuard(engine: Engine): Promise<string> {
   const wantedImage = await imageId(engine, GUARD_IMAGE);
   if (!wantedImage) {
     throw new Error(`image ${GUARD_IMAGE} is missing; run 'socketlab images build'`);
   }
   const current = await inspectGuard(engine);
-  if (current?.State.Running && current.Image === wantedImage) return current.Id;
+  if (
+    current?.State.Running &&
+    current.Image === wantedImage &&
+    current.Config.Cmd?.join("\0") === GUARD_COMMAND.join("\0")
+  ) {
+    return current.Id;
+  }
   if (current) await engine.containers.remove(current.Id);
   try {
     const id = await engine.containers.create({
       name: GUARD_CONTAINER,
       Image: GUARD_IMAGE,
+      Cmd: GUARD_COMMAND,
       Labels: { [LABELS.managed]: PLAN_FORMAT },
       HostConfig: {
         NetworkMode: "host",
@@ -53,10 +73,24 @@ async function inspectGuard(engine: Engine) {
   }
 }
 
+/**
+ * Puts the host rules of a lab's bridges in place (the catch-all first, should it be gone: an
+ * iptables flush), hub mode included. Safe to repeat.
+ */
 export async function guardBridges(engine: Engine, networks: NetworkPlan[]): Promise<void> {
   if (networks.length === 0) return;
   const specs = networks.map((n) => (n.sniffable ? `${n.bridgeName}:hub` : n.bridgeName));
-  await runGuard(engine, await ensureGuard(engine), ["add", ...specs]);
+  const guard = await ensureGuard(engine);
+  const result = await execCapture(engine, guard, [
+    "/bin/sh",
+    "-c",
+    `${CATCH_ALL} && exec socketlab-guard add "$@"`,
+    "guard",
+    ...specs,
+  ]);
+  if (result.exitCode !== 0) {
+    throw new Error(`host guard 'add ${specs.join(" ")}' failed: ${result.stderr.trim()}`);
+  }
 }
 
 export async function unguardBridges(engine: Engine, bridgeNames: string[]): Promise<void> {

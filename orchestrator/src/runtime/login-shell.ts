@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { GATE_CHECK } from "../plan/container.ts";
 import type { ExecSession } from "./docker/port.ts";
 import type { Engine } from "./engine.ts";
 import { execCapture } from "./exec.ts";
@@ -26,9 +27,11 @@ export interface Shell {
 
 const RESIZE_ATTEMPTS = 6;
 
-// The engine sets HOME from the node's passwd database, but not the working directory.
+// The engine sets HOME from the node's passwd database, but not the working directory. Nothing
+// runs in a node whose host rules are not in place yet (GATE_CHECK).
 const LOGIN =
-  'cd "$HOME" 2>/dev/null; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
+  GATE_CHECK +
+  '; cd "$HOME" 2>/dev/null; if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
 
 /** Pids of the processes whose environment holds $marker and that the caller may read. */
 const MARKED = `grep -lsF -- "$marker" /proc/[0-9]*/environ | sed 's|^/proc/||; s|/environ$||'`;

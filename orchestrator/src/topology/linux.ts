@@ -45,6 +45,27 @@ export const LINUX_CAPABILITIES: ReadonlySet<string> = new Set([
   "CHECKPOINT_RESTORE",
 ]);
 
+/**
+ * What a lab node may be given without the operator's say: raw sockets, its own network
+ * namespace's interfaces, routes and filters, and low ports. Anything more (SYS_ADMIN, SYS_MODULE,
+ * DAC_READ_SEARCH, BPF...) reaches past the node's namespaces to the host.
+ */
+export const LAB_CAPABILITIES: readonly string[] = ["NET_ADMIN", "NET_RAW", "NET_BIND_SERVICE"];
+
+/**
+ * The capabilities a topology may ask for: LAB_CAPABILITIES and the operator's `extra` (written
+ * as `normaliseCapability` takes them). Throws on a name that is no capability.
+ */
+export function allowedCapabilities(extra: readonly string[]): ReadonlySet<string> {
+  const allowed = new Set(LAB_CAPABILITIES);
+  for (const name of extra) {
+    const capability = normaliseCapability(name);
+    if (capability === null) throw new Error(`unknown capability '${name}'`);
+    allowed.add(capability);
+  }
+  return allowed;
+}
+
 /** `net_admin`, `NET_ADMIN` and `CAP_NET_ADMIN` all become `NET_ADMIN`; null if no such capability. */
 export function normaliseCapability(name: string): string | null {
   const upper = name.toUpperCase();

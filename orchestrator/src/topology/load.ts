@@ -10,6 +10,7 @@ import {
   sortDiagnostics,
 } from "./diagnostics.ts";
 import { MAX_DOCUMENT_BYTES, parseTopologyYaml } from "./document.ts";
+import { LAB_CAPABILITIES } from "./linux.ts";
 import type { Topology } from "./model.ts";
 import type { RoleCatalog } from "./role-catalog.ts";
 import { resolveTopology } from "./semantics.ts";
@@ -33,9 +34,13 @@ export interface TopologyLoader {
   text(text: string, file: string, readSource: SourceReader): Promise<LoadResult>;
 }
 
-export function topologyLoader(roles: RoleCatalog): TopologyLoader {
+/** `capabilities`: what a node may ask for (LAB_CAPABILITIES unless the operator allows more). */
+export function topologyLoader(
+  roles: RoleCatalog,
+  capabilities: ReadonlySet<string> = new Set(LAB_CAPABILITIES),
+): TopologyLoader {
   const text = (source: string, file: string, readSource: SourceReader) =>
-    loadText(source, file, readSource, roles);
+    loadText(source, file, readSource, roles, capabilities);
   return {
     text,
     async file(path) {
@@ -54,6 +59,7 @@ async function loadText(
   file: string,
   readSource: SourceReader,
   roles: RoleCatalog,
+  capabilities: ReadonlySet<string>,
 ): Promise<LoadResult> {
   const parsed = parseTopologyYaml(text, file);
   if (parsed.data === null) {
@@ -64,7 +70,7 @@ async function loadText(
     diagnostics.push({ file, ...parsed.locate(path, at), field: formatField(path), message });
   };
   checkShape(parsed.data, report);
-  const topology = await resolveTopology(parsed.data, readSource, report, roles);
+  const topology = await resolveTopology(parsed.data, readSource, report, roles, capabilities);
   return diagnostics.length === 0
     ? { ok: true, topology }
     : { ok: false, diagnostics: sortDiagnostics(diagnostics) };

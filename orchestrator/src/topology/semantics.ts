@@ -42,6 +42,7 @@ export async function resolveTopology(
   readSource: SourceReader,
   report: Report,
   roles: RoleCatalog,
+  capabilities: ReadonlySet<string>,
 ): Promise<Topology> {
   const written = entries(data.networks).map(([name, value]) => ({
     name,
@@ -62,6 +63,7 @@ export async function resolveTopology(
   const context: NodeContext = {
     declaredNetworks: new Set(written.map(({ name }) => name)),
     roles,
+    capabilities,
     defaultRole:
       defaults.role === undefined
         ? findRole(roles, roles.defaultRole)
@@ -140,6 +142,8 @@ export async function resolveTopology(
 interface NodeContext {
   declaredNetworks: ReadonlySet<string>;
   roles: RoleCatalog;
+  /** The capabilities a node may ask for. */
+  capabilities: ReadonlySet<string>;
   /** Undefined when `defaults.role` names no role (already reported). */
   defaultRole: RoleRules | undefined;
   defaultLimits: Limits;
@@ -155,6 +159,7 @@ async function resolveNode(
   {
     declaredNetworks,
     roles,
+    capabilities,
     defaultRole,
     defaultLimits,
     defaultUser,
@@ -192,7 +197,12 @@ async function resolveNode(
     env: stringValues(node.env ?? {}),
     files: await resolveFiles(files, [...path, "files"], readSource, report),
     start: node.start ?? [],
-    capabilities: resolveCapabilities(node.capabilities ?? [], [...path, "capabilities"], report),
+    capabilities: resolveCapabilities(
+      node.capabilities ?? [],
+      capabilities,
+      [...path, "capabilities"],
+      report,
+    ),
     sysctls: resolveSysctls(node.sysctls ?? {}, [...path, "sysctls"], report),
     limits: {
       ...defaultLimits,
@@ -240,13 +250,27 @@ function checkRole(
   return role;
 }
 
-/** Normalised (`NET_ADMIN`), each once: listing one twice, or with and without `CAP_`, is harmless. */
-function resolveCapabilities(written: string[], path: Path, report: Report): string[] {
+/**
+ * Normalised (`NET_ADMIN`), each once: listing one twice, or with and without `CAP_`, is harmless.
+ * Only `allowed` ones pass: a topology may come from anyone who may upload one.
+ */
+function resolveCapabilities(
+  written: string[],
+  allowed: ReadonlySet<string>,
+  path: Path,
+  report: Report,
+): string[] {
   const capabilities = new Set<string>();
   written.forEach((name, index) => {
     const capability = normaliseCapability(name);
     if (capability === null) report([...path, index], `unknown capability '${name}'`);
-    else capabilities.add(capability);
+    else if (!allowed.has(capability)) {
+      const list = [...allowed].join(", ");
+      report(
+        [...path, index],
+        `capability '${capability}' is not allowed in a lab node (allowed: ${list}); only the operator may allow more (SOCKETLAB_EXTRA_CAPABILITIES)`,
+      );
+    } else capabilities.add(capability);
   });
   return [...capabilities];
 }

@@ -1,28 +1,42 @@
 // The start script a node's container runs, run here under a real sh with its paths moved into a
 // temporary folder: start commands in order, the ready check until it passes, then the marker.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { READY_LOG, STARTED_MARKER, startCommand } from "../../src/plan/container.ts";
+import {
+  GATE_DIR,
+  GATE_OPEN,
+  READY_LOG,
+  STARTED_MARKER,
+  startCommand,
+} from "../../src/plan/container.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the script with /run/ moved to a temporary folder and the final wait cut short. */
-function runStartScript(start: string[], ready: string | null) {
+/**
+ * Runs the script with /run/ moved to a temporary folder and the final wait cut short; its gate
+ * open unless `gate` is shut (then it is given a second).
+ */
+function runStartScript(start: string[], ready: string | null, gate: "open" | "shut" = "open") {
   const dir = mkdtempSync(join(tmpdir(), "socketlab-start-"));
   dirs.push(dir);
+  const at = (path: string) => join(dir, path.replace("/run/", ""));
+  mkdirSync(at(GATE_DIR));
+  if (gate === "open") writeFileSync(at(GATE_OPEN), "");
   const [, , script] = startCommand(start, ready);
   const local = (script as string)
     .replaceAll("/run/", `${dir}/`)
     .replaceAll("$RUN", dir)
     .replace("exec sleep infinity", "exit 0");
-  const result = spawnSync("/bin/sh", ["-c", local], { encoding: "utf8", timeout: 10_000 });
-  const at = (path: string) => join(dir, path.replace("/run/", ""));
+  const result = spawnSync("/bin/sh", ["-c", local], {
+    encoding: "utf8",
+    timeout: gate === "open" ? 10_000 : 1000,
+  });
   return {
     status: result.status,
     started: existsSync(at(STARTED_MARKER)),
@@ -32,6 +46,13 @@ function runStartScript(start: string[], ready: string | null) {
 }
 
 describe("the start script", () => {
+  it("runs nothing while its gate is shut", () => {
+    const run = runStartScript(["echo ran >$RUN/order"], null, "shut");
+    expect(run.status).toBeNull();
+    expect(() => run.file("order")).toThrow();
+    expect(run.started).toBe(false);
+  });
+
   it("runs the start commands in order, then writes the marker", () => {
     const run = runStartScript(["echo one >$RUN/order", "echo two >>$RUN/order"], null);
     expect(run.status).toBe(0);
@@ -62,6 +83,8 @@ describe("the start script", () => {
     dirs.push(dir);
     const [, , script] = startCommand([], "echo not yet; exit 3");
     const local = (script as string).replaceAll("/run/", `${dir}/`);
+    mkdirSync(join(dir, "socketlab-gate"));
+    writeFileSync(join(dir, "socketlab-gate", "open"), "");
     // Still trying after a second: killed by the timeout, never started.
     spawnSync("/bin/sh", ["-c", local], { timeout: 1000 });
     expect(existsSync(join(dir, "socketlab-started"))).toBe(false);

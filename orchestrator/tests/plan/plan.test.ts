@@ -88,6 +88,7 @@ describe("planLab", () => {
             "/bin/sh",
             "-c",
             [
+              "until [ -e /run/socketlab-gate/open ]; do sleep 0.1; done",
               "rm -f /run/socketlab-started /run/socketlab-ready.log",
               "set -e",
               "ip route add 10.0.0.0/8 via 172.16.0.1",
@@ -123,7 +124,7 @@ describe("planLab", () => {
           command: [
             "/bin/sh",
             "-c",
-            "rm -f /run/socketlab-started /run/socketlab-ready.log\nset -e\ntouch /run/socketlab-started\nexec sleep infinity",
+            "until [ -e /run/socketlab-gate/open ]; do sleep 0.1; done\nrm -f /run/socketlab-started /run/socketlab-ready.log\nset -e\ntouch /run/socketlab-started\nexec sleep infinity",
           ],
           capabilities: [],
           sysctls: {},
@@ -328,7 +329,7 @@ describe("hashes", () => {
   it("are the same across runs (pinned values)", () => {
     const lab = plan(base);
     expect(lab.networks.map((n) => n.hash)).toEqual(["5376702becf58477", "404666b955a14f4c"]);
-    expect(lab.nodes.map((n) => n.hash)).toEqual(["e6f7de06df0e3e3d", "dfa2d4f373c248c7"]);
+    expect(lab.nodes.map((n) => n.hash)).toEqual(["3d031649451f69c3", "7fd80fb0601393a5"]);
   });
 
   it("ignore the order in which maps were written", () => {

@@ -5,6 +5,7 @@ import { planLab } from "../../src/plan/plan.ts";
 import type { LabPlan } from "../../src/plan/types.ts";
 import {
   containersToCreate,
+  isOutdated,
   labChanges,
   missingImages,
   startWaves,
@@ -74,7 +75,7 @@ const keptNames = (kept: Map<string, unknown>) => [...kept.keys()].sort();
 describe("the changes of a lab", () => {
   it("create everything on an empty engine and remove nothing", () => {
     const lab = plan();
-    const changes = labChanges(lab, { networks: [], containers: [] }, images);
+    const changes = labChanges(lab, { networks: [], containers: [] }, images, "recreate");
     expect(names(changes.createNetworks)).toEqual(["dmz", "lan"]);
     expect(changes.removeNetworks).toEqual([]);
     expect(changes.removeContainers).toEqual([]);
@@ -85,7 +86,7 @@ describe("the changes of a lab", () => {
 
   it("keep everything when the engine holds the plan", () => {
     const lab = plan();
-    const changes = labChanges(lab, upAsPlanned(lab), images);
+    const changes = labChanges(lab, upAsPlanned(lab), images, "recreate");
     expect(changes.createNetworks).toEqual([]);
     expect(changes.removeNetworks).toEqual([]);
     expect(changes.removeContainers).toEqual([]);
@@ -94,7 +95,7 @@ describe("the changes of a lab", () => {
 
   it("keep stopped containers that match: they are started, not re-created", () => {
     const lab = plan();
-    const changes = labChanges(lab, upAsPlanned(lab, "exited"), images);
+    const changes = labChanges(lab, upAsPlanned(lab, "exited"), images, "recreate");
     expect(changes.removeContainers).toEqual([]);
     expect(keptNames(changes.kept)).toEqual(["alpha", "beta", "web"]);
   });
@@ -103,7 +104,7 @@ describe("the changes of a lab", () => {
     const lab = plan();
     const before = upAsPlanned(lab);
     (before.containers[0] as ObservedContainer).hash = "older";
-    const changes = labChanges(lab, before, images);
+    const changes = labChanges(lab, before, images, "recreate");
     expect(names(changes.removeContainers)).toEqual(["alpha"]);
     expect(keptNames(changes.kept)).toEqual(["beta", "web"]);
     expect(changes.removed).toEqual([]);
@@ -113,9 +114,27 @@ describe("the changes of a lab", () => {
   it("re-create the nodes of an image rebuilt since their container was made", () => {
     const lab = plan();
     const rebuilt = new Map([...images, [CLIENT, "sha256:client-rebuilt"]]);
-    const changes = labChanges(lab, upAsPlanned(lab), rebuilt);
+    const changes = labChanges(lab, upAsPlanned(lab), rebuilt, "recreate");
     expect(names(changes.removeContainers)).toEqual(["alpha", "beta"]);
     expect(keptNames(changes.kept)).toEqual(["web"]);
+  });
+
+  it("keep the nodes of a rebuilt image when asked to keep outdated nodes, but not a changed one", () => {
+    const lab = plan();
+    const rebuilt = new Map([...images, [CLIENT, "sha256:client-rebuilt"]]);
+    const before = upAsPlanned(lab);
+    (before.containers[0] as ObservedContainer).hash = "older";
+    const changes = labChanges(lab, before, rebuilt, "keep");
+    expect(names(changes.removeContainers)).toEqual(["alpha"]);
+    expect(keptNames(changes.kept)).toEqual(["beta", "web"]);
+  });
+
+  it("call a container outdated only when its image has another current build", () => {
+    const web = { image: WEB };
+    expect(isOutdated({ imageId: "sha256:web" }, web, images)).toBe(false);
+    expect(isOutdated({ imageId: "sha256:old" }, web, images)).toBe(true);
+    expect(isOutdated({ imageId: "sha256:old" }, web, new Map([[WEB, null]]))).toBe(false);
+    expect(isOutdated({ imageId: "sha256:old" }, { image: "other" }, images)).toBe(false);
   });
 
   it("re-create a changed network and every node attached to it, before creating it again", () => {
@@ -123,7 +142,7 @@ describe("the changes of a lab", () => {
     const before = upAsPlanned(lab);
     const dmz = before.networks.find((n) => n.name === "dmz") as ObservedNetwork;
     dmz.hash = "older";
-    const changes = labChanges(lab, before, images);
+    const changes = labChanges(lab, before, images, "recreate");
     expect(changes.removeNetworks).toEqual([dmz]);
     expect(names(changes.createNetworks)).toEqual(["dmz"]);
     expect(names(changes.removeContainers)).toEqual(["beta", "web"]);
@@ -150,7 +169,7 @@ describe("the changes of a lab", () => {
       state: "running",
       status: "running",
     });
-    const changes = labChanges(lab, before, images);
+    const changes = labChanges(lab, before, images, "recreate");
     expect(names(changes.removeNetworks)).toEqual(["old"]);
     expect(changes.createNetworks).toEqual([]);
     expect(names(changes.removeContainers)).toEqual(["gone"]);
@@ -162,7 +181,7 @@ describe("the changes of a lab", () => {
     const lab = plan();
     const before = upAsPlanned(lab);
     (before.containers[0] as ObservedContainer).containerName = "someone-else";
-    const changes = labChanges(lab, before, images);
+    const changes = labChanges(lab, before, images, "recreate");
     expect(names(changes.removeContainers)).toEqual(["alpha"]);
     // Still planned: its new container is a re-creation, and it is not reported removed.
     expect(changes.removed).toEqual([]);
@@ -173,7 +192,7 @@ describe("the changes of a lab", () => {
     const lab = plan();
     const before = upAsPlanned(lab);
     before.networks = before.networks.filter((n) => n.name !== "lan");
-    const changes = labChanges(lab, before, images);
+    const changes = labChanges(lab, before, images, "recreate");
     expect(names(changes.createNetworks)).toEqual(["lan"]);
     expect(changes.removeNetworks).toEqual([]);
   });
@@ -185,7 +204,7 @@ describe("the containers to create", () => {
     const before = upAsPlanned(lab);
     before.containers = before.containers.filter((c) => c.name !== "web");
     (before.containers[0] as ObservedContainer).hash = "older";
-    const changes = labChanges(lab, before, images);
+    const changes = labChanges(lab, before, images, "recreate");
     expect(
       containersToCreate(lab, changes).map(({ node, recreated }) => [node.name, recreated]),
     ).toEqual([
@@ -196,7 +215,9 @@ describe("the containers to create", () => {
 
   it("are none when everything is kept", () => {
     const lab = plan();
-    expect(containersToCreate(lab, labChanges(lab, upAsPlanned(lab), images))).toEqual([]);
+    expect(containersToCreate(lab, labChanges(lab, upAsPlanned(lab), images, "recreate"))).toEqual(
+      [],
+    );
   });
 });
 

@@ -60,8 +60,15 @@ describe("converge", () => {
     expect(Object.fromEntries(beta.attached)).toEqual(
       Object.fromEntries(lab.nodes[1]?.endpoints.map((e) => [e.dockerNetwork, e.address]) ?? []),
     );
+    // The catch-all first (an iptables flush may have taken it), then the lab's bridges.
     expect(guardCommands).toEqual([
-      ["socketlab-guard", "add", ...lab.networks.map((n) => n.bridgeName)],
+      [
+        "/bin/sh",
+        "-c",
+        expect.stringMatching(/INPUT -i sl\+ -j DROP.*&& exec socketlab-guard add "\$@"$/),
+        "guard",
+        ...lab.networks.map((n) => n.bridgeName),
+      ],
     ]);
     // The guard, then the nodes in their waves.
     expect(engine.starts).toEqual([

@@ -179,6 +179,7 @@ export class MemoryEngine implements Engine {
             ExitCode: 0,
             StartedAt: container.startedAt,
           },
+          Config: { Cmd: container.spec.Cmd ?? null },
         };
       }),
       logs: op("containers.logs", (id: string) =>

@@ -6,6 +6,7 @@ import { formatField, sortDiagnostics } from "../../src/topology/diagnostics.ts"
 import { isPlainFilePath, parseMode } from "../../src/topology/files.ts";
 import { parseMemory } from "../../src/topology/limits.ts";
 import {
+  allowedCapabilities,
   isNamespacedSysctl,
   LINUX_CAPABILITIES,
   normaliseCapability,
@@ -138,6 +139,23 @@ describe("capabilities", () => {
     ["NET_ADMIN ", null],
   ])("normalises %j to %j", (name, normalised) => {
     expect(normaliseCapability(name)).toBe(normalised);
+  });
+});
+
+describe("allowedCapabilities", () => {
+  it("is the lab's own without extras, and adds the operator's, normalised", () => {
+    expect([...allowedCapabilities([])]).toEqual(["NET_ADMIN", "NET_RAW", "NET_BIND_SERVICE"]);
+    expect([...allowedCapabilities(["cap_sys_ptrace", "NET_RAW", "SYS_TIME"])]).toEqual([
+      "NET_ADMIN",
+      "NET_RAW",
+      "NET_BIND_SERVICE",
+      "SYS_PTRACE",
+      "SYS_TIME",
+    ]);
+  });
+
+  it("throws on a name that is no capability", () => {
+    expect(() => allowedCapabilities(["SYS_PTRACE", "ALL"])).toThrow("unknown capability 'ALL'");
   });
 });
 

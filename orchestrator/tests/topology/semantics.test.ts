@@ -1,7 +1,13 @@
 // Relations the schema cannot see, each reported at the offending value.
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../src/roles/index.ts";
-import { load, problems, withFiles, yaml } from "./helpers.ts";
+import { ROLE_CATALOG, ROLES } from "../../src/roles/index.ts";
+import {
+  allowedCapabilities,
+  LAB_CAPABILITIES,
+  LINUX_CAPABILITIES,
+} from "../../src/topology/linux.ts";
+import { formatDiagnostic, topologyLoader } from "../../src/topology/load.ts";
+import { load, problems, sourcesFrom, withFiles, yaml } from "./helpers.ts";
 
 const KNOWN_ROLES = ROLES.map((role) => role.name).join(", ");
 
@@ -244,15 +250,57 @@ describe("capabilities and sysctls", () => {
       nodes:
         a:
           networks: { lan: .2 }
-          capabilities: [cap_net_admin, NET_ADMIN, CAP_SYS_TIME, NET_ADMN, ALL]
+          capabilities: [cap_net_admin, NET_ADMIN, CAP_NET_RAW, NET_ADMN, ALL]
     `;
     expect(await problems(text)).toEqual([
-      "lab.yaml:7:60: nodes.a.capabilities[3]: unknown capability 'NET_ADMN'",
-      "lab.yaml:7:70: nodes.a.capabilities[4]: unknown capability 'ALL'",
+      "lab.yaml:7:59: nodes.a.capabilities[3]: unknown capability 'NET_ADMN'",
+      "lab.yaml:7:69: nodes.a.capabilities[4]: unknown capability 'ALL'",
     ]);
     const fixed = text.replace(", NET_ADMN, ALL", "");
     const result = await load(fixed);
-    expect(result.ok && result.topology.nodes[0]?.capabilities).toEqual(["NET_ADMIN", "SYS_TIME"]);
+    expect(result.ok && result.topology.nodes[0]?.capabilities).toEqual(["NET_ADMIN", "NET_RAW"]);
+  });
+
+  it("refuses every capability beyond the lab's own, each where it is written", async () => {
+    const beyond = [...LINUX_CAPABILITIES].filter((c) => !LAB_CAPABILITIES.includes(c));
+    expect(beyond).toHaveLength(38);
+    const text = yaml`
+      name: lab
+      networks:
+        lan: { subnet: 10.0.0.0/24 }
+      nodes:
+        a:
+          networks: { lan: .2 }
+          capabilities: [NET_BIND_SERVICE, CAPS]
+    `.replace("CAPS", beyond.join(", "));
+    const found = await problems(text);
+    expect(found).toHaveLength(beyond.length);
+    beyond.forEach((capability, index) => {
+      expect(found[index]).toMatch(
+        new RegExp(
+          `^lab\\.yaml:7:\\d+: nodes\\.a\\.capabilities\\[${index + 1}\\]: capability '${capability}' is not allowed in a lab node \\(allowed: NET_ADMIN, NET_RAW, NET_BIND_SERVICE\\); only the operator may allow more \\(SOCKETLAB_EXTRA_CAPABILITIES\\)$`,
+        ),
+      );
+    });
+  });
+
+  it("takes a capability the operator allows, and only that one", async () => {
+    const loader = topologyLoader(ROLE_CATALOG, allowedCapabilities(["cap_sys_ptrace"]));
+    const text = yaml`
+      name: lab
+      networks:
+        lan: { subnet: 10.0.0.0/24 }
+      nodes:
+        a:
+          networks: { lan: .2 }
+          capabilities: [SYS_PTRACE, SYS_ADMIN]
+    `;
+    const result = await loader.text(text, "lab.yaml", sourcesFrom({}));
+    expect(result.ok ? [] : result.diagnostics.map(formatDiagnostic)).toEqual([
+      "lab.yaml:7:32: nodes.a.capabilities[1]: capability 'SYS_ADMIN' is not allowed in a lab node (allowed: NET_ADMIN, NET_RAW, NET_BIND_SERVICE, SYS_PTRACE); only the operator may allow more (SOCKETLAB_EXTRA_CAPABILITIES)",
+    ]);
+    const fixed = await loader.text(text.replace(", SYS_ADMIN", ""), "lab.yaml", sourcesFrom({}));
+    expect(fixed.ok && fixed.topology.nodes[0]?.capabilities).toEqual(["SYS_PTRACE"]);
   });
 
   it("refuses sysctls that are not namespaced, at their key, and stringifies values", async () => {

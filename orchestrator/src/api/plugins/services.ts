@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { JobRunner } from "../../classroom/bulk.ts";
+import { HostGuardWatch } from "../../classroom/host-guard-watch.ts";
 import { LabService } from "../../classroom/labs.ts";
 import { Library } from "../../classroom/library.ts";
 import { Sweeper } from "../../classroom/sweeper.ts";
@@ -58,6 +59,8 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
     ...(options.now ? { now: options.now } : {}),
   });
   const sweeper = new Sweeper(app.db, labs, app.log);
+  const hostGuard = new HostGuardWatch(engines, app.log);
+  sweeper.addChore(hostGuard);
   const jobs = new JobRunner(
     app.db,
     async (job, student) => {
@@ -86,6 +89,8 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
     if (interrupted.length > 0) {
       app.log.warn({ labs: interrupted }, "removed labs whose creation was interrupted");
     }
+    // Lab nodes an engine restarted before this start wait for their host rules.
+    await hostGuard.run();
     const resumed = jobs.resumeUnfinished();
     if (resumed.length > 0) app.log.info({ jobs: resumed }, "resuming unfinished bulk jobs");
     if (options.sweepEveryMs > 0) sweeper.start(options.sweepEveryMs);

@@ -35,6 +35,11 @@ export const labStatusSchema = z.object({
       state: z.string().describe("Docker's container state, or `missing`"),
       image: z.string(),
       addresses: z.record(z.string(), z.string()).describe("network name -> address"),
+      outdated: z
+        .boolean()
+        .describe(
+          "its image was rebuilt since its container was made; a reset of the whole lab renews it",
+        ),
     }),
   ),
   ...labTimes,

@@ -60,6 +60,7 @@ export interface ContainerDetails {
   Image: string;
   /** StartedAt changes when the engine restarts the container. */
   State: { Running: boolean; ExitCode: number; StartedAt: string };
+  Config: { Cmd: string[] | null };
 }
 
 /** Docker's container creation body, cut down to what socketlab sets. */
@@ -82,6 +83,8 @@ export interface ContainerSpec {
     NanoCpus?: number;
     PidsLimit?: number;
     RestartPolicy?: { Name: string };
+    /** Mount point -> tmpfs options. */
+    Tmpfs?: Record<string, string>;
   };
   NetworkingConfig?: {
     EndpointsConfig: Record<string, { IPAMConfig: { IPv4Address: string } }>;
