@@ -4,12 +4,12 @@
 
 import type { Db } from "../store/db.ts";
 import {
-  type ClassRecord,
   classById,
   createClass,
   createUser,
   issueToken,
   listClasses,
+  liveTokenIds,
   loginTaken,
   type User,
   type UserRole,
@@ -18,6 +18,7 @@ import {
 import { canManageClass } from "./access.ts";
 import { InvalidInputError, notFound } from "./errors.ts";
 import { assignLogins, checkRosterList, parseRosterCsv, type RosterEntry } from "./roster.ts";
+import { newTermEnd } from "./term.ts";
 
 export interface IssuedUser {
   login: string;
@@ -29,6 +30,7 @@ export interface IssuedUser {
 export interface CreatedClass {
   id: string;
   name: string;
+  endsAt: string | null;
   students: IssuedUser[];
   tas: IssuedUser[];
 }
@@ -38,9 +40,11 @@ export interface ClassRequest {
   students?: RosterEntry[] | undefined;
   csv?: string | undefined;
   tas: string[];
+  /** The term's end (ISO time); none: the default term from now (term.ts). */
+  endsAt?: string | undefined;
 }
 
-export function createClassFromRoster(db: Db, request: ClassRequest): CreatedClass {
+export function createClassFromRoster(db: Db, request: ClassRequest, now: number): CreatedClass {
   const roster =
     request.csv !== undefined
       ? parseRosterCsv(request.csv)
@@ -50,9 +54,10 @@ export function createClassFromRoster(db: Db, request: ClassRequest): CreatedCla
     throw new InvalidInputError("the roster names no student", [
       { path: "body.students", message: "empty" },
     ]);
+  const endsAt = newTermEnd(db, now, request.endsAt);
   db.exec("BEGIN");
   try {
-    const record = createClass(db, request.name);
+    const record = createClass(db, request.name, endsAt);
     const issue = (entries: RosterEntry[], role: UserRole, logins: string[]) =>
       entries.map((entry, i) => {
         const login = logins[i] as string;
@@ -78,27 +83,50 @@ export function createClassFromRoster(db: Db, request: ClassRequest): CreatedCla
     );
     const tas = issue(taEntries, "ta", taLogins);
     db.exec("COMMIT");
-    return { id: record.id, name: record.name, students, tas };
+    return { id: record.id, name: record.name, endsAt: isoOrNull(endsAt), students, tas };
   } catch (error) {
     db.exec("ROLLBACK");
     throw error;
   }
 }
 
-export interface ClassView extends ClassRecord {
-  students: { login: string; name: string; email: string | null }[];
+export interface Member {
+  login: string;
+  name: string;
+  email: string | null;
+  /** Whether no token of theirs is in force (revoked, and not reissued). */
+  revoked: boolean;
 }
 
-/** The class with its students, if `user` may manage it; else it is not found. */
+export interface ClassView {
+  id: string;
+  name: string;
+  createdAt: string;
+  endsAt: string | null;
+  students: Member[];
+  tas: Member[];
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The class with its students and TAs, if `user` may manage it; else it is not found. */
 export function visibleClass(db: Db, user: User, id: string): ClassView {
   const record = canManageClass(user, id) ? classById(db, id) : null;
   if (!record) throw notFound(`class ${id}`);
-  const students = usersOfClass(db, id, "student").map((s) => ({
-    login: s.login,
-    name: s.name,
-    email: s.email,
-  }));
-  return { ...record, students };
+  const member = (u: User): Member => ({
+    login: u.login,
+    name: u.name,
+    email: u.email,
+    revoked: liveTokenIds(db, u.id).length === 0,
+  });
+  return {
+    id: record.id,
+    name: record.name,
+    createdAt: record.createdAt,
+    endsAt: isoOrNull(record.endsAt),
+    students: usersOfClass(db, id, "student").map(member),
+    tas: usersOfClass(db, id, "ta").map(member),
+  };
 }
 
 /** Every class `user` may manage, with its students. */

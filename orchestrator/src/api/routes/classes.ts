@@ -4,10 +4,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { spinUpClass } from "../../classroom/class-jobs.ts";
 import { createClassFromRoster, visibleClass, visibleClasses } from "../../classroom/classes.ts";
+import { changeClassTerm } from "../../classroom/term.ts";
 import { currentUser } from "../plugins/auth.ts";
 import {
   classParams,
   classSchema,
+  classTermBody,
   createClassBody,
   createdClassSchema,
 } from "../schemas/classes.ts";
@@ -30,7 +32,28 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: createdClassSchema, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(createClassFromRoster(app.db, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(createClassFromRoster(app.db, request.body, app.labs.now())),
+  );
+
+  app.patch(
+    "/api/classes/:id",
+    {
+      preHandler: app.requireRole("instructor"),
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Move the class's term end; its students' and TAs' tokens expire then",
+        params: classParams,
+        body: classTermBody,
+        response: { 200: classSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      changeClassTerm(app.db, user, request.params.id, request.body.endsAt);
+      return visibleClass(app.db, user, request.params.id);
+    },
   );
 
   app.get(

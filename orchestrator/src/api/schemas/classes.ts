@@ -13,6 +13,12 @@ export const createClassBody = z
     students: z.array(rosterEntry).optional().describe("the roster as a list"),
     csv: z.string().optional().describe("the roster as CSV text: a header of name,email,id"),
     tas: z.array(z.string().min(1)).default([]).describe("TAs' names; each gets a TA token"),
+    endsAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe(
+        "the term's end: its users' tokens expire then (default: the default term from now)",
+      ),
   })
   .refine((b) => (b.students === undefined) !== (b.csv === undefined), {
     message: "give the roster either as students or as csv",
@@ -29,17 +35,32 @@ const issuedUser = z.object({
 export const createdClassSchema = z.object({
   id: z.string(),
   name: z.string(),
+  endsAt: z.string().nullable(),
   students: z.array(issuedUser),
   tas: z.array(issuedUser),
+});
+
+const member = z.object({
+  login: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  revoked: z.boolean().describe("no token of theirs is in force"),
 });
 
 export const classSchema = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
-  students: z.array(
-    z.object({ login: z.string(), name: z.string(), email: z.string().nullable() }),
-  ),
+  endsAt: z.string().nullable().describe("the term's end: its users' tokens expire then"),
+  students: z.array(member),
+  tas: z.array(member),
+});
+
+export const classTermBody = z.object({
+  endsAt: z.iso
+    .datetime({ offset: true })
+    .nullable()
+    .describe("the term's new end (null: none); a past one signs the class out"),
 });
 
 export const classParams = z.object({ id: z.string().min(1) });
