@@ -9,6 +9,7 @@ import { ConflictError, notFound } from "./errors.ts";
 /** What the user's old tokens' holders are told when their terminal closes. */
 export const REVOKED_REASON = "your token was revoked";
 export const REISSUED_REASON = "your token was replaced by a new one";
+export const REMOVED_REASON = "you were removed from the class";
 
 function targetUser(db: Db, login: string): User {
   const user = userByLogin(db, login);

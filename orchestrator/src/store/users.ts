@@ -69,10 +69,6 @@ export function userByLogin(db: Db, login: string): User | null {
   return row ? toUser(row) : null;
 }
 
-export function loginTaken(db: Db, login: string): boolean {
-  return db.prepare("SELECT 1 FROM users WHERE login = ?").get(login) !== undefined;
-}
-
 export function hasInstructor(db: Db): boolean {
   return db.prepare("SELECT 1 FROM users WHERE role = 'instructor'").get() !== undefined;
 }
