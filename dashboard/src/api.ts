@@ -6,13 +6,19 @@ import type {
   checkResultSchema,
   checkRunSchema,
 } from "../../orchestrator/src/api/schemas/checks.ts";
-import type { classSchema } from "../../orchestrator/src/api/schemas/classes.ts";
+import type {
+  addedMembersSchema,
+  classSchema,
+  createdClassSchema,
+  memberSchema,
+} from "../../orchestrator/src/api/schemas/classes.ts";
 import type { handoutSchema } from "../../orchestrator/src/api/schemas/handout.ts";
 import type { jobSchema } from "../../orchestrator/src/api/schemas/jobs.ts";
 import type { labStatusSchema, labSummarySchema } from "../../orchestrator/src/api/schemas/labs.ts";
 import type { meSchema } from "../../orchestrator/src/api/schemas/me.ts";
 import type { recordingListSchema } from "../../orchestrator/src/api/schemas/recordings.ts";
 import type { terminalListSchema } from "../../orchestrator/src/api/schemas/terminal.ts";
+import type { reissuedSchema, settingsSchema } from "../../orchestrator/src/api/schemas/tokens.ts";
 import type { libraryEntrySchema } from "../../orchestrator/src/api/schemas/topologies.ts";
 import { token } from "./session.ts";
 
@@ -23,6 +29,11 @@ export type CheckResult = z.infer<typeof checkResultSchema>;
 export type Handout = z.infer<typeof handoutSchema>;
 export type CheckRun = z.infer<typeof checkRunSchema>;
 export type ClassInfo = z.infer<typeof classSchema>;
+export type Member = z.infer<typeof memberSchema>;
+export type CreatedClass = z.infer<typeof createdClassSchema>;
+export type AddedMembers = z.infer<typeof addedMembersSchema>;
+export type Reissued = z.infer<typeof reissuedSchema>;
+export type Settings = z.infer<typeof settingsSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type AuditRecord = z.infer<typeof auditSchema>[number];
 export type Topology = z.infer<typeof libraryEntrySchema>;
@@ -36,14 +47,21 @@ export type JobEvent =
 export type LiveTerminal = z.infer<typeof terminalListSchema>[number];
 export type Recording = z.infer<typeof recordingListSchema>[number];
 
-/** An answer other than 2xx, with the service's `{ error, message }`. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** An answer other than 2xx, with the service's `{ error, message, fields? }`. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  readonly fields: FieldProblem[];
+  constructor(status: number, code: string, message: string, fields: FieldProblem[] = []) {
     super(message);
     this.status = status;
     this.code = code;
+    this.fields = fields;
   }
 }
 
@@ -57,11 +75,13 @@ export async function request(path: string, init: RequestInit = {}): Promise<Res
   const body = (await response.json().catch(() => null)) as {
     error?: string;
     message?: string;
+    fields?: FieldProblem[];
   } | null;
   throw new ApiError(
     response.status,
     body?.error ?? "http_error",
     body?.message ?? `${response.status} ${response.statusText}`,
+    body?.fields ?? [],
   );
 }
 
@@ -69,11 +89,19 @@ export async function get<T>(path: string): Promise<T> {
   return (await (await request(path)).json()) as T;
 }
 
-export async function post<T>(path: string, body: unknown = {}): Promise<T> {
-  return (await (await request(path, { method: "POST", body: JSON.stringify(body) })).json()) as T;
+export async function post<T>(path: string, body: unknown = {}, method = "POST"): Promise<T> {
+  return (await (await request(path, { method, body: JSON.stringify(body) })).json()) as T;
 }
 
 const lab = (id: string) => `/api/labs/${encodeURIComponent(id)}`;
+const klass = (id: string) => `/api/classes/${encodeURIComponent(id)}`;
+
+/** A roster as the service takes it: a JSON list of students or CSV text, and TAs' names. */
+export interface RosterUpload {
+  students?: { name: string; email?: string; id?: string }[];
+  csv?: string;
+  tas: string[];
+}
 
 export const api = {
   me: () => get<Me>("/api/me"),
@@ -93,6 +121,18 @@ export const api = {
   capture: (id: string, network: string, seconds: number) =>
     request(`${lab(id)}/networks/${encodeURIComponent(network)}/capture?seconds=${seconds}`),
   classes: () => get<ClassInfo[]>("/api/classes"),
+  createClass: (body: RosterUpload & { name: string; endsAt?: string }) =>
+    post<CreatedClass>("/api/classes", body),
+  addMembers: (classId: string, body: RosterUpload) =>
+    post<AddedMembers>(`${klass(classId)}/members`, body),
+  removeMember: (classId: string, login: string) =>
+    request(`${klass(classId)}/members/${encodeURIComponent(login)}`, { method: "DELETE" }),
+  setClassEnd: (classId: string, endsAt: string | null) =>
+    post<ClassInfo>(klass(classId), { endsAt }, "PATCH"),
+  revoke: (login: string) => post<unknown>(`/api/users/${encodeURIComponent(login)}/revoke`),
+  reissue: (login: string) => post<Reissued>(`/api/users/${encodeURIComponent(login)}/reissue`),
+  settings: () => get<Settings>("/api/settings"),
+  saveSettings: (settings: Settings) => post<Settings>("/api/settings", settings, "PUT"),
   topologies: () => get<Topology[]>("/api/topologies"),
   spinUp: (classId: string, topology: string, concurrency: number) =>
     post<Job>(`/api/classes/${encodeURIComponent(classId)}/labs`, { topology, concurrency }),

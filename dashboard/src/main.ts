@@ -4,6 +4,7 @@ import "./style.css";
 import { ApiError, api, type Me } from "./api.ts";
 import { errorMessage, fill, h } from "./dom.ts";
 import { auditPage } from "./pages/audit.ts";
+import { newClassPage } from "./pages/class-new.ts";
 import { classesPage } from "./pages/classes.ts";
 import { labPage } from "./pages/lab.ts";
 import { labsPage } from "./pages/labs.ts";
@@ -18,6 +19,7 @@ const main = document.getElementById("main") as HTMLElement;
 route("/labs", labsPage);
 route("/labs/:id", labPage);
 route("/classes", classesPage);
+route("/classes/new", newClassPage);
 route("/recordings", recordingsPage);
 route("/audit", auditPage);
 
@@ -100,7 +102,8 @@ async function start(): Promise<void> {
     // unreachable) is said as it is, and the token kept for another try.
     if (error instanceof ApiError && error.status === 401) {
       signOut();
-      signIn("That token is not valid. Check it and try again.");
+      // The service says why: not valid, revoked, or expired with the class's term.
+      signIn(`Signing in failed: ${error.message}. Ask your instructor for a new login link.`);
     } else signIn(`Signing in failed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }

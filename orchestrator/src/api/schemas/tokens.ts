@@ -1,6 +1,5 @@
 // Users' tokens: revocation and reissue, and the service's settings.
 import { z } from "zod";
-import { MAX_CLASS_TERM_DAYS } from "../../classroom/term.ts";
 
 export const userParams = z.object({ login: z.string().min(1).max(100) });
 
@@ -15,10 +14,9 @@ export const reissuedSchema = z.object({
 });
 
 export const settingsSchema = z.object({
+  // The range is the domain's (classroom/term.ts), which names it in its refusal.
   classTermDays: z
     .number()
     .int()
-    .min(1)
-    .max(MAX_CLASS_TERM_DAYS)
     .describe("a new class's term, in days from its creation, unless it names its end"),
 });
