@@ -1,6 +1,7 @@
 // Every socketlab command, in the order `socketlab help` lists them.
 import { capture } from "./capture.ts";
 import { check } from "./check.ts";
+import { classCommand } from "./class.ts";
 import { down } from "./down.ts";
 import { engines } from "./engines.ts";
 import { exec } from "./exec.ts";
@@ -11,6 +12,7 @@ import { ls } from "./ls.ts";
 import { reset } from "./reset.ts";
 import { serve } from "./serve.ts";
 import { status } from "./status.ts";
+import { tokenCommand } from "./token.ts";
 import { up } from "./up.ts";
 import { validate } from "./validate.ts";
 
@@ -36,6 +38,8 @@ export const COMMANDS: Command[] = [
   images,
   engines,
   serve,
+  classCommand,
+  tokenCommand,
 ];
 
 export function usage(): string {
