@@ -19,7 +19,10 @@ import type { meSchema } from "../../orchestrator/src/api/schemas/me.ts";
 import type { recordingListSchema } from "../../orchestrator/src/api/schemas/recordings.ts";
 import type { terminalListSchema } from "../../orchestrator/src/api/schemas/terminal.ts";
 import type { reissuedSchema, settingsSchema } from "../../orchestrator/src/api/schemas/tokens.ts";
-import type { libraryEntrySchema } from "../../orchestrator/src/api/schemas/topologies.ts";
+import type {
+  entryViewSchema,
+  libraryEntrySchema,
+} from "../../orchestrator/src/api/schemas/topologies.ts";
 import { token } from "./session.ts";
 
 export type Me = z.infer<typeof meSchema>;
@@ -37,6 +40,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type AuditRecord = z.infer<typeof auditSchema>[number];
 export type Topology = z.infer<typeof libraryEntrySchema>;
+export type TopologyView = z.infer<typeof entryViewSchema>;
 /** A bulk job's progress event (GET /api/jobs/:id/events; orchestrator/src/store/jobs.ts). */
 export type JobEvent =
   | { type: "queued" | "started"; student: string }
@@ -52,16 +56,28 @@ export interface FieldProblem {
   message: string;
 }
 
+/** A topology's problem at its file, line and column. */
+export type Diagnostic = Topology["diagnostics"][number];
+
 /** An answer other than 2xx, with the service's `{ error, message, fields? }`. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: FieldProblem[];
-  constructor(status: number, code: string, message: string, fields: FieldProblem[] = []) {
+  /** A topology's problems, when the answer lists them (400 from the library's routes). */
+  readonly diagnostics: Diagnostic[];
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields: FieldProblem[] = [],
+    diagnostics: Diagnostic[] = [],
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.diagnostics = diagnostics;
   }
 }
 
@@ -76,12 +92,18 @@ export async function request(path: string, init: RequestInit = {}): Promise<Res
     error?: string;
     message?: string;
     fields?: FieldProblem[];
+    diagnostics?: Diagnostic[];
   } | null;
+  const diagnostics = body?.diagnostics ?? [];
   throw new ApiError(
     response.status,
     body?.error ?? "http_error",
-    body?.message ?? `${response.status} ${response.statusText}`,
+    body?.message ??
+      (diagnostics.length > 0
+        ? "the topology has problems"
+        : `${response.status} ${response.statusText}`),
     body?.fields ?? [],
+    diagnostics,
   );
 }
 
@@ -134,6 +156,11 @@ export const api = {
   settings: () => get<Settings>("/api/settings"),
   saveSettings: (settings: Settings) => post<Settings>("/api/settings", settings, "PUT"),
   topologies: () => get<Topology[]>("/api/topologies"),
+  topology: (name: string) => get<TopologyView>(`/api/topologies/${encodeURIComponent(name)}`),
+  uploadTopology: (archiveBase64: string, overwrite: boolean) =>
+    post<{ name: string }>("/api/topologies/archive", { archiveBase64, overwrite }),
+  retireTopology: (name: string) =>
+    request(`/api/topologies/${encodeURIComponent(name)}`, { method: "DELETE" }),
   spinUp: (classId: string, topology: string, concurrency: number) =>
     post<Job>(`/api/classes/${encodeURIComponent(classId)}/labs`, { topology, concurrency }),
   recordings: (labId: string) =>

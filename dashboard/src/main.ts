@@ -8,6 +8,7 @@ import { newClassPage } from "./pages/class-new.ts";
 import { classesPage } from "./pages/classes.ts";
 import { labPage } from "./pages/lab.ts";
 import { labsPage } from "./pages/labs.ts";
+import { libraryPage } from "./pages/library.ts";
 import { loginPage } from "./pages/login.ts";
 import { recordingsPage } from "./pages/recordings.ts";
 import { match, navigate, route, startRouter } from "./router.ts";
@@ -22,12 +23,15 @@ route("/classes", classesPage);
 route("/classes/new", newClassPage);
 route("/recordings", recordingsPage);
 route("/audit", auditPage);
+route("/library", libraryPage);
 
 const staff = (me: Me) => me.role !== "student";
 
 function nav(me: Me): void {
   const links: [string, string][] = [["/labs", staff(me) ? "Labs" : "My labs"]];
-  if (staff(me)) links.push(["/classes", "Classes"], ["/recordings", "Recordings"]);
+  if (staff(me)) {
+    links.push(["/classes", "Classes"], ["/library", "Library"], ["/recordings", "Recordings"]);
+  }
   if (me.role === "instructor") links.push(["/audit", "Audit log"]);
   const signOutButton = h("button", { type: "button", className: "quiet" }, "Sign out");
   signOutButton.addEventListener("click", () => {

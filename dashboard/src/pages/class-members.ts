@@ -4,7 +4,8 @@ import { api, type ClassInfo, type Member } from "../api.ts";
 import { confirmAction } from "../dialog.ts";
 import { errorMessage, fill, h, statusLine } from "../dom.ts";
 import { type IssuedLogin, loginLinksPanel } from "../login-links.ts";
-import { problems, readRosterFile } from "../roster.ts";
+import { problems } from "../problems.ts";
+import { readRosterFile } from "../roster.ts";
 import { endOfDay, taNames } from "./class-new.ts";
 
 /** The class's members and forms; `changed` reloads the class page. */

@@ -3,7 +3,8 @@
 import { api } from "../api.ts";
 import { fill, h, statusLine } from "../dom.ts";
 import { type IssuedLogin, loginLinksPanel } from "../login-links.ts";
-import { problems, readRosterFile } from "../roster.ts";
+import { problems } from "../problems.ts";
+import { readRosterFile } from "../roster.ts";
 import type { PageContext } from "../router.ts";
 
 /** TAs' names typed one per line or separated by commas. */
