@@ -35,7 +35,7 @@ declare module "fastify" {
   }
 }
 
-/** Listeners told that a user's tokens stopped being valid (revoked or reissued). */
+/** Listeners told that a user's tokens stopped being valid (revoked, reissued, user removed). */
 export class SignOuts {
   private readonly listeners: ((login: string, reason: string) => void)[] = [];
 
