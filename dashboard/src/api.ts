@@ -6,14 +6,23 @@ import type {
   checkResultSchema,
   checkRunSchema,
 } from "../../orchestrator/src/api/schemas/checks.ts";
-import type { classSchema } from "../../orchestrator/src/api/schemas/classes.ts";
+import type {
+  addedMembersSchema,
+  classSchema,
+  createdClassSchema,
+  memberSchema,
+} from "../../orchestrator/src/api/schemas/classes.ts";
 import type { handoutSchema } from "../../orchestrator/src/api/schemas/handout.ts";
 import type { jobSchema } from "../../orchestrator/src/api/schemas/jobs.ts";
 import type { labStatusSchema, labSummarySchema } from "../../orchestrator/src/api/schemas/labs.ts";
 import type { meSchema } from "../../orchestrator/src/api/schemas/me.ts";
 import type { recordingListSchema } from "../../orchestrator/src/api/schemas/recordings.ts";
 import type { terminalListSchema } from "../../orchestrator/src/api/schemas/terminal.ts";
-import type { libraryEntrySchema } from "../../orchestrator/src/api/schemas/topologies.ts";
+import type { reissuedSchema, settingsSchema } from "../../orchestrator/src/api/schemas/tokens.ts";
+import type {
+  entryViewSchema,
+  libraryEntrySchema,
+} from "../../orchestrator/src/api/schemas/topologies.ts";
 import { token } from "./session.ts";
 
 export type Me = z.infer<typeof meSchema>;
@@ -23,9 +32,15 @@ export type CheckResult = z.infer<typeof checkResultSchema>;
 export type Handout = z.infer<typeof handoutSchema>;
 export type CheckRun = z.infer<typeof checkRunSchema>;
 export type ClassInfo = z.infer<typeof classSchema>;
+export type Member = z.infer<typeof memberSchema>;
+export type CreatedClass = z.infer<typeof createdClassSchema>;
+export type AddedMembers = z.infer<typeof addedMembersSchema>;
+export type Reissued = z.infer<typeof reissuedSchema>;
+export type Settings = z.infer<typeof settingsSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type AuditRecord = z.infer<typeof auditSchema>[number];
 export type Topology = z.infer<typeof libraryEntrySchema>;
+export type TopologyView = z.infer<typeof entryViewSchema>;
 /** A bulk job's progress event (GET /api/jobs/:id/events; orchestrator/src/store/jobs.ts). */
 export type JobEvent =
   | { type: "queued" | "started"; student: string }
@@ -36,14 +51,33 @@ export type JobEvent =
 export type LiveTerminal = z.infer<typeof terminalListSchema>[number];
 export type Recording = z.infer<typeof recordingListSchema>[number];
 
-/** An answer other than 2xx, with the service's `{ error, message }`. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** A topology's problem at its file, line and column. */
+export type Diagnostic = Topology["diagnostics"][number];
+
+/** An answer other than 2xx, with the service's `{ error, message, fields? }`. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  readonly fields: FieldProblem[];
+  /** A topology's problems, when the answer lists them (400 from the library's routes). */
+  readonly diagnostics: Diagnostic[];
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    fields: FieldProblem[] = [],
+    diagnostics: Diagnostic[] = [],
+  ) {
     super(message);
     this.status = status;
     this.code = code;
+    this.fields = fields;
+    this.diagnostics = diagnostics;
   }
 }
 
@@ -57,11 +91,19 @@ export async function request(path: string, init: RequestInit = {}): Promise<Res
   const body = (await response.json().catch(() => null)) as {
     error?: string;
     message?: string;
+    fields?: FieldProblem[];
+    diagnostics?: Diagnostic[];
   } | null;
+  const diagnostics = body?.diagnostics ?? [];
   throw new ApiError(
     response.status,
     body?.error ?? "http_error",
-    body?.message ?? `${response.status} ${response.statusText}`,
+    body?.message ??
+      (diagnostics.length > 0
+        ? "the topology has problems"
+        : `${response.status} ${response.statusText}`),
+    body?.fields ?? [],
+    diagnostics,
   );
 }
 
@@ -69,11 +111,19 @@ export async function get<T>(path: string): Promise<T> {
   return (await (await request(path)).json()) as T;
 }
 
-export async function post<T>(path: string, body: unknown = {}): Promise<T> {
-  return (await (await request(path, { method: "POST", body: JSON.stringify(body) })).json()) as T;
+export async function post<T>(path: string, body: unknown = {}, method = "POST"): Promise<T> {
+  return (await (await request(path, { method, body: JSON.stringify(body) })).json()) as T;
 }
 
 const lab = (id: string) => `/api/labs/${encodeURIComponent(id)}`;
+const klass = (id: string) => `/api/classes/${encodeURIComponent(id)}`;
+
+/** A roster as the service takes it: a JSON list of students or CSV text, and TAs' names. */
+export interface RosterUpload {
+  students?: { name: string; email?: string; id?: string }[];
+  csv?: string;
+  tas: string[];
+}
 
 export const api = {
   me: () => get<Me>("/api/me"),
@@ -93,7 +143,24 @@ export const api = {
   capture: (id: string, network: string, seconds: number) =>
     request(`${lab(id)}/networks/${encodeURIComponent(network)}/capture?seconds=${seconds}`),
   classes: () => get<ClassInfo[]>("/api/classes"),
+  createClass: (body: RosterUpload & { name: string; endsAt?: string }) =>
+    post<CreatedClass>("/api/classes", body),
+  addMembers: (classId: string, body: RosterUpload) =>
+    post<AddedMembers>(`${klass(classId)}/members`, body),
+  removeMember: (classId: string, login: string) =>
+    request(`${klass(classId)}/members/${encodeURIComponent(login)}`, { method: "DELETE" }),
+  setClassEnd: (classId: string, endsAt: string | null) =>
+    post<ClassInfo>(klass(classId), { endsAt }, "PATCH"),
+  revoke: (login: string) => post<unknown>(`/api/users/${encodeURIComponent(login)}/revoke`),
+  reissue: (login: string) => post<Reissued>(`/api/users/${encodeURIComponent(login)}/reissue`),
+  settings: () => get<Settings>("/api/settings"),
+  saveSettings: (settings: Settings) => post<Settings>("/api/settings", settings, "PUT"),
   topologies: () => get<Topology[]>("/api/topologies"),
+  topology: (name: string) => get<TopologyView>(`/api/topologies/${encodeURIComponent(name)}`),
+  uploadTopology: (archiveBase64: string, overwrite: boolean) =>
+    post<{ name: string }>("/api/topologies/archive", { archiveBase64, overwrite }),
+  retireTopology: (name: string) =>
+    request(`/api/topologies/${encodeURIComponent(name)}`, { method: "DELETE" }),
   spinUp: (classId: string, topology: string, concurrency: number) =>
     post<Job>(`/api/classes/${encodeURIComponent(classId)}/labs`, { topology, concurrency }),
   recordings: (labId: string) =>

@@ -4,9 +4,11 @@ import "./style.css";
 import { ApiError, api, type Me } from "./api.ts";
 import { errorMessage, fill, h } from "./dom.ts";
 import { auditPage } from "./pages/audit.ts";
+import { newClassPage } from "./pages/class-new.ts";
 import { classesPage } from "./pages/classes.ts";
 import { labPage } from "./pages/lab.ts";
 import { labsPage } from "./pages/labs.ts";
+import { libraryPage } from "./pages/library.ts";
 import { loginPage } from "./pages/login.ts";
 import { recordingsPage } from "./pages/recordings.ts";
 import { match, navigate, route, startRouter } from "./router.ts";
@@ -18,14 +20,18 @@ const main = document.getElementById("main") as HTMLElement;
 route("/labs", labsPage);
 route("/labs/:id", labPage);
 route("/classes", classesPage);
+route("/classes/new", newClassPage);
 route("/recordings", recordingsPage);
 route("/audit", auditPage);
+route("/library", libraryPage);
 
 const staff = (me: Me) => me.role !== "student";
 
 function nav(me: Me): void {
   const links: [string, string][] = [["/labs", staff(me) ? "Labs" : "My labs"]];
-  if (staff(me)) links.push(["/classes", "Classes"], ["/recordings", "Recordings"]);
+  if (staff(me)) {
+    links.push(["/classes", "Classes"], ["/library", "Library"], ["/recordings", "Recordings"]);
+  }
   if (me.role === "instructor") links.push(["/audit", "Audit log"]);
   const signOutButton = h("button", { type: "button", className: "quiet" }, "Sign out");
   signOutButton.addEventListener("click", () => {
@@ -100,7 +106,8 @@ async function start(): Promise<void> {
     // unreachable) is said as it is, and the token kept for another try.
     if (error instanceof ApiError && error.status === 401) {
       signOut();
-      signIn("That token is not valid. Check it and try again.");
+      // The service says why: not valid, revoked, or expired with the class's term.
+      signIn(`Signing in failed: ${error.message}. Ask your instructor for a new login link.`);
     } else signIn(`Signing in failed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }

@@ -75,3 +75,8 @@ export function navigate(path: string): void {
   history.pushState(null, "", path);
   onNavigate();
 }
+
+/** Renders the current page again (after a change that it shows). */
+export function refresh(): void {
+  onNavigate();
+}

@@ -216,6 +216,24 @@ export function dashboardDir(env = process.env): string | undefined {
   return env.SOCKETLAB_DASHBOARD_DIR?.trim() || undefined;
 }
 
+/**
+ * The running service the CLI's admin commands talk to: SOCKETLAB_URL and SOCKETLAB_TOKEN, each
+ * else from the config file (SOCKETLAB_CONFIG, else $XDG_CONFIG_HOME or ~/.config, then
+ * socketlab/config.json; cli/service-client.ts reads it).
+ */
+export function serviceSettings(env = process.env): {
+  url: string | undefined;
+  token: string | undefined;
+  configFile: string;
+} {
+  const configHome = env.XDG_CONFIG_HOME?.trim() || `${env.HOME ?? ""}/.config`;
+  return {
+    url: env.SOCKETLAB_URL?.trim() || undefined,
+    token: env.SOCKETLAB_TOKEN?.trim() || undefined,
+    configFile: env.SOCKETLAB_CONFIG?.trim() || `${configHome}/socketlab/config.json`,
+  };
+}
+
 /** Whether the CLI prints the stack of an unexpected error: SOCKETLAB_DEBUG set. */
 export function debugging(env = process.env): boolean {
   return Boolean(env.SOCKETLAB_DEBUG);

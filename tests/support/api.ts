@@ -3,7 +3,7 @@ import type { App } from "../../orchestrator/src/api/app.ts";
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export type Method = "GET" | "POST" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** A request to `app`, signed in as `token`'s user when a token is given. */
 export function apiRequest(

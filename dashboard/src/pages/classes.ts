@@ -1,5 +1,6 @@
 // The class grid for TAs and instructors: each class's students and their labs with live state,
-// and bulk spin-up of a topology for a whole class with a progress bar.
+// and bulk spin-up of a topology for a whole class with a progress bar. Instructors also create
+// classes, set the default term, and manage each class's members and sign-ins.
 import {
   api,
   type ClassInfo,
@@ -8,17 +9,38 @@ import {
   readJobEvents,
   type Topology,
 } from "../api.ts";
-import { errorMessage, fill, h, stateBadge, statusLine } from "../dom.ts";
+import { errorMessage, fill, formatTime, h, stateBadge, statusLine } from "../dom.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
-import type { PageContext } from "../router.ts";
+import { type PageContext, refresh } from "../router.ts";
+import { membersPanel } from "./class-members.ts";
 import { labLink } from "./labs.ts";
 
-export async function classesPage({ main, signal }: PageContext): Promise<void> {
+/** Classes whose members panel is open, kept open when the page is drawn again. */
+const openPanels = new Set<string>();
+
+export async function classesPage({ main, me, signal }: PageContext): Promise<void> {
   const [classes, topologies] = await Promise.all([api.classes(), api.topologies()]);
+  const instructor = me.role === "instructor";
   fill(main, h("h1", {}, "Classes"));
+  if (instructor) {
+    main.append(
+      h(
+        "div",
+        { className: "actions" },
+        h("a", { href: "/classes/new", className: "button" }, "New class from a roster"),
+        await termSetting(),
+      ),
+    );
+  }
   if (classes.length === 0) {
     main.append(
-      h("p", {}, "No class yet. An instructor creates one from a roster (POST /api/classes)."),
+      h(
+        "p",
+        {},
+        instructor
+          ? "No class yet: create one from a roster file."
+          : "No class yet. The instructor creates classes.",
+      ),
     );
     return;
   }
@@ -31,8 +53,12 @@ export async function classesPage({ main, signal }: PageContext): Promise<void> 
         "section",
         { className: "card", attrs: { "aria-labelledby": `class-${record.id}` } },
         h("h2", { id: `class-${record.id}` }, record.name),
+        record.endsAt
+          ? h("p", { className: "hint" }, `Term ends ${formatTime(record.endsAt)}`)
+          : null,
         spinUpForm(record, topologies, signal),
         grid,
+        instructor ? keptOpen(record.id, membersPanel(record, refresh)) : null,
       ),
     );
   }
@@ -50,6 +76,46 @@ export async function classesPage({ main, signal }: PageContext): Promise<void> 
       for (const grid of grids.values()) fill(grid, errorMessage(error));
     }
   });
+}
+
+function keptOpen(id: string, details: HTMLDetailsElement): HTMLDetailsElement {
+  details.open = openPanels.has(id);
+  details.addEventListener("toggle", () => {
+    if (details.open) openPanels.add(id);
+    else openPanels.delete(id);
+  });
+  return details;
+}
+
+/** The default term of new classes, in days. */
+async function termSetting(): Promise<HTMLElement> {
+  const { classTermDays } = await api.settings();
+  const days = h("input", {
+    id: "class-term-days",
+    type: "number",
+    min: "1",
+    max: "730",
+    value: String(classTermDays),
+  });
+  const status = statusLine();
+  const form = h(
+    "form",
+    { className: "inline" },
+    h("label", { htmlFor: days.id }, "Default term of a new class (days)"),
+    days,
+    h("button", { type: "submit" }, "Save"),
+    status,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await api.saveSettings({ classTermDays: Number(days.value) });
+      fill(status, "Saved.");
+    } catch (error) {
+      fill(status, errorMessage(error));
+    }
+  });
+  return form;
 }
 
 function classGrid(record: ClassInfo, labs: LabSummary[]): HTMLElement {

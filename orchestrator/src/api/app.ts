@@ -35,7 +35,9 @@ import labLifeRoutes from "./routes/lab-life.ts";
 import labRoutes from "./routes/labs.ts";
 import meRoutes from "./routes/me.ts";
 import recordingRoutes from "./routes/recordings.ts";
+import settingsRoutes from "./routes/settings.ts";
 import terminalRoutes, { type TerminalRoutesOptions } from "./routes/terminal.ts";
+import tokenRoutes from "./routes/tokens.ts";
 import topologyRoutes from "./routes/topologies.ts";
 
 export interface AppOptions {
@@ -80,7 +82,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(securityHeaders);
   await app.register(docs);
   await app.register(db, { dataDir: options.dataDir });
-  await app.register(auth);
+  await app.register(auth, { now: options.now ?? Date.now });
   await app.register(services, {
     engine: options.engine,
     engines: options.engines,
@@ -110,6 +112,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(terminalRoutes, { ...options.terminals, dataDir: options.dataDir });
   await app.register(recordingRoutes);
   await app.register(meRoutes);
+  await app.register(tokenRoutes);
+  await app.register(settingsRoutes);
   await app.register(dashboard);
   return app;
 }

@@ -1,9 +1,10 @@
 // The topology library: one folder per topology, `<dir>/<name>/topology.yaml`.
-import { access, mkdir, readdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { access, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { loadTopologyFile, loadTopologyText } from "../roles/load.ts";
 import type { Diagnostic, LoadResult } from "../topology/load.ts";
-import { ConflictError, InvalidInputError } from "./errors.ts";
+import { ConflictError, InvalidInputError, notFound } from "./errors.ts";
+import { checkFolder } from "./library-folder.ts";
 import { LIBRARY_NAME } from "./library-name.ts";
 
 export interface LibraryEntry {
@@ -14,6 +15,17 @@ export interface LibraryEntry {
   /** Problems when the file does not load (an instructor should see them, not lose the entry). */
   diagnostics: Diagnostic[];
 }
+
+/** A library entry's files, for staff to read. */
+export interface LibraryEntryView {
+  name: string;
+  yaml: string;
+  handout: string | null;
+  files: string[];
+}
+
+/** Where retired entries go: a dot folder, which no library name can be. */
+const RETIRED = ".retired";
 
 export class Library {
   readonly dir: string;
@@ -106,6 +118,77 @@ export class Library {
       );
     }
     return [];
+  }
+
+  /**
+   * Adds a topology folder (an uploaded archive's files) once it loads, its handout included:
+   * the YAML's problems, and nothing written, otherwise. It is written to a folder of its own
+   * first and then moved in whole, so a failed write leaves no half entry; an entry it replaces
+   * (`overwrite`) is retired, not deleted.
+   */
+  async addFolder(
+    files: Map<string, Buffer>,
+    overwrite: boolean,
+  ): Promise<{ name: string; diagnostics: Diagnostic[] }> {
+    const checked = await checkFolder(files);
+    if (!checked.ok) return { name: "", diagnostics: checked.diagnostics };
+    const { name } = checked.topology;
+    if (!LIBRARY_NAME.test(name)) {
+      throw new InvalidInputError(`'${name}' cannot name a library entry`, [
+        {
+          path: "archive:topology.yaml",
+          message: "its name: at most 40 lowercase letters, digits and '-'",
+        },
+      ]);
+    }
+    const target = join(this.dir, name);
+    const exists = await access(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists && !overwrite) {
+      throw new ConflictError(
+        "exists",
+        `topology ${name} exists; upload with overwrite to replace it`,
+      );
+    }
+    await mkdir(this.dir, { recursive: true });
+    const staging = await mkdtemp(join(this.dir, ".upload-"));
+    try {
+      for (const [path, data] of files) {
+        await mkdir(dirname(join(staging, path)), { recursive: true });
+        await writeFile(join(staging, path), data, { mode: 0o644 });
+      }
+      if (exists) await this.retire(name);
+      await rename(staging, target);
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+    return { name, diagnostics: [] };
+  }
+
+  /** The entry's YAML, handout and file list. */
+  async show(name: string): Promise<LibraryEntryView> {
+    if ((await this.load(name)) === null) throw notFound(`topology ${name}`);
+    const folder = join(this.dir, name);
+    const files = (await readdir(folder, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name).slice(folder.length + 1))
+      .sort();
+    const handout = await readFile(join(folder, "README.md"), "utf8").catch(() => null);
+    return { name, yaml: await readFile(this.file(name), "utf8"), handout, files };
+  }
+
+  /**
+   * Takes an entry out of the library: its folder moves under `.retired/` (kept, out of every
+   * listing). Labs made from it keep running.
+   */
+  async retire(name: string): Promise<void> {
+    if ((await this.load(name)) === null) throw notFound(`topology ${name}`);
+    await mkdir(join(this.dir, RETIRED), { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    await rename(join(this.dir, name), join(this.dir, RETIRED, `${name}-${stamp}`));
   }
 
   /** Writes a topology; refuses an existing one unless `overwrite`. Returns false if refused. */

@@ -5,6 +5,7 @@ import { type LabRemedy, LabRequestError, LabUpError } from "../labs/lifecycle.t
 import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
 import { UsageError } from "./args.ts";
 import { EXIT_FAILED, EXIT_USAGE } from "./exit-status.ts";
+import { ServiceConfigError, ServiceError } from "./service-client.ts";
 
 export interface Failure {
   message: string;
@@ -52,8 +53,25 @@ export function describeFailure(error: unknown): Failure {
     const hint = error.remedy ? remedyHint(error.remedy) : null;
     return { message: error.message, hint, status: EXIT_FAILED, unexpected: false };
   }
-  if (error instanceof EngineUnavailableError) {
+  if (error instanceof EngineUnavailableError || error instanceof ServiceConfigError) {
     return { message: error.message, hint: null, status: EXIT_FAILED, unexpected: false };
   }
+  if (error instanceof ServiceError) return serviceFailure(error);
   return { message: errorMessage(error), hint: null, status: EXIT_FAILED, unexpected: true };
+}
+
+/** The service's refusal: its message, then each field's problem on a line of its own. */
+function serviceFailure(error: ServiceError): Failure {
+  const fields = error.fields.map((f) => `\n  ${f.path}: ${f.message}`).join("");
+  const hint =
+    error.status === 401
+      ? "set SOCKETLAB_TOKEN (or the config file's token) to a valid token; an instructor can reissue one"
+      : null;
+  // A request wrong as written (400) is the command line's or its input's fault.
+  return {
+    message: `${error.message}${fields}`,
+    hint,
+    status: error.status === 400 ? EXIT_USAGE : EXIT_FAILED,
+    unexpected: false,
+  };
 }

@@ -1,4 +1,4 @@
-// The service's embedded database: users, classes, tokens, audit records, bulk jobs, labs'
+// The service's embedded database: users, classes, tokens, settings, audit records, bulk jobs, labs'
 // expiry and last activity, terminal recordings' metadata, and with a pool of engines the
 // engines added through the API, drain marks and each lab's engine (store/engines.ts creates
 // those tables). Lab state is never stored here; it lives on the engines.
@@ -91,6 +91,11 @@ CREATE TABLE IF NOT EXISTS recordings (
   truncated INTEGER NOT NULL DEFAULT 0,
   path TEXT NOT NULL
 );
+-- Settings the instructor changes from the dashboard (store/settings.ts), as key and JSON value.
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS job_events (
   job_id TEXT NOT NULL REFERENCES jobs(id),
   seq INTEGER NOT NULL,
@@ -109,7 +114,26 @@ export function openDb(dataDir: string): Db {
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;");
   db.exec(SCHEMA);
+  for (const [table, column, declaration] of ADDED_COLUMNS) {
+    addColumn(db, table, column, declaration);
+  }
   return db;
+}
+
+/**
+ * Columns added to tables that a database made by an older version already has (CREATE TABLE IF
+ * NOT EXISTS leaves those as they were): a class's term end (epoch ms; its users' tokens are
+ * valid until then) and a token's revocation (ISO time).
+ */
+const ADDED_COLUMNS: readonly [table: string, column: string, declaration: string][] = [
+  ["classes", "ends_at", "INTEGER"],
+  ["tokens", "revoked_at", "TEXT"],
+];
+
+function addColumn(db: Db, table: string, column: string, declaration: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (columns.some((c) => c.name === column)) return;
+  db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${declaration}`);
 }
 
 export function now(): string {

@@ -5,7 +5,7 @@ import { LabRequestError, runningNode } from "../labs/lifecycle.ts";
 import { type Engine, EngineUnavailableError } from "../runtime/engine.ts";
 import { openShell } from "../runtime/login-shell.ts";
 import type { Db } from "../store/db.ts";
-import { authenticate, type User } from "../store/users.ts";
+import { signIn, type User } from "../store/users.ts";
 import { DEFAULT_NODE_USER } from "../topology/model.ts";
 import { type Admission, TerminalRefused } from "./connection.ts";
 import { CLOSE, type HelloMessage } from "./protocol.ts";
@@ -20,6 +20,8 @@ export interface AdmissionServices {
   labOwner(user: User, lab: string): Promise<string | null>;
   /** The lab's engine; throws EngineUnavailableError when it does not answer. */
   engineFor(lab: string): Promise<Engine>;
+  /** The clock, epoch ms: a class's term ends its users' tokens. */
+  now(): number;
 }
 
 /** The terminal a socket asks for, and its address's count of failed tokens. */
@@ -55,8 +57,8 @@ async function admitOrThrow(
   const { registry } = services;
   const { lab, node } = target;
   if (registry.closed) throw new TerminalRefused(CLOSE.goingAway, "the service is stopping");
-  const user = await signIn(services.db, target, hello.token);
-  const who = { login: user.login, role: user.role };
+  const { user, tokenId } = await signInHello(services, target, hello.token);
+  const who = { login: user.login, role: user.role, tokenId };
   // A lab the user may not see is not found, as on the REST routes.
   const labOwner = await services.labOwner(user, lab);
   if (labOwner === null) throw new TerminalRefused(CLOSE.notFound, `lab ${lab} not found`);
@@ -80,12 +82,16 @@ async function admitOrThrow(
   return { session, user: who, mode: "watch", created: false };
 }
 
-/** The hello's user, or a refusal; failed tokens count toward the address's limit. */
-async function signIn(db: Db, target: TerminalTarget, token: string): Promise<User> {
-  const user = authenticate(db, token)?.user;
-  if (user) return user;
+/** The hello's user and token id, or a refusal; failed tokens count toward the address's limit. */
+async function signInHello(
+  services: AdmissionServices,
+  target: TerminalTarget,
+  token: string,
+): Promise<{ user: User; tokenId: string }> {
+  const found = signIn(services.db, token, services.now());
+  if (found.ok) return found;
   const wait = await target.failedToken();
-  if (wait === null) throw new TerminalRefused(CLOSE.unauthorized, "the token is not valid");
+  if (wait === null) throw new TerminalRefused(CLOSE.unauthorized, found.reason);
   throw new TerminalRefused(
     CLOSE.tooManyFailedTokens,
     `too many tokens that are not valid from this address; retry in ${wait} s`,

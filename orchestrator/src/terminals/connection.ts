@@ -28,7 +28,7 @@ export class TerminalRefused extends Error {
 
 export interface Admission {
   session: TerminalSession;
-  user: { login: string; role: UserRole };
+  user: { login: string; role: UserRole; tokenId: string };
   mode: ViewerMode;
   /** Whether the session was opened for this hello (rather than found). */
   created: boolean;

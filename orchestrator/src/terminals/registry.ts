@@ -193,6 +193,25 @@ export class TerminalRegistry {
       .sort((a, b) => a.info.startedAt.getTime() - b.info.startedAt.getTime());
   }
 
+  /**
+   * Signs `login` out of every terminal: their sessions end (those in their grace period too),
+   * and their sockets on others' sessions close with 4401 and `reason`.
+   */
+  async signOut(login: string, reason: string): Promise<void> {
+    await Promise.all(
+      [...this.sessions.values()].map((s) =>
+        s.signOut((viewer) => (viewer.login === login ? reason : null), s.info.owner === login),
+      ),
+    );
+  }
+
+  /** Closes every viewer whose token `problem` says no longer signs in (4401, with the reason). */
+  async dropSignedOut(problem: (tokenId: string) => string | null): Promise<void> {
+    await Promise.all(
+      [...this.sessions.values()].map((s) => s.signOut((viewer) => problem(viewer.tokenId))),
+    );
+  }
+
   /** Kills every shell and ends every recording; new sessions are refused from now on. */
   async close(): Promise<void> {
     this.closing = true;

@@ -160,6 +160,25 @@ export class TerminalSession {
     return [...this.viewers].map((v) => ({ login: v.login, role: v.role, mode: v.mode }));
   }
 
+  /**
+   * Closes with 4401 and its reason each viewer `refusal` gives one (their token no longer signs
+   * in). When the owner is signed out (`ownerOut`, or a viewer of theirs refused), the whole
+   * session ends, shell and all: nobody may use it after them.
+   */
+  signOut(refusal: (viewer: Viewer) => string | null, ownerOut = false): Promise<void> {
+    let ends = ownerOut;
+    for (const viewer of [...this.viewers]) {
+      const reason = refusal(viewer);
+      if (reason === null) continue;
+      viewer.close(CLOSE.unauthorized, reason);
+      this.leave(viewer);
+      if (viewer.login === this.info.owner) ends = true;
+    }
+    return ends
+      ? this.end(CLOSE.gone, "the session has ended: its owner was signed out")
+      : Promise.resolve();
+  }
+
   /** Kills the shell and closes every viewer with `code`; resolves once the shell is gone. */
   end(code: number = CLOSE.gone, text = "the session has ended"): Promise<void> {
     this.ending ??= this.finish(

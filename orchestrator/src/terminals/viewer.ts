@@ -10,6 +10,8 @@ export class Viewer {
   readonly socket: WebSocket;
   readonly login: string;
   readonly role: UserRole;
+  /** The token the viewer signed in with: once it is revoked or expires, the viewer goes. */
+  readonly tokenId: string;
   mode: ViewerMode;
   /** Called when output handed to the socket has left the process. */
   onDrain: () => void = () => {};
@@ -18,10 +20,15 @@ export class Viewer {
   private inFlight = 0;
   private paused = false;
 
-  constructor(socket: WebSocket, user: { login: string; role: UserRole }, mode: ViewerMode) {
+  constructor(
+    socket: WebSocket,
+    user: { login: string; role: UserRole; tokenId: string },
+    mode: ViewerMode,
+  ) {
     this.socket = socket;
     this.login = user.login;
     this.role = user.role;
+    this.tokenId = user.tokenId;
     this.mode = mode;
   }
 

@@ -13,11 +13,17 @@ export interface TestApp {
   libraryDir: string;
 }
 
-export async function offlineApp(): Promise<TestApp> {
+/** `now`: the service's clock (epoch ms), for tests that move it. */
+export async function offlineApp(now?: () => number): Promise<TestApp> {
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-library-"));
   const engine = new MemoryEngine();
   engine.takeDown();
-  const app = await buildApp({ engine, dataDir: ":memory:", libraryDir });
+  const app = await buildApp({
+    engine,
+    dataDir: ":memory:",
+    libraryDir,
+    ...(now ? { now } : {}),
+  });
   const instructor = ensureInstructor(app.db) as string;
   return { app, instructor, libraryDir };
 }

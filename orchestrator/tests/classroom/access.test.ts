@@ -5,8 +5,8 @@ import { createClass, createUser } from "../../src/store/users.ts";
 
 function classroom() {
   const db = openDb(":memory:");
-  const ours = createClass(db, "ours");
-  const theirs = createClass(db, "theirs");
+  const ours = createClass(db, "ours", null);
+  const theirs = createClass(db, "theirs", null);
   const ta = createUser(db, { login: "tia", name: "Tia", role: "ta", classId: ours.id });
   createUser(db, { login: "ann", name: "Ann", role: "student", classId: ours.id });
   createUser(db, { login: "bob", name: "Bob", role: "student", classId: theirs.id });

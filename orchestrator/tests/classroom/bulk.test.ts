@@ -16,7 +16,7 @@ const students = Array.from({ length: 7 }, (_, i) => `s${i}`);
 
 function setUp(spinUp: (student: string) => Promise<string>) {
   const db = openDb(":memory:");
-  const classId = createClass(db, "c").id;
+  const classId = createClass(db, "c", null).id;
   const runner = new JobRunner(db, (_job, student) => spinUp(student), log);
   return { db, runner, classId };
 }
@@ -71,7 +71,7 @@ describe("bulk jobs", () => {
 
   it("stops taking students when drained and resumes the rest in a new process", async () => {
     const db = openDb(":memory:");
-    const classId = createClass(db, "c").id;
+    const classId = createClass(db, "c", null).id;
     const done: string[] = [];
     let release = () => {};
     const gate = new Promise<void>((resolve) => {

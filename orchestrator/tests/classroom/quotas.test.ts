@@ -48,8 +48,8 @@ describe("quotas from the environment", () => {
 
 describe("students' and classes' quotas", () => {
   const db = openDb(":memory:");
-  const classA = createClass(db, "a").id;
-  const classB = createClass(db, "b").id;
+  const classA = createClass(db, "a", null).id;
+  const classB = createClass(db, "b", null).id;
   for (const login of ["a1", "a2"])
     createUser(db, { login, name: login, role: "student", classId: classA });
   createUser(db, { login: "b1", name: "b1", role: "student", classId: classB });

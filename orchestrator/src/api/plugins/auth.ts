@@ -10,12 +10,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ForbiddenError } from "../../classroom/errors.ts";
 import { audit } from "../../store/audit.ts";
-import { authenticate, type User, type UserRole } from "../../store/users.ts";
+import { signIn, type User, type UserRole } from "../../store/users.ts";
 import { ApiError } from "../errors.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
     user: User | null;
+    /** Why the request's token signs no one in (not valid, revoked, expired), for its 401. */
+    tokenRefusal: string | null;
   }
   interface FastifyInstance {
     /** A preHandler admitting a signed-in user of one of `roles` (any role when none given). */
@@ -28,7 +30,27 @@ declare module "fastify" {
      * in the Authorization header (the terminal's hello); the header's own are counted here.
      */
     failedToken(request: FastifyRequest): Promise<number | null>;
+    /** Where a user's revocation is announced, so that their open terminals close. */
+    signOuts: SignOuts;
   }
+}
+
+/** Listeners told that a user's tokens stopped being valid (revoked, reissued, user removed). */
+export class SignOuts {
+  private readonly listeners: ((login: string, reason: string) => void)[] = [];
+
+  listen(listener: (login: string, reason: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  announce(login: string, reason: string): void {
+    for (const listener of this.listeners) listener(login, reason);
+  }
+}
+
+export interface AuthOptions {
+  /** The clock, epoch ms: a class's term ends its users' tokens. */
+  now: () => number;
 }
 
 /** Failed sign-ins one address may make in a minute before it is answered 429. */
@@ -40,7 +62,7 @@ export function currentUser(request: FastifyRequest): User {
   return request.user;
 }
 
-export default fp(async (app: FastifyInstance) => {
+export default fp(async (app: FastifyInstance, options: AuthOptions) => {
   // A "login" is recorded the first time this process sees a token: bearer tokens are sent on
   // every request, and one audit record per request would drown the resets and destroys.
   const seen = new Set<string>();
@@ -52,13 +74,20 @@ export default fp(async (app: FastifyInstance) => {
     const limit = await limiter(request);
     return !limit.isAllowed && limit.isExceeded ? limit.ttlInSeconds : null;
   });
+  app.decorate("signOuts", new SignOuts());
   app.decorateRequest("user", null);
+  app.decorateRequest("tokenRefusal", null);
   app.addHook("onRequest", async (request) => {
     const header = request.headers.authorization;
     if (!header) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const found = match ? authenticate(app.db, match[1] as string) : null;
-    if (!found) return;
+    const found = match
+      ? signIn(app.db, match[1] as string, options.now())
+      : { ok: false as const, reason: "the Authorization header must be 'Bearer <token>'" };
+    if (!found.ok) {
+      request.tokenRefusal = found.reason;
+      return;
+    }
     request.user = found.user;
     if (!seen.has(found.tokenId)) {
       seen.add(found.tokenId);
@@ -79,7 +108,13 @@ export default fp(async (app: FastifyInstance) => {
         }
         if (!request.user) {
           const wait = await app.failedToken(request);
-          if (wait === null) throw new ApiError(401, "unauthorized", "the token is not valid");
+          if (wait === null) {
+            throw new ApiError(
+              401,
+              "unauthorized",
+              request.tokenRefusal ?? "the token is not valid",
+            );
+          }
           reply.header("retry-after", String(wait));
           throw new ApiError(
             429,

@@ -3,13 +3,26 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { spinUpClass } from "../../classroom/class-jobs.ts";
-import { createClassFromRoster, visibleClass, visibleClasses } from "../../classroom/classes.ts";
+import {
+  addMembers,
+  createClassFromRoster,
+  removeMember,
+  visibleClass,
+  visibleClasses,
+} from "../../classroom/classes.ts";
+import { changeClassTerm } from "../../classroom/term.ts";
+import { REMOVED_REASON } from "../../classroom/tokens.ts";
 import { currentUser } from "../plugins/auth.ts";
 import {
+  addedMembersSchema,
+  addMembersBody,
   classParams,
   classSchema,
+  classTermBody,
   createClassBody,
   createdClassSchema,
+  memberParams,
+  memberSchema,
 } from "../schemas/classes.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
 import { bulkBody, jobSchema } from "../schemas/jobs.ts";
@@ -30,7 +43,70 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: createdClassSchema, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(createClassFromRoster(app.db, request.body)),
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(createClassFromRoster(app.db, currentUser(request), request.body, app.labs.now())),
+  );
+
+  app.post(
+    "/api/classes/:id/members",
+    {
+      preHandler: app.requireRole("instructor"),
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Add students (a roster, as on creation) and TAs; their tokens are shown once",
+        params: classParams,
+        body: addMembersBody,
+        response: { 201: addedMembersSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(addMembers(app.db, currentUser(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    "/api/classes/:id/members/:login",
+    {
+      preHandler: app.requireRole("instructor"),
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Remove a student or TA: their account and tokens go, their terminals close",
+        description: "Their labs stay until they expire or are destroyed.",
+        params: memberParams,
+        response: { 200: memberSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { id, login } = request.params;
+      const removed = removeMember(app.db, currentUser(request), id, login);
+      app.signOuts.announce(login, REMOVED_REASON);
+      return removed;
+    },
+  );
+
+  app.patch(
+    "/api/classes/:id",
+    {
+      preHandler: app.requireRole("instructor"),
+      schema: {
+        tags,
+        security: bearer,
+        summary: "Move the class's term end; its students' and TAs' tokens expire then",
+        params: classParams,
+        body: classTermBody,
+        response: { 200: classSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      changeClassTerm(app.db, user, request.params.id, request.body.endsAt);
+      return visibleClass(app.db, user, request.params.id);
+    },
   );
 
   app.get(

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { WebSocket } from "ws";
 import { NotFoundError } from "../../classroom/errors.ts";
 import { audit } from "../../store/audit.ts";
+import { tokenIdProblem } from "../../store/users.ts";
 import { type AdmissionServices, admit } from "../../terminals/admission.ts";
 import { serveConnection } from "../../terminals/connection.ts";
 import {
@@ -55,6 +56,16 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
     name: "recordings' retention",
     run: (now) => registry.deleteOldRecordings(now),
   });
+  // A revocation closes the user's terminals at once; a class's term ending, at the next sweep.
+  app.signOuts.listen((login, reason) => {
+    registry
+      .signOut(login, reason)
+      .catch((error: unknown) => app.log.error({ err: error }, "terminal: signing out"));
+  });
+  app.sweeper.addChore({
+    name: "terminals of expired tokens",
+    run: (now) => registry.dropSignedOut((tokenId) => tokenIdProblem(app.db, tokenId, now)),
+  });
   const services: AdmissionServices = {
     db: app.db,
     registry,
@@ -68,6 +79,7 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
       }
     },
     engineFor: (lab) => app.engines.forLab(lab),
+    now: () => app.labs.now(),
   };
   // Open sockets, so that stopping the service waits for them to leave their sessions.
   const connections = new Map<WebSocket, Promise<void>>();

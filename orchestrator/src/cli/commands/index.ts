@@ -113,6 +113,18 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./serve.ts")).serve,
   },
   {
+    name: "class",
+    synopsis: "class create NAME --roster FILE [--ta NAME]... [--ends DATE] | ls | show CLASS",
+    summary: "classes on the running service (SOCKETLAB_URL, SOCKETLAB_TOKEN)",
+    load: async () => (await import("./class.ts")).classCommand,
+  },
+  {
+    name: "token",
+    synopsis: "token reissue|revoke LOGIN",
+    summary: "a user's sign-in on the running service: a new login link, or none",
+    load: async () => (await import("./token.ts")).tokenCommand,
+  },
+  {
     name: "completion",
     synopsis: "completion bash|zsh|fish",
     summary: "a shell completion script for socketlab's commands and options",
