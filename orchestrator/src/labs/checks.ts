@@ -1,16 +1,21 @@
-// Runs a lab's checks: each task's command on its node, all at once, from the lab record alone
-// (so any process can check any lab). A check passes when its command exits 0 in time.
+// Runs a lab's checks: each task's command on its node or in a probe, all at once, from the lab
+// record alone (so any process can check any lab). A check passes when its command exits 0 in
+// time. Probe checks that name the same networks share one probe, made for this run.
 import type { Engine } from "../runtime/engine.ts";
 import { errorMessage } from "../runtime/engine.ts";
 import { execCapture } from "../runtime/exec.ts";
 import { labInventory } from "../runtime/inventory.ts";
-import type { CheckDef } from "../topology/model.ts";
+import { withProbe } from "../runtime/probe.ts";
+import type { CheckDef, CheckVantage } from "../topology/model.ts";
 import { requireRecord } from "./lifecycle.ts";
 
 export interface CheckResult {
   id: string;
   task: string;
-  node: string;
+  /** Where it ran: on a node the student is root in, or from socketlab's probe. */
+  vantage: CheckVantage;
+  /** The node it ran on; null from the probe. */
+  node: string | null;
   passed: boolean;
   /** The command's exit status; null when it could not be run or never ended. */
   exitCode: number | null;
@@ -34,22 +39,69 @@ const WRAPPER = `timeout -k 2 "$0" /bin/sh -c "$1" 2>&1 | tail -c ${CHECK_OUTPUT
 /** Every check of the lab, in the topology's order. A lab without checks gives []. */
 export async function runChecks(engine: Engine, lab: string): Promise<CheckResult[]> {
   const plan = await requireRecord(engine, lab);
+  const checks = plan.checks ?? [];
   const inventory = await labInventory(engine, lab);
   const running = new Map(
     inventory.containers.filter((c) => c.state === "running").map((c) => [c.name, c.id]),
   );
-  return Promise.all((plan.checks ?? []).map((check) => runCheck(engine, check, running)));
+  const results = new Map<string, Promise<CheckResult>>();
+  for (const check of checks) {
+    if (check.vantage !== "probe") {
+      // Records written before vantages existed hold node checks without one.
+      const node = (check as { node: string }).node;
+      const container = running.get(node);
+      results.set(
+        check.id,
+        container === undefined
+          ? Promise.resolve(failed(check, node, `node ${node} is not running`))
+          : runCheck(engine, check, node, container),
+      );
+    }
+  }
+  for (const [, group] of probeGroups(checks)) {
+    const run = withProbe(engine, plan, group[0]?.networks ?? [], (probe) =>
+      Promise.all(group.map((check) => runCheck(engine, check, null, probe))),
+    );
+    group.forEach((check, i) => {
+      results.set(
+        check.id,
+        run.then(
+          (done) => done[i] as CheckResult,
+          (error) => failed(check, null, `the probe did not start: ${errorMessage(error)}`),
+        ),
+      );
+    });
+  }
+  return Promise.all(checks.map((check) => results.get(check.id) as Promise<CheckResult>));
+}
+
+type ProbeCheck = Extract<CheckDef, { vantage: "probe" }>;
+
+/** Probe checks by the networks they name (in any order): one probe serves each group. */
+function probeGroups(checks: readonly CheckDef[]): Map<string, ProbeCheck[]> {
+  const groups = new Map<string, ProbeCheck[]>();
+  for (const check of checks) {
+    if (check.vantage !== "probe") continue;
+    const key = check.networks.toSorted().join(",");
+    groups.set(key, [...(groups.get(key) ?? []), check]);
+  }
+  return groups;
+}
+
+function failed(check: CheckDef, node: string | null, output: string): CheckResult {
+  const { id, task } = check;
+  const vantage = node === null ? "probe" : "node";
+  return { id, task, vantage, node, passed: false, exitCode: null, output };
 }
 
 async function runCheck(
   engine: Engine,
   check: CheckDef,
-  running: ReadonlyMap<string, string>,
+  node: string | null,
+  container: string,
 ): Promise<CheckResult> {
-  const { id, task, node } = check;
-  const failed = (output: string) => ({ id, task, node, passed: false, exitCode: null, output });
-  const container = running.get(node);
-  if (container === undefined) return failed(`node ${node} is not running`);
+  const { id, task } = check;
+  const vantage = node === null ? "probe" : "node";
   try {
     const result = await execCapture(
       engine,
@@ -61,9 +113,10 @@ async function runCheck(
     if (result.exitCode === TIMED_OUT) {
       output += `${output === "" || output.endsWith("\n") ? "" : "\n"}(timed out after ${check.timeoutSeconds} s)`;
     }
-    return { id, task, node, passed: result.exitCode === 0, exitCode: result.exitCode, output };
+    const { exitCode } = result;
+    return { id, task, vantage, node, passed: exitCode === 0, exitCode, output };
   } catch (error) {
-    return failed(errorMessage(error));
+    return failed(check, node, errorMessage(error));
   }
 }
 

@@ -103,13 +103,28 @@ const node = z.strictObject({
   config: z.unknown().optional(),
 });
 
-/** A task's check: `command` on `node` (sh -c), passed when it exits 0 within `timeout`. */
+/**
+ * A task's check: `command` (sh -c), passed when it exits 0 within `timeout`. It runs on `node`
+ * (the student's, where they are root) or, with `vantage: probe`, in a container of socketlab's
+ * own attached to `networks`, which no student can reach into. checks.ts says which fields go
+ * with which vantage.
+ */
 const check = z.strictObject({
   id: name("check id"),
   task: z.string().min(1),
-  node: name("node name"),
+  vantage: z.enum(["node", "probe"], "vantage is node (the default) or probe").optional(),
+  node: name("node name").optional(),
+  networks: z.array(name("network name")).min(1).optional(),
   command: z.string().min(1),
   timeout: z.number().positive().max(300).optional(),
+});
+
+/** A random value made for each lab instance: a secret, a flag, a password. */
+const value = z.strictObject({
+  length: z.number().int().min(4).max(64).optional(),
+  alphabet: z
+    .enum(["alnum", "hex", "digits"], "alphabet is alnum (the default), hex or digits")
+    .optional(),
 });
 
 const network = z.strictObject({
@@ -130,6 +145,8 @@ export const topologySchema = z.strictObject({
     .optional(),
   networks: z.record(name("network name"), network),
   nodes: z.record(name("node name"), node),
+  /** Per lab instance, referred to as `${{ values.NAME }}` in env, files, start and checks. */
+  values: z.record(name("value name"), value.nullable()).optional(),
   checks: z.array(check).optional(),
 });
 
