@@ -109,7 +109,7 @@ async function runCheck(
       ["/bin/bash", "-c", WRAPPER, String(check.timeoutSeconds), check.command],
       check.timeoutSeconds * 1000 + ENGINE_GRACE_MS,
     );
-    let output = keepEnd(result.stdout + result.stderr);
+    let output = outputTail(result.stdout + result.stderr, CHECK_OUTPUT_BYTES);
     if (result.exitCode === TIMED_OUT) {
       output += `${output === "" || output.endsWith("\n") ? "" : "\n"}(timed out after ${check.timeoutSeconds} s)`;
     }
@@ -120,9 +120,9 @@ async function runCheck(
   }
 }
 
-/** The output's last CHECK_OUTPUT_BYTES, marked when something was cut. */
-function keepEnd(output: string): string {
+/** The output's last `maxBytes`, marked when something was cut. */
+export function outputTail(output: string, maxBytes: number): string {
   const bytes = Buffer.from(output, "utf8");
-  if (bytes.length <= CHECK_OUTPUT_BYTES) return output;
-  return `…${bytes.subarray(bytes.length - CHECK_OUTPUT_BYTES).toString("utf8")}`;
+  if (bytes.length <= maxBytes) return output;
+  return `…${bytes.subarray(bytes.length - maxBytes).toString("utf8")}`;
 }
