@@ -11,6 +11,7 @@ import {
 import { errorMessage, fill, h, stateBadge, statusLine } from "../dom.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
 import type { PageContext } from "../router.ts";
+import { gradebookSection } from "./gradebook.ts";
 import { labLink } from "./labs.ts";
 
 export async function classesPage({ main, signal }: PageContext): Promise<void> {
@@ -33,6 +34,7 @@ export async function classesPage({ main, signal }: PageContext): Promise<void> 
         h("h2", { id: `class-${record.id}` }, record.name),
         spinUpForm(record, topologies, signal),
         grid,
+        gradebookSection(record, topologies, signal),
       ),
     );
   }
