@@ -22,6 +22,8 @@ export interface RoleRules {
   name: string;
   /** The images/ folder of its image. */
   imageFolder: string;
+  /** One line on what the role is (hover text in editors, `socketlab roles`). */
+  summary: string;
   /** The schema of the node's `config:`; a role without one takes no config. */
   config?: z.ZodType<unknown>;
   /** Relations the schema cannot see (a record naming an unknown node, say). */

@@ -194,6 +194,13 @@ describe("the topology library", () => {
     });
   });
 
+  it("serves the topology format's JSON Schema without a token, for editors", async () => {
+    const response = await app.inject({ method: "GET", url: "/api/topologies/schema.json" });
+    expect(response.statusCode).toBe(200);
+    const committed = await readFile(join(REPO_ROOT, "schemas/topology.schema.json"), "utf8");
+    expect(response.json()).toEqual(JSON.parse(committed));
+  });
+
   it("lets instructors add a topology, refusing to overwrite unless asked", async () => {
     const yaml = await fixture();
     const add = (overwrite: boolean, token = instructor) =>

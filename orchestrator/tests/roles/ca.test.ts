@@ -190,7 +190,9 @@ describe("server certificates from the lab CA", () => {
 
   it("makes the key on the node and keeps it there, checking what the CA signed", () => {
     const script = textOf(certificateRequest(["web"], "10.0.0.5").files?.[0]) ?? "";
-    expect(script).toContain(`openssl genpkey -quiet -algorithm RSA`);
+    expect(script).toContain(
+      `openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256`,
+    );
     expect(script).toContain(`mv ${TLS_KEY_PATH}.new ${TLS_KEY_PATH}`);
     expect(script).toContain(`mv ${TLS_CERT_PATH}.new ${TLS_CERT_PATH}`);
     expect(script).toContain(`"http://$ca:${CA_PORT}/sign?$query"`);

@@ -7,10 +7,11 @@ import type { RoleCatalog } from "../../src/topology/role-catalog.ts";
 
 const catalog: RoleCatalog = {
   roles: [
-    { name: "plain", imageFolder: "plain" },
+    { name: "plain", imageFolder: "plain", summary: "a plain node" },
     {
       name: "tuned",
       imageFolder: "tuned-image",
+      summary: "a node with a level",
       config: z.strictObject({ level: z.number().int().min(1) }),
       check: (config, node) =>
         (config as { level: number }).level > 3

@@ -1,6 +1,7 @@
 // The topology library: list it, validate YAML, and (instructors) add to it.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { topologyFormatSchema } from "../../roles/load.ts";
 import { audit } from "../../store/audit.ts";
 import { currentUser } from "../plugins/auth.ts";
 import { authErrors, bearer, errorSchema } from "../schemas/common.ts";
@@ -13,6 +14,20 @@ import {
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const tags = ["topologies"];
+  const formatSchema = topologyFormatSchema();
+
+  // No token: an editor (the YAML language server) fetches it by its address alone.
+  app.get(
+    "/api/topologies/schema.json",
+    {
+      schema: {
+        tags,
+        summary: "the topology format as a JSON Schema, for editors",
+        response: { 200: z.record(z.string(), z.unknown()) },
+      },
+    },
+    async () => formatSchema,
+  );
 
   app.get(
     "/api/topologies",

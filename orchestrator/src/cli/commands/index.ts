@@ -9,6 +9,7 @@ import { images } from "./images.ts";
 import { importCommand } from "./import.ts";
 import { ls } from "./ls.ts";
 import { reset } from "./reset.ts";
+import { schema } from "./schema.ts";
 import { serve } from "./serve.ts";
 import { status } from "./status.ts";
 import { up } from "./up.ts";
@@ -23,6 +24,7 @@ export interface Command {
 
 export const COMMANDS: Command[] = [
   validate,
+  schema,
   importCommand,
   up,
   ls,
