@@ -2,7 +2,8 @@
 // moved rather than waited for: the instructor checks the whole class from the Classes page and
 // the grid shows each student's results; the deadline they set runs every student's checks once
 // and freezes the grid (a student's later run changes nothing); the CSV and JSON downloads have
-// a row per student and a column per check, plus the score.
+// a row per student and a column per check, plus the score; a student reads their own history on
+// their lab's page, a late run marked as not counted.
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -162,5 +163,22 @@ describe("the gradebook in a browser", () => {
       [e2e.logins.alice, 2],
       [e2e.logins.bob, 0],
     ]);
+  });
+
+  it("shows a student their own history on their lab's page, the late run not counted", async () => {
+    const { page: bob, context } = await signIn(e2e, e2e.tokens.bob);
+    await bob.goto(`${e2e.base}/labs/${e2e.labs.bob}`);
+    const history = bob.locator("details.check-history");
+    await history.locator("summary").click();
+    const table = history.getByRole("table", { name: "Check history" });
+    await table.waitFor({ timeout: 30_000 });
+    const rows = await table.locator("tbody tr").allTextContents();
+    expect(
+      rows.some((r) => r.includes("done-file") && r.includes("pass") && r.includes("not counted")),
+    ).toBe(true);
+    expect(rows.some((r) => r.includes("@deadline"))).toBe(true);
+    expect(rows.some((r) => r.includes(e2e.logins.alice))).toBe(false);
+    await screenshot(bob, "grades-history");
+    await context.close();
   });
 });
