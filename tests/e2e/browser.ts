@@ -21,7 +21,7 @@ import { bearer } from "../support/api.ts";
 
 export const ARTIFACTS = join(REPO_ROOT, "tests", "e2e", "artifacts");
 
-const TOPOLOGY = (name: string) => `name: ${name}
+export const TOPOLOGY = (name: string) => `name: ${name}
 description: two nodes on one network, for the dashboard's browser tests
 networks:
   lan:

@@ -9,24 +9,15 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sh } from "../integration/engine.ts";
 import { bearer } from "../support/api.ts";
-import { type E2e, screenshot, signIn, startE2e, stopE2e } from "./browser.ts";
+import { type E2e, screenshot, signIn, startE2e, stopE2e, TOPOLOGY } from "./browser.ts";
 
 const HOUR = 3600_000;
 let clock = Date.now();
 let e2e: E2e;
 let page: Page;
 
-const TOPOLOGY = (name: string) => `name: ${name}
-description: one check inside a node, one from the probe
-networks:
-  lan:
-    subnet: 10.10.0.0/24
-nodes:
-  client:
-    networks: { lan: .10 }
-  server:
-    networks: { lan: .20 }
-checks:
+/** The browser tests' two nodes, with one check inside a node and one from the probe. */
+const WITH_CHECKS = (name: string) => `${TOPOLOGY(name)}checks:
   - id: done-file
     task: "server's /root/done.txt says done"
     node: server
@@ -65,7 +56,7 @@ function localInput(ms: number): string {
 beforeAll(async () => {
   // No idle stop: the moved clock would stop the labs, and with them the student's server.
   e2e = await startE2e({
-    topology: TOPOLOGY,
+    topology: WITH_CHECKS,
     app: { now: () => clock, sweepEveryMs: 0, lifetime: { idleStop: null } },
   });
   const done = await sh(

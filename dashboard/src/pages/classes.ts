@@ -11,6 +11,7 @@ import {
 import { errorMessage, fill, h, stateBadge, statusLine } from "../dom.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
 import type { PageContext } from "../router.ts";
+import { topologySelect } from "../topology-select.ts";
 import { gradebookSection } from "./gradebook.ts";
 import { labLink } from "./labs.ts";
 
@@ -88,13 +89,7 @@ function classGrid(record: ClassInfo, labs: LabSummary[]): HTMLElement {
 
 function spinUpForm(record: ClassInfo, topologies: Topology[], signal: AbortSignal): HTMLElement {
   const id = `spin-${record.id}`;
-  const topology = h(
-    "select",
-    { id: `${id}-topology` },
-    ...topologies
-      .filter((t) => t.diagnostics.length === 0)
-      .map((t) => h("option", { value: t.name }, t.name)),
-  );
+  const topology = topologySelect(`${id}-topology`, topologies);
   const concurrency = h("input", {
     id: `${id}-concurrency`,
     type: "number",

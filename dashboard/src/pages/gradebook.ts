@@ -13,6 +13,7 @@ import {
   type Topology,
 } from "../api.ts";
 import { errorMessage, fill, formatTime, h, saveBlob, statusLine } from "../dom.ts";
+import { topologySelect } from "../topology-select.ts";
 
 export function gradebookSection(
   record: ClassInfo,
@@ -20,13 +21,7 @@ export function gradebookSection(
   signal: AbortSignal,
 ): HTMLElement {
   const id = `grades-${record.id}`;
-  const topology = h(
-    "select",
-    { id: `${id}-topology` },
-    ...topologies
-      .filter((t) => t.diagnostics.length === 0)
-      .map((t) => h("option", { value: t.name }, t.name)),
-  );
+  const topology = topologySelect(`${id}-topology`, topologies);
   const grid = h("div", { className: "grid-wrap", attrs: { "aria-live": "polite" } });
   const status = statusLine();
   const progress = h("progress", {

@@ -29,7 +29,7 @@ function printChecks(results: CheckResult[]): void {
     return;
   }
   printTable(
-    ["CHECK", "FROM", "RESULT", "TASK"],
+    ["CHECK", "NODE", "RESULT", "TASK"],
     results.map((r) => [r.id, r.node ?? "(probe)", r.passed ? "pass" : "FAIL", r.task]),
   );
   const passed = results.filter((r) => r.passed).length;
