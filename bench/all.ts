@@ -63,6 +63,9 @@ async function result<T>(name: string, args: string[]): Promise<{ file: string; 
 }
 
 type Medians<K extends string> = { median: Record<K, number>; ratio: number };
+type StartUp = {
+  median: Record<"floor" | "--help" | "ls" | "status" | "up (unchanged lab)", number>;
+};
 interface Roster {
   api: { seconds: number; labsPerMinute: number; ready: number; failed: number; peakRss: number };
   compose: { seconds: number; labsPerMinute: number };
@@ -91,6 +94,7 @@ try {
   const floor = await result<Medians<"socketlab" | "floor">>("engine-floor", runs);
   const reset = await result<Omit<Medians<"node" | "lab">, "ratio">>("reset", runs);
   const ca = await result<Medians<"withCa" | "withoutCa">>("ca-cost", runs);
+  const startUp = await result<StartUp>("cli-startup", runs);
   const roster = await result<Roster>("roster", ["--students", students]);
   const { labs, terminals: open } = values;
   const terminals = await result<Terminals>("terminals", ["--labs", labs, "--terminals", open]);
@@ -111,6 +115,11 @@ try {
     ["up, 6-node TLS lab with its CA (median)", s(ca.data.median.withCa)],
     ["up, the same lab without the CA (median)", s(ca.data.median.withoutCa)],
     ["up: ratio with CA/without", x(ca.data.ratio)],
+    ["CLI: node -e 0, the floor (median)", s(startUp.data.median.floor)],
+    ["CLI: socketlab --help (median)", s(startUp.data.median["--help"])],
+    ["CLI: socketlab ls (median)", s(startUp.data.median.ls)],
+    ["CLI: socketlab status (median)", s(startUp.data.median.status)],
+    ["CLI: socketlab up, lab unchanged (median)", s(startUp.data.median["up (unchanged lab)"])],
     ["reset one node (median)", s(reset.data.median.node)],
     ["reset whole 6-node lab (median)", s(reset.data.median.lab)],
     [`roster ${students} labs: API total`, s(api.seconds)],
@@ -147,7 +156,7 @@ try {
     labs: Number(labs),
     terminals: Number(open),
     figures: Object.fromEntries(rows),
-    sources: [up, floor, reset, ca, roster, terminals].map((r) => r.file),
+    sources: [up, floor, reset, ca, startUp, roster, terminals].map((r) => r.file),
   });
   console.log(`results: ${path}`);
 } catch (error) {

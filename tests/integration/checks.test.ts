@@ -70,9 +70,9 @@ afterAll(async () => {
 });
 
 describe("checks on a fresh lab", () => {
-  it("socketlab check --json: each task's result, exit status 1 as one fails", async () => {
+  it("socketlab check --json: each task's result, exit status 3 as one fails", async () => {
     const result = await cli(["check", lab, "--json"]);
-    expect(result.code, result.stderr).toBe(1);
+    expect(result.code, result.stderr).toBe(3);
     const checks = byId(JSON.parse(result.stdout) as CheckResult[]);
     expect(Object.keys(checks)).toEqual(["greeting", "slow", "chatty", "spare-up"]);
     expect(checks.greeting).toMatchObject({ node: "client", passed: false, exitCode: 1 });
@@ -95,9 +95,14 @@ describe("checks on a fresh lab", () => {
     );
   });
 
+  it("socketlab check of a lab that does not exist: exit status 1, the checks could not run", async () => {
+    const result = await cli(["check", `${lab}-none`]);
+    expect(result.code, result.stderr).toBe(1);
+  });
+
   it("socketlab check: a table, a count, and the failed checks' output", async () => {
     const result = await cli(["check", lab]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3); // the checks ran, and some failed
     expect(result.stdout).toMatch(/^CHECK +NODE +RESULT +TASK\n/);
     expect(result.stdout).toMatch(/\ngreeting +client +FAIL +server serves/);
     expect(result.stdout).toMatch(/\nspare-up +spare +pass +spare runs\n/);

@@ -6,6 +6,18 @@ export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/** Options as parseArgs takes them, each with the line `--help` prints (parseArgs ignores it). */
+export type OptionSpecs = Record<
+  string,
+  Options[string] & {
+    help: string;
+    /** What the option's value is called in --help: `--seconds N`. */
+    value?: string;
+    /** The default as --help words it, where the value itself depends on the machine. */
+    defaultHelp?: string;
+  }
+>;
+
 export function parse<T extends Options>(args: string[], options: T, positionals: string[]) {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true }>>;
   try {

@@ -4,23 +4,24 @@ import { DomainError, type RefusalKind } from "../classroom/errors.ts";
 import { type LabRemedy, LabRequestError, LabUpError } from "../labs/lifecycle.ts";
 import { EngineUnavailableError, errorMessage } from "../runtime/engine.ts";
 import { UsageError } from "./args.ts";
+import { EXIT_FAILED, EXIT_USAGE } from "./exit-status.ts";
 
 export interface Failure {
   message: string;
   hint: string | null;
-  /** 2 for a command line or an input that is wrong as written, 1 for any other failure. */
+  /** EXIT_USAGE for a command line or a value that is wrong as written, else EXIT_FAILED. */
   status: number;
   /** Whether the error is one nobody wrote for users (its stack helps with SOCKETLAB_DEBUG). */
   unexpected: boolean;
 }
 
 const EXIT_STATUS: Record<RefusalKind, number> = {
-  invalid: 2,
-  not_found: 1,
-  forbidden: 1,
-  conflict: 1,
-  quota: 1,
-  unavailable: 1,
+  invalid: EXIT_USAGE,
+  not_found: EXIT_FAILED,
+  forbidden: EXIT_FAILED,
+  conflict: EXIT_FAILED,
+  quota: EXIT_FAILED,
+  unavailable: EXIT_FAILED,
 };
 
 function remedyHint(remedy: LabRemedy): string {
@@ -36,7 +37,7 @@ function remedyHint(remedy: LabRemedy): string {
 
 export function describeFailure(error: unknown): Failure {
   if (error instanceof UsageError) {
-    return { message: error.message, hint: null, status: 2, unexpected: false };
+    return { message: error.message, hint: null, status: EXIT_USAGE, unexpected: false };
   }
   if (error instanceof DomainError) {
     return {
@@ -48,10 +49,10 @@ export function describeFailure(error: unknown): Failure {
   }
   if (error instanceof LabRequestError || error instanceof LabUpError) {
     const hint = error.remedy ? remedyHint(error.remedy) : null;
-    return { message: error.message, hint, status: 1, unexpected: false };
+    return { message: error.message, hint, status: EXIT_FAILED, unexpected: false };
   }
   if (error instanceof EngineUnavailableError) {
-    return { message: error.message, hint: null, status: 1, unexpected: false };
+    return { message: error.message, hint: null, status: EXIT_FAILED, unexpected: false };
   }
-  return { message: errorMessage(error), hint: null, status: 1, unexpected: true };
+  return { message: errorMessage(error), hint: null, status: EXIT_FAILED, unexpected: true };
 }

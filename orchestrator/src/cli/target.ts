@@ -13,7 +13,13 @@ export interface Target {
 }
 
 /** The --engines option of the commands that act on a lab. */
-export const enginesOption = { engines: { type: "string" } } as const;
+export const enginesOption = {
+  engines: {
+    type: "string",
+    value: "FILE",
+    help: "the pool of engines the lab is on (README: Engines); default: SOCKETLAB_ENGINES, else one engine",
+  },
+} as const;
 
 /** The engines file in force: --engines, else SOCKETLAB_ENGINES; undefined: no pool. */
 export function poolFile(option: string | undefined): string | undefined {

@@ -43,7 +43,6 @@ export const dnsName = z
 
 const configSchema = z
   .strictObject({
-    /** The root certificate's subject; `<lab> lab CA` by default, so each instance's differs. */
     commonName: z
       .string()
       // openssl's -subj gives / \ + = a meaning; anything else printable is taken as it is.
@@ -52,11 +51,24 @@ const configSchema = z
         "commonName is up to 64 printable ASCII characters, not starting with a space",
       )
       .refine((name) => !/[/\\+=]/.test(name), "commonName must not hold / \\ + or =")
-      .optional(),
-    /** How long the root certificate is valid. */
-    validDays: z.number().int().min(1).max(36500).default(3650),
-    /** How long the certificates it signs are valid. */
-    certificateDays: z.number().int().min(1).max(3650).default(365),
+      .optional()
+      .describe(
+        "The root certificate's subject; `<lab> lab CA` by default, so each instance's differs.",
+      ),
+    validDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(36500)
+      .default(3650)
+      .describe("How long the root certificate is valid."),
+    certificateDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(365)
+      .describe("How long the certificates it signs are valid."),
   })
   .refine((c) => c.certificateDays <= c.validDays, {
     path: ["certificateDays"],

@@ -16,13 +16,20 @@ export const ANONYMOUS_ROOT = "/srv/ftp";
 
 const configSchema = z
   .strictObject({
-    anonymous: z.boolean().default(false),
-    /** Explicit FTPS, offered and not required: a lab can compare plain and TLS sessions. */
-    tls: z.boolean().default(false),
+    anonymous: z.boolean().default(false).describe("Anonymous logins: read-only, from /srv/ftp."),
+    tls: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Explicit FTPS, offered and not required: a lab can compare plain and TLS sessions.",
+      ),
     users: z
       .array(z.strictObject({ name: usernameSchema, password: passwordSchema }))
       .default([])
-      .superRefine(refineUniqueNames),
+      .superRefine(refineUniqueNames)
+      .describe(
+        "Local accounts (name, password) that log in to their home folders, read and write.",
+      ),
   })
   .refine((config) => config.anonymous || config.users.length > 0, {
     message: "nobody could log in: give users or set anonymous: true",

@@ -7,12 +7,18 @@ import { type Contribution, defineRole } from "./types.ts";
 const MEGABYTE = 1024 * 1024;
 
 const configSchema = z.strictObject({
-  port: z.number().int().min(1).max(65535).default(11211),
-  /** memcached's cache size, in its own unit: whole megabytes. */
+  port: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(11211)
+    .describe("The TCP and UDP port memcached listens on."),
   memory: z
     .string()
     .regex(/^[1-9][0-9]*[mg]$/i, "memory is a size in megabytes or gigabytes, like 64m or 1g")
-    .default("64m"),
+    .default("64m")
+    .describe("memcached's cache size, in its own unit: whole megabytes (64m, 1g)."),
 });
 
 export type MemcachedConfig = z.infer<typeof configSchema>;

@@ -65,10 +65,16 @@ const impairment = z
   });
 
 const routerConfig = z.strictObject({
-  /** The network whose side sees every forwarded packet come from the router (masquerade). */
-  nat: z.string().optional(),
-  /** Per network: what leaves the router's interface on it. */
-  impair: z.record(z.string(), impairment).default({}),
+  nat: z
+    .string()
+    .optional()
+    .describe(
+      "The network whose side sees every forwarded packet come from the router (masquerade).",
+    ),
+  impair: z
+    .record(z.string(), impairment)
+    .default({})
+    .describe("Per network: what leaves the router's interface on it."),
 });
 
 export type RouterConfig = z.infer<typeof routerConfig>;

@@ -45,8 +45,15 @@ const userSchema = z
 
 const configSchema = z
   .strictObject({
-    passwordAuthentication: z.boolean().default(true),
-    users: z.array(userSchema).default([]).superRefine(refineUniqueNames),
+    passwordAuthentication: z
+      .boolean()
+      .default(true)
+      .describe("Whether sshd takes passwords; off: keys only."),
+    users: z
+      .array(userSchema)
+      .default([])
+      .superRefine(refineUniqueNames)
+      .describe("Accounts with a password, authorized keys, or both."),
   })
   .superRefine((config, context) => {
     if (config.passwordAuthentication) return;

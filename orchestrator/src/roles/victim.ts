@@ -15,17 +15,18 @@ const httpUrl = z
   .regex(/^https?:\/\/[^\s]+$/, "an http:// or https:// URL, like http://web/app/");
 
 const configSchema = z.strictObject({
-  /** Posted once at the start (again until the app answers), like a login form. */
   login: z
     .strictObject({
       url: httpUrl,
       fields: z.record(z.string().min(1), z.string()),
     })
-    .optional(),
-  /** The pages the victim opens, in order, every round. */
-  visit: z.array(httpUrl).min(1, "give at least one page to visit"),
-  /** Seconds between rounds. */
-  every: z.number().int().min(2).max(3600).default(10),
+    .optional()
+    .describe("Posted once at the start (again until the app answers), like a login form."),
+  visit: z
+    .array(httpUrl)
+    .min(1, "give at least one page to visit")
+    .describe("The pages the victim opens, in order, every round."),
+  every: z.number().int().min(2).max(3600).default(10).describe("Seconds between rounds."),
 });
 
 export type VictimConfig = z.infer<typeof configSchema>;

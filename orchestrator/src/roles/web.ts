@@ -24,15 +24,13 @@ const PYTHON_NAME = "[A-Za-z_][A-Za-z0-9_]*";
 
 const configSchema = z
   .strictObject({
-    /** HTTP ports; [] for HTTPS only. */
-    ports: z.array(port).default([80]),
-    /** HTTPS with a certificate from the lab CA. */
-    tls: z.boolean().default(false),
-    /** HTTPS ports, when `tls` is on. */
-    tlsPorts: z.array(port).min(1).optional(),
-    /** Names the certificate is valid for besides the node's name and addresses. */
-    names: z.array(dnsName).default([]),
-    /** Files under the web root: URL path -> content. */
+    ports: z.array(port).default([80]).describe("HTTP ports; [] for HTTPS only."),
+    tls: z.boolean().default(false).describe("HTTPS with a certificate from the lab CA."),
+    tlsPorts: z.array(port).min(1).optional().describe("HTTPS ports, when `tls` is on."),
+    names: z
+      .array(dnsName)
+      .default([])
+      .describe("Names the certificate is valid for besides the node's name and addresses."),
     static: z
       .record(
         z
@@ -46,15 +44,17 @@ const configSchema = z
           }),
         z.string(),
       )
-      .default({}),
-    /** CGI scripts under /cgi-bin/: name -> source; one without a `#!` line runs with python3. */
+      .default({})
+      .describe("Files under the web root: URL path -> content."),
     cgi: z
       .record(
         z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, "a file name: letters, digits, . _ -"),
         z.string(),
       )
-      .default({}),
-    /** A WSGI app; its source goes into /srv/wsgi through the node's `files`. */
+      .default({})
+      .describe(
+        "CGI scripts under /cgi-bin/: name -> source; one without a `#!` line runs with python3.",
+      ),
     wsgi: z
       .strictObject({
         app: z
@@ -63,13 +63,16 @@ const configSchema = z
             new RegExp(`^${PYTHON_NAME}(\\.${PYTHON_NAME})*:${PYTHON_NAME}$`),
             "app is module:callable, like app:application",
           ),
-        /** The URL prefix it answers under (its SCRIPT_NAME); "/" for the whole site. */
         mount: z
           .string()
           .regex(/^(\/|(\/[A-Za-z0-9._~-]+)+\/?)$/, "mount is a URL path like /app")
-          .default("/app"),
+          .default("/app")
+          .describe('The URL prefix it answers under (its SCRIPT_NAME); "/" for the whole site.'),
       })
-      .optional(),
+      .optional()
+      .describe(
+        "A WSGI app (module:callable); its source goes into /srv/wsgi through the node's `files`.",
+      ),
   })
   .superRefine((config, context) => {
     if (config.tlsPorts !== undefined && !config.tls) {

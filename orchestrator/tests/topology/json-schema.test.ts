@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { REPO_ROOT, TOPOLOGIES_DIR } from "../../src/paths.ts";
 import { loadTopologyText, topologyFormatSchema } from "../../src/roles/load.ts";
 import { TOPOLOGY_JSON_SCHEMA_FILE } from "../../src/topology/json-schema.ts";
+import { topologyReference } from "../../src/topology/reference.ts";
 import { sourcesFrom } from "./helpers.ts";
 
 // Strict, but for `oneOf: [{ required: [content] }, { required: [source] }]`, JSON Schema's
@@ -40,9 +41,14 @@ async function loaderVerdict(text: string): Promise<boolean> {
 }
 
 describe("the topology format's JSON Schema", () => {
-  it("is the committed schemas/topology.schema.json (npm run schema writes it anew)", () => {
+  it("is the committed schemas/topology.schema.json (npm run docs writes it anew)", () => {
     const committed = readFileSync(join(REPO_ROOT, TOPOLOGY_JSON_SCHEMA_FILE), "utf8");
     expect(committed).toBe(`${JSON.stringify(topologyFormatSchema(), null, 2)}\n`);
+  });
+
+  it("is the reference page docs/reference/topology.md (npm run docs writes it anew)", () => {
+    const committed = readFileSync(join(REPO_ROOT, "docs/reference/topology.md"), "utf8");
+    expect(committed).toBe(topologyReference(topologyFormatSchema()));
   });
 
   it("gives editors a description of every field of a node", () => {
@@ -52,6 +58,22 @@ describe("the topology format's JSON Schema", () => {
     const undescribed = Object.entries(node.properties)
       .filter(([, field]) => !field.description)
       .map(([key]) => key);
+    expect(undescribed).toEqual([]);
+  });
+
+  it("gives editors a description of every role's settings", () => {
+    const node = topologyFormatSchema().properties?.nodes?.additionalProperties as {
+      allOf: {
+        then: { properties: { config: false | { properties?: Record<string, object> } } };
+      }[];
+    };
+    const undescribed = node.allOf.flatMap(({ then }) => {
+      const config = then.properties.config;
+      if (config === false) return [];
+      return Object.entries(config.properties ?? {})
+        .filter(([, field]) => !("description" in field))
+        .map(([key]) => key);
+    });
     expect(undescribed).toEqual([]);
   });
 

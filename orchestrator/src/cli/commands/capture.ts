@@ -3,26 +3,42 @@ import { rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { networkBridge } from "../../labs/capture.ts";
 import { captureBridge } from "../../runtime/capture.ts";
-import { parse, UsageError } from "../args.ts";
+import { type OptionSpecs, parse, UsageError } from "../args.ts";
 import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 const MAX_SECONDS = 3600;
 
+const options = {
+  seconds: {
+    type: "string",
+    default: "10",
+    value: "N",
+    help: `how long to record, 1 to ${MAX_SECONDS} seconds`,
+  },
+  output: {
+    type: "string",
+    short: "o",
+    value: "FILE",
+    help: "the pcap file to write ('-': stdout)",
+  },
+  ...enginesOption,
+} as const satisfies OptionSpecs;
+
 export const capture: Command = {
-  name: "capture",
-  synopsis: "capture ID NETWORK [--seconds N] -o FILE.pcap",
-  summary: "record N seconds (default 10) of a lab network's traffic as pcap ('-o -': stdout)",
+  options,
+  examples: [
+    [
+      "socketlab capture ada-dns lan -o dns.pcap",
+      "ten seconds of network lan of lab ada-dns, into dns.pcap",
+    ],
+    [
+      "socketlab capture ada-dns lan --seconds 60 -o - | tshark -r -",
+      "a minute of it, read by tshark as it comes",
+    ],
+  ],
   async run(args) {
-    const { positionals, values } = parse(
-      args,
-      {
-        seconds: { type: "string", default: "10" },
-        output: { type: "string", short: "o" },
-        ...enginesOption,
-      },
-      ["ID", "NETWORK"],
-    );
+    const { positionals, values } = parse(args, options, ["ID", "NETWORK"]);
     const [lab, network] = positionals as [string, string];
     const seconds = Number(values.seconds);
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_SECONDS) {

@@ -1,24 +1,35 @@
 import { type CheckResult, runChecks } from "../../labs/checks.ts";
-import { parse, printJson, printTable } from "../args.ts";
+import { type OptionSpecs, parse, printJson, printTable } from "../args.ts";
+import { EXIT_CHECKS_FAILED, EXIT_OK } from "../exit-status.ts";
 import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
+const options = {
+  json: {
+    type: "boolean",
+    default: false,
+    help: "every check's result as JSON (a stable interface)",
+  },
+  ...enginesOption,
+} as const satisfies OptionSpecs;
+
 export const check: Command = {
-  name: "check",
-  synopsis: "check ID [--json]",
-  summary: "run the lab's checks: which tasks are achieved (exit status 0 only if all are)",
+  options,
+  examples: [
+    [
+      "socketlab check ada-dns",
+      "run lab ada-dns's checks: a table, and what each failed one printed",
+    ],
+    ["socketlab check ada-dns --json", "the same as JSON, for a script"],
+  ],
   async run(args) {
-    const { positionals, values } = parse(
-      args,
-      { json: { type: "boolean", default: false }, ...enginesOption },
-      ["ID"],
-    );
+    const { positionals, values } = parse(args, options, ["ID"]);
     const lab = positionals[0] as string;
     const { engine } = await labTarget(lab, poolFile(values.engines));
     const results = await runChecks(engine, lab);
     if (values.json) printJson(results);
     else printChecks(results);
-    return results.every((r) => r.passed) ? 0 : 1;
+    return results.every((r) => r.passed) ? EXIT_OK : EXIT_CHECKS_FAILED;
   },
 };
 

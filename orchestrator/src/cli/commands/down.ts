@@ -4,9 +4,10 @@ import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const down: Command = {
-  name: "down",
-  synopsis: "down ID",
-  summary: "remove a lab: its containers, networks and host rules",
+  options: enginesOption,
+  examples: [
+    ["socketlab down ada-dns", "remove lab ada-dns: its containers, networks and host rules"],
+  ],
   async run(args) {
     const { positionals, values } = parse(args, enginesOption, ["ID"]);
     const lab = positionals[0] as string;

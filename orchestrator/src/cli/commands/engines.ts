@@ -1,20 +1,25 @@
 import { connectEngine } from "../../runtime/engine.ts";
-import { parse, printJson, printTable } from "../args.ts";
+import { type OptionSpecs, parse, printJson, printTable } from "../args.ts";
 import { enginesOption, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 const MiB = 1024 ** 2;
 
+const options = {
+  json: { type: "boolean", default: false, help: "the engines as JSON" },
+  ...enginesOption,
+} as const satisfies OptionSpecs;
+
 export const engines: Command = {
-  name: "engines",
-  synopsis: "engines [--engines FILE] [--json]",
-  summary: "the engines file's engines (not those added through the API), with their load",
+  options,
+  examples: [
+    [
+      "socketlab engines --engines engines.yaml",
+      "each engine of the file: answers or not, drained, labs and memory",
+    ],
+  ],
   async run(args) {
-    const { values } = parse(
-      args,
-      { json: { type: "boolean", default: false }, ...enginesOption },
-      [],
-    );
+    const { values } = parse(args, options, []);
     // The pool's modules load here only: the other commands' starts do not pay for them. With a
     // file no engine is connected to first: an engine that does not answer is listed as such.
     const file = poolFile(values.engines);

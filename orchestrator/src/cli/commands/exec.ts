@@ -5,9 +5,14 @@ import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const exec: Command = {
-  name: "exec",
-  synopsis: "exec ID NODE [-- CMD...]",
-  summary: "run a command on a node (a login shell if none); its exit status is passed through",
+  options: enginesOption,
+  examples: [
+    ["socketlab exec ada-dns attacker", "a login shell on node attacker of lab ada-dns"],
+    [
+      "socketlab exec ada-dns client -- dig www.example.com",
+      "one command; its exit status is socketlab's",
+    ],
+  ],
   async run(args) {
     const { positionals, values } = parse(args, enginesOption, ["ID", "NODE"]);
     const [lab, node, ...command] = positionals as [string, string, ...string[]];

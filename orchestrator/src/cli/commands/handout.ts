@@ -4,20 +4,28 @@ import type { HandoutLink } from "../../handout/links.ts";
 import { replaceLinks } from "../../handout/links.ts";
 import { labStatus } from "../../labs/status.ts";
 import { TOPOLOGIES_DIR } from "../../paths.ts";
-import { parse } from "../args.ts";
+import { type OptionSpecs, parse } from "../args.ts";
 import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
+const options = {
+  library: {
+    type: "string",
+    default: TOPOLOGIES_DIR,
+    defaultHelp: "the repository's topologies/",
+    value: "DIR",
+    help: "the topology library the lab's handout is in",
+  },
+  ...enginesOption,
+} as const satisfies OptionSpecs;
+
 export const handout: Command = {
-  name: "handout",
-  synopsis: "handout ID [--library DIR]",
-  summary: "the lab's handout with the lab's own addresses (plain text)",
+  options,
+  examples: [
+    ["socketlab handout ada-dns", "lab ada-dns's handout, with its own subnets and addresses"],
+  ],
   async run(args) {
-    const { positionals, values } = parse(
-      args,
-      { library: { type: "string", default: TOPOLOGIES_DIR }, ...enginesOption },
-      ["ID"],
-    );
+    const { positionals, values } = parse(args, options, ["ID"]);
     const lab = positionals[0] as string;
     const target = await labTarget(lab, poolFile(values.engines));
     const status = await labStatus(target.engine, lab);

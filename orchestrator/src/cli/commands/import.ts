@@ -7,19 +7,33 @@ import { FolderExistsError, writeFolder } from "../../compose-import/write.ts";
 import { formatDiagnostic } from "../../topology/diagnostics.ts";
 import { MAX_DOCUMENT_BYTES } from "../../topology/document.ts";
 import { readSmallFile } from "../../topology/sources.ts";
-import { parse } from "../args.ts";
+import { type OptionSpecs, parse } from "../args.ts";
 import type { Command } from "./index.ts";
 
+const options = {
+  output: {
+    type: "string",
+    short: "o",
+    value: "DIR",
+    help: "the folder to write (default: ./NAME); never overwritten",
+  },
+  name: {
+    type: "string",
+    value: "NAME",
+    help: "the topology's name (default: from the compose file's folder)",
+  },
+} as const satisfies OptionSpecs;
+
 export const importCommand: Command = {
-  name: "import",
-  synopsis: "import FILE [-o DIR] [--name NAME]",
-  summary: "a SEED Labs docker-compose file as a topology folder (default ./NAME), with a report",
+  options,
+  examples: [
+    [
+      "socketlab import Labsetup/docker-compose.yml -o dns-local",
+      "a SEED lab as topology folder dns-local, with a report",
+    ],
+  ],
   async run(args) {
-    const { positionals, values } = parse(
-      args,
-      { output: { type: "string", short: "o" }, name: { type: "string" } },
-      ["FILE"],
-    );
+    const { positionals, values } = parse(args, options, ["FILE"]);
     const file = positionals[0] as string;
     const read = await readSmallFile(file, MAX_DOCUMENT_BYTES);
     if (!read.ok) {

@@ -1,47 +1,125 @@
-// Every socketlab command, in the order `socketlab help` lists them.
-import { capture } from "./capture.ts";
-import { check } from "./check.ts";
-import { down } from "./down.ts";
-import { engines } from "./engines.ts";
-import { exec } from "./exec.ts";
-import { handout } from "./handout.ts";
-import { images } from "./images.ts";
-import { importCommand } from "./import.ts";
-import { ls } from "./ls.ts";
-import { reset } from "./reset.ts";
-import { schema } from "./schema.ts";
-import { serve } from "./serve.ts";
-import { status } from "./status.ts";
-import { up } from "./up.ts";
-import { validate } from "./validate.ts";
+// Every socketlab command, in the order `socketlab help` lists them. A command's module is
+// imported only when that command runs (or its --help is asked for): each command is a fresh
+// process, and `ls` should not pay for loading the service, nor `--help` for loading anything.
+import type { OptionSpecs } from "../args.ts";
 
+/** What a command's module exports. */
 export interface Command {
-  name: string;
-  synopsis: string;
-  summary: string;
+  /** Its options, as node's parseArgs takes them, each with the line `--help` prints. */
+  options: OptionSpecs;
+  /** Whole command lines, each with what it does: --help prints them. */
+  examples: [string, string][];
   run(args: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [
-  validate,
-  schema,
-  importCommand,
-  up,
-  ls,
-  status,
-  exec,
-  check,
-  handout,
-  capture,
-  reset,
-  down,
-  images,
-  engines,
-  serve,
+export interface CommandEntry {
+  name: string;
+  synopsis: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "validate",
+    synopsis: "validate FILE... [--format text|json|github]",
+    summary:
+      "check topology files and their handouts; every problem as FILE:LINE:COL, exit 1 if any",
+    load: async () => (await import("./validate.ts")).validate,
+  },
+  {
+    name: "schema",
+    synopsis: "schema [--format json|markdown]",
+    summary: "print the topology format as a JSON Schema, for editors (README: Topologies)",
+    load: async () => (await import("./schema.ts")).schema,
+  },
+  {
+    name: "import",
+    synopsis: "import FILE [-o DIR] [--name NAME]",
+    summary: "a SEED Labs docker-compose file as a topology folder (default ./NAME), with a report",
+    load: async () => (await import("./import.ts")).importCommand,
+  },
+  {
+    name: "up",
+    synopsis: "up FILE --lab ID [--owner NAME] [--json]",
+    summary: "create a lab from a topology, or bring an existing one in line with it",
+    load: async () => (await import("./up.ts")).up,
+  },
+  {
+    name: "ls",
+    synopsis: "ls [--json]",
+    summary: "every lab on the engine (with a pool, on every engine)",
+    load: async () => (await import("./ls.ts")).ls,
+  },
+  {
+    name: "status",
+    synopsis: "status ID [--json]",
+    summary: "a lab's state, its nodes and their addresses",
+    load: async () => (await import("./status.ts")).status,
+  },
+  {
+    name: "exec",
+    synopsis: "exec ID NODE [-- CMD...]",
+    summary: "run a command on a node (a login shell if none); its exit status is passed through",
+    load: async () => (await import("./exec.ts")).exec,
+  },
+  {
+    name: "check",
+    synopsis: "check ID [--json]",
+    summary: "run the lab's checks: which tasks are achieved (exit status 3 if any failed)",
+    load: async () => (await import("./check.ts")).check,
+  },
+  {
+    name: "handout",
+    synopsis: "handout ID [--library DIR]",
+    summary: "the lab's handout with the lab's own addresses (plain text)",
+    load: async () => (await import("./handout.ts")).handout,
+  },
+  {
+    name: "capture",
+    synopsis: "capture ID NETWORK [--seconds N] -o FILE.pcap",
+    summary: "record N seconds (default 10) of a lab network's traffic as pcap ('-o -': stdout)",
+    load: async () => (await import("./capture.ts")).capture,
+  },
+  {
+    name: "reset",
+    synopsis: "reset ID [NODE...]",
+    summary: "recreate nodes (all of the lab if none named) from their images, same addresses",
+    load: async () => (await import("./reset.ts")).reset,
+  },
+  {
+    name: "down",
+    synopsis: "down ID",
+    summary: "remove a lab: its containers, networks and host rules",
+    load: async () => (await import("./down.ts")).down,
+  },
+  {
+    name: "images",
+    synopsis: "images build [--force] [--max-age DURATION]",
+    summary: "build the images of images/ that are missing or changed",
+    load: async () => (await import("./images.ts")).images,
+  },
+  {
+    name: "engines",
+    synopsis: "engines [--engines FILE] [--json]",
+    summary: "the engines file's engines (not those added through the API), with their load",
+    load: async () => (await import("./engines.ts")).engines,
+  },
+  {
+    name: "serve",
+    synopsis:
+      "serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--library DIR] [--engines FILE]",
+    summary: "run the socketlab service (the dashboard, and the API with its reference under /api)",
+    load: async () => (await import("./serve.ts")).serve,
+  },
+  {
+    name: "completion",
+    synopsis: "completion bash|zsh|fish",
+    summary: "a shell completion script for socketlab's commands and options",
+    load: async () => (await import("./completion.ts")).completion,
+  },
 ];
 
-export function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));
-  const lines = COMMANDS.map((c) => `  socketlab ${c.synopsis.padEnd(width)}  ${c.summary}`);
-  return `usage:\n${lines.join("\n")}\n\nWith a pool of engines (README: Engines), --engines FILE or SOCKETLAB_ENGINES: up places\na new lab, the other commands find the lab on whichever engine holds it.\n`;
+export function findCommand(name: string): CommandEntry | undefined {
+  return COMMANDS.find((c) => c.name === name);
 }

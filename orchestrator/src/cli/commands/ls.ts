@@ -1,19 +1,19 @@
 import { type LabSummary, listLabs } from "../../labs/status.ts";
 import { connectEngine } from "../../runtime/engine.ts";
-import { parse, printJson, printTable } from "../args.ts";
+import { type OptionSpecs, parse, printJson, printTable } from "../args.ts";
 import { enginesOption, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
+const options = {
+  json: { type: "boolean", default: false, help: "the labs as JSON (a stable interface)" },
+  ...enginesOption,
+} as const satisfies OptionSpecs;
+
 export const ls: Command = {
-  name: "ls",
-  synopsis: "ls [--json]",
-  summary: "every lab on the engine (with a pool, on every engine)",
+  options,
+  examples: [["socketlab ls", "every lab: topology, owner, state, nodes running"]],
   async run(args) {
-    const { values } = parse(
-      args,
-      { json: { type: "boolean", default: false }, ...enginesOption },
-      [],
-    );
+    const { values } = parse(args, options, []);
     const file = poolFile(values.engines);
     const labs: (LabSummary & { engine?: string })[] = [];
     if (!file) {

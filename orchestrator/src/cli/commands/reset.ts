@@ -4,9 +4,14 @@ import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
 export const reset: Command = {
-  name: "reset",
-  synopsis: "reset ID [NODE...]",
-  summary: "recreate nodes (all of the lab if none named) from their images, same addresses",
+  options: enginesOption,
+  examples: [
+    [
+      "socketlab reset ada-dns attacker",
+      "node attacker of lab ada-dns anew from its image (its files are lost)",
+    ],
+    ["socketlab reset ada-dns", "every node of the lab anew"],
+  ],
   async run(args) {
     const { positionals, values } = parse(args, enginesOption, ["ID"]);
     const [lab, ...nodes] = positionals as [string, ...string[]];

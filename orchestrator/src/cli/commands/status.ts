@@ -1,18 +1,20 @@
 import { type LabStatus, labStatus } from "../../labs/status.ts";
-import { parse, printJson, printTable } from "../args.ts";
+import { type OptionSpecs, parse, printJson, printTable } from "../args.ts";
 import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
+const options = {
+  json: { type: "boolean", default: false, help: "the lab's status as JSON (a stable interface)" },
+  ...enginesOption,
+} as const satisfies OptionSpecs;
+
 export const status: Command = {
-  name: "status",
-  synopsis: "status ID [--json]",
-  summary: "a lab's state, its nodes and their addresses",
+  options,
+  examples: [
+    ["socketlab status ada-dns", "lab ada-dns's state, and each node's state and addresses"],
+  ],
   async run(args) {
-    const { positionals, values } = parse(
-      args,
-      { json: { type: "boolean", default: false }, ...enginesOption },
-      ["ID"],
-    );
+    const { positionals, values } = parse(args, options, ["ID"]);
     const lab = positionals[0] as string;
     const target = await labTarget(lab, poolFile(values.engines));
     const current = await labStatus(target.engine, lab);

@@ -4,26 +4,38 @@ import { labStatus } from "../../labs/status.ts";
 import { loadTopologyFile } from "../../roles/load.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
 import { formatDiagnostic } from "../../topology/load.ts";
-import { parse, printJson } from "../args.ts";
+import { type OptionSpecs, parse, printJson } from "../args.ts";
 import { enginesOption, imageEngine, poolFile, upTarget } from "../target.ts";
 import type { Command } from "./index.ts";
 import { printLabStatus } from "./status.ts";
 
+const options = {
+  lab: { type: "string", value: "ID", help: "the lab's name (required): letters, digits and '-'" },
+  owner: {
+    type: "string",
+    default: userInfo().username,
+    defaultHelp: "your user name",
+    value: "NAME",
+    help: "whose lab it is",
+  },
+  json: { type: "boolean", default: false, help: "the lab's status and what changed, as JSON" },
+  ...enginesOption,
+} as const satisfies OptionSpecs;
+
 export const up: Command = {
-  name: "up",
-  synopsis: "up FILE --lab ID [--owner NAME] [--json]",
-  summary: "create a lab from a topology, or bring an existing one in line with it",
+  options,
+  examples: [
+    [
+      "socketlab up topologies/dns-basics/topology.yaml --lab ada-dns",
+      "lab ada-dns from the dns-basics topology",
+    ],
+    [
+      "socketlab up my-lab.yaml --lab ada-dns",
+      "again with a changed topology: only what changed is made anew",
+    ],
+  ],
   async run(args) {
-    const { positionals, values } = parse(
-      args,
-      {
-        lab: { type: "string" },
-        owner: { type: "string", default: userInfo().username },
-        json: { type: "boolean", default: false },
-        ...enginesOption,
-      },
-      ["FILE"],
-    );
+    const { positionals, values } = parse(args, options, ["FILE"]);
     if (!values.lab) {
       process.stderr.write("socketlab: up needs --lab ID\n");
       return 2;

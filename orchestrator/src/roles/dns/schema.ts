@@ -76,14 +76,16 @@ export const RECORD_TYPES = Object.keys(recordSet.shape) as RecordType[];
 const server = addressRef;
 
 const recursion = z.strictObject({
-  /** Who may ask for recursion (and for what is cached); the node itself always may. */
-  allow: z.array(z.string().refine(isAllowEntry, ALLOW_HELP)).min(1).default(["any"]),
+  allow: z
+    .array(z.string().refine(isAllowEntry, ALLOW_HELP))
+    .min(1)
+    .default(["any"])
+    .describe("Who may ask for recursion (and for what is cached); the node itself always may."),
   /**
    * Off by default: the lab's root is not the Internet's, and its zones are unsigned, so
    * validating against the real root's key (bind's built-in trust anchor) fails every lookup.
    */
   dnssecValidation: z.boolean().default(false),
-  /** A fixed UDP source port for every query the resolver sends (bind's default: random). */
   querySourcePort: z
     .union([
       z
@@ -93,35 +95,63 @@ const recursion = z.strictObject({
         .max(65535, "a query port is 1024 to 65535"),
       z.null(),
     ])
-    .default(null),
-  /** bind's `qname-minimization`; `disabled` is the way to turn it off (see README). */
+    .default(null)
+    .describe(
+      "A fixed UDP source port for every query the resolver sends (bind's default: random).",
+    ),
   qnameMinimization: z
     .enum(["strict", "relaxed", "disabled", "off"], "write strict, relaxed, disabled or off")
-    .default("relaxed"),
-  /** Servers every query is forwarded to, instead of (`only`) or before (`first`) iterating. */
-  forwarders: z.array(server).default([]),
+    .default("relaxed")
+    .describe("bind's `qname-minimization`; `disabled` is the way to turn it off (see README)."),
+  forwarders: z
+    .array(server)
+    .default([])
+    .describe(
+      "Servers every query is forwarded to, instead of (`only`) or before (`first`) iterating.",
+    ),
   forward: z.enum(["only", "first"], "write only or first").default("only"),
-  /** Zones whose queries go to the given servers only. */
-  forwardZones: z.record(zoneName, z.array(server).min(1)).default({}),
-  /** Upper bounds on how long answers (and negative answers) stay cached, in seconds. */
-  maxCacheTtl: z.number().int().min(1).optional(),
+  forwardZones: z
+    .record(zoneName, z.array(server).min(1))
+    .default({})
+    .describe("Zones whose queries go to the given servers only."),
+  maxCacheTtl: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("Upper bounds on how long answers (and negative answers) stay cached, in seconds."),
   maxNcacheTtl: z.number().int().min(0).optional(),
 });
 
 export const dnsConfig = z.strictObject({
-  /** One of the lab's root servers: serves `.` and root-servers.net; resolvers' hints name it. */
-  root: z.boolean().default(false),
-  /** The zones' default TTL ($TTL) and negative-caching TTL (SOA minimum), in seconds. */
-  ttl: z.number().int().min(0).max(2147483647).default(300),
-  zones: z.record(zoneName, z.record(owner, recordSet)).default({}),
-  /** Absent: the node answers for its zones only. */
-  recursion: recursion.optional(),
-  /** DNS COOKIE (RFC 7873): sent with queries, answered in replies. */
+  root: z
+    .boolean()
+    .default(false)
+    .describe(
+      "One of the lab's root servers: serves `.` and root-servers.net; resolvers' hints name it.",
+    ),
+  ttl: z
+    .number()
+    .int()
+    .min(0)
+    .max(2147483647)
+    .default(300)
+    .describe("The zones' default TTL ($TTL) and negative-caching TTL (SOA minimum), in seconds."),
+  zones: z
+    .record(zoneName, z.record(owner, recordSet))
+    .default({})
+    .describe(
+      "Zones the node is authoritative for: zone -> owner name -> records by type (A, NS, MX, ...).",
+    ),
+  recursion: recursion.optional().describe("Absent: the node answers for its zones only."),
   cookies: z
     .strictObject({ send: z.boolean().default(true), answer: z.boolean().default(true) })
-    .prefault({}),
-  /** Log every query received to /var/log/named/named.log. */
-  queryLog: z.boolean().default(false),
+    .prefault({})
+    .describe("DNS COOKIE (RFC 7873): sent with queries, answered in replies."),
+  queryLog: z
+    .boolean()
+    .default(false)
+    .describe("Log every query received to /var/log/named/named.log."),
 });
 
 export type DnsConfig = z.infer<typeof dnsConfig>;

@@ -31,22 +31,25 @@ const nonEmpty = (record: Record<string, string>) => Object.keys(record).length 
 
 export const mailConfig = z
   .strictObject({
-    /** Each domain the node receives mail for, and its mail host: the name MX records point at. */
     domains: z
       .record(domainName, hostName)
       .refine(
         nonEmpty,
         "give at least one domain and its mail host, like example.com: mail.example.com",
+      )
+      .describe(
+        "Each domain the node receives mail for, and its mail host: the name MX records point at.",
       ),
-    /** address -> password; each address in one of the node's domains. */
     users: z
       .record(address, passwordSchema)
-      .refine(nonEmpty, "give at least one user, like alice@example.com: password"),
-    /**
-     * STARTTLS and implicit TLS with a certificate from the lab CA. By default on exactly when the
-     * node shares a network with the lab's CA; `true` makes a missing CA an error.
-     */
-    tls: z.boolean().optional(),
+      .refine(nonEmpty, "give at least one user, like alice@example.com: password")
+      .describe("address -> password; each address in one of the node's domains."),
+    tls: z
+      .boolean()
+      .optional()
+      .describe(
+        "STARTTLS and implicit TLS with a certificate from the lab CA. By default on exactly when the node shares a network with the lab's CA; `true` makes a missing CA an error.",
+      ),
   })
   .superRefine((config, context) => {
     for (const user of Object.keys(config.users)) {
