@@ -385,8 +385,8 @@ export class LabService {
 
   /** The lab's check runs (newest first, bounded), for whoever may see the lab. */
   async checkHistory(user: User, lab: string, limit: number): Promise<HistoryEntry[]> {
-    await this.status(user, lab);
-    return labHistory(this.db, lab, limit);
+    const { owner } = await this.status(user, lab);
+    return labHistory(this.db, lab, owner, limit);
   }
 
   /** The last run of the lab's checks, for whoever may see the lab. */

@@ -94,11 +94,14 @@ export function latestGraded(db: Db, topology: string, owners: readonly string[]
   return rows.map(toEntry);
 }
 
-/** A lab's runs, newest first, at most `limit` rows. */
-export function labHistory(db: Db, lab: string, limit: number): HistoryEntry[] {
+/**
+ * A lab's runs while `owner` held it, newest first, at most `limit` rows (a lab id freed by one
+ * owner may later be another's: their runs stay apart).
+ */
+export function labHistory(db: Db, lab: string, owner: string, limit: number): HistoryEntry[] {
   return db
-    .prepare("SELECT * FROM check_history WHERE lab = ? ORDER BY seq DESC LIMIT ?")
-    .all(lab, limit)
+    .prepare("SELECT * FROM check_history WHERE lab = ? AND owner = ? ORDER BY seq DESC LIMIT ?")
+    .all(lab, owner, limit)
     .map(toEntry);
 }
 

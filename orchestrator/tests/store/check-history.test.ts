@@ -37,7 +37,7 @@ describe("the check history", () => {
     const db = openDb(":memory:");
     recordHistory(db, run(), [result("echo", false), result("probe", false)]);
     recordHistory(db, run({ ranAt: 2000, triggeredBy: "ta-tess" }), [result("echo", true)]);
-    const history = labHistory(db, "sockets-alice", 10);
+    const history = labHistory(db, "sockets-alice", "alice", 10);
     expect(
       history.map((e) => [e.check, e.passed, e.ranAt, e.triggeredBy, e.vantage, e.node]),
     ).toEqual([
@@ -45,13 +45,17 @@ describe("the check history", () => {
       ["probe", false, 1000, "alice", "probe", null],
       ["echo", false, 1000, "alice", "node", "client"],
     ]);
-    expect(labHistory(db, "sockets-alice", 1)).toHaveLength(1);
+    expect(labHistory(db, "sockets-alice", "alice", 1)).toHaveLength(1);
+    // The same lab id, later another owner's: their runs stay apart.
+    recordHistory(db, run({ owner: "alicia", ranAt: 3000 }), [result("echo", false)]);
+    expect(labHistory(db, "sockets-alice", "alice", 10)).toHaveLength(3);
+    expect(labHistory(db, "sockets-alice", "alicia", 10)).toHaveLength(1);
   });
 
   it("keeps only the end of a long output", () => {
     const db = openDb(":memory:");
     recordHistory(db, run(), [result("echo", false, `${"x".repeat(5000)}the end`)]);
-    const [entry] = labHistory(db, "sockets-alice", 1);
+    const [entry] = labHistory(db, "sockets-alice", "alice", 1);
     expect(Buffer.byteLength(entry?.output ?? "")).toBeLessThanOrEqual(HISTORY_OUTPUT_BYTES + 3);
     expect(entry?.output.endsWith("the end")).toBe(true);
   });
@@ -62,7 +66,7 @@ describe("the check history", () => {
     for (let i = 0; i < HISTORY_PER_CHECK + 20; i++) {
       recordHistory(db, run({ ranAt: 100 + i, graded: false }), [result("echo", false)]);
     }
-    const rows = labHistory(db, "sockets-alice", 1000);
+    const rows = labHistory(db, "sockets-alice", "alice", 1000);
     expect(rows).toHaveLength(HISTORY_PER_CHECK + 1);
     expect(rows.at(-1)).toMatchObject({ ranAt: 1, graded: true, passed: true });
     expect(latestGraded(db, "sockets", ["alice"])).toEqual([
