@@ -12,6 +12,11 @@ import type {
   createdClassSchema,
   memberSchema,
 } from "../../orchestrator/src/api/schemas/classes.ts";
+import type {
+  deadlineSchema,
+  gradeGridSchema,
+  historyEntrySchema,
+} from "../../orchestrator/src/api/schemas/grades.ts";
 import type { handoutSchema } from "../../orchestrator/src/api/schemas/handout.ts";
 import type { jobSchema } from "../../orchestrator/src/api/schemas/jobs.ts";
 import type { labStatusSchema, labSummarySchema } from "../../orchestrator/src/api/schemas/labs.ts";
@@ -41,6 +46,9 @@ export type Job = z.infer<typeof jobSchema>;
 export type AuditRecord = z.infer<typeof auditSchema>[number];
 export type Topology = z.infer<typeof libraryEntrySchema>;
 export type TopologyView = z.infer<typeof entryViewSchema>;
+export type GradeGrid = z.infer<typeof gradeGridSchema>;
+export type Deadline = z.infer<typeof deadlineSchema>;
+export type CheckHistoryEntry = z.infer<typeof historyEntrySchema>;
 /** A bulk job's progress event (GET /api/jobs/:id/events; orchestrator/src/store/jobs.ts). */
 export type JobEvent =
   | { type: "queued" | "started"; student: string }
@@ -115,6 +123,10 @@ export async function post<T>(path: string, body: unknown = {}, method = "POST")
   return (await (await request(path, { method, body: JSON.stringify(body) })).json()) as T;
 }
 
+export async function put<T>(path: string, body: unknown): Promise<T> {
+  return (await (await request(path, { method: "PUT", body: JSON.stringify(body) })).json()) as T;
+}
+
 const lab = (id: string) => `/api/labs/${encodeURIComponent(id)}`;
 const klass = (id: string) => `/api/classes/${encodeURIComponent(id)}`;
 
@@ -124,6 +136,9 @@ export interface RosterUpload {
   csv?: string;
   tas: string[];
 }
+
+const grades = (classId: string, topology: string, format: "json" | "csv") =>
+  `/api/classes/${encodeURIComponent(classId)}/grades?topology=${encodeURIComponent(topology)}&format=${format}`;
 
 export const api = {
   me: () => get<Me>("/api/me"),
@@ -163,6 +178,18 @@ export const api = {
     request(`/api/topologies/${encodeURIComponent(name)}`, { method: "DELETE" }),
   spinUp: (classId: string, topology: string, concurrency: number) =>
     post<Job>(`/api/classes/${encodeURIComponent(classId)}/labs`, { topology, concurrency }),
+  grades: (classId: string, topology: string) => get<GradeGrid>(grades(classId, topology, "json")),
+  /** The raw answer, to save as a file. */
+  gradesFile: (classId: string, topology: string, format: "json" | "csv") =>
+    request(grades(classId, topology, format)),
+  setDeadline: (classId: string, topology: string, at: string) =>
+    put<Deadline>(
+      `/api/classes/${encodeURIComponent(classId)}/deadlines/${encodeURIComponent(topology)}`,
+      { at },
+    ),
+  checkClass: (classId: string, topology: string) =>
+    post<Job>(`/api/classes/${encodeURIComponent(classId)}/checks`, { topology }),
+  checkHistory: (id: string) => get<CheckHistoryEntry[]>(`${lab(id)}/checks/history?limit=100`),
   recordings: (labId: string) =>
     get<Recording[]>(`/api/recordings?lab=${encodeURIComponent(labId)}`),
   recording: (id: string) => request(`/api/recordings/${encodeURIComponent(id)}`),

@@ -4,7 +4,7 @@
 import { api, type CheckResult } from "./api.ts";
 
 export class ChecksState {
-  private readonly lab: string;
+  readonly lab: string;
   private results = new Map<string, CheckResult>();
   private readonly listeners = new Set<() => void>();
   running = false;

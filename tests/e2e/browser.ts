@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { type App, buildApp } from "../../orchestrator/src/api/app.ts";
+import { type App, type AppOptions, buildApp } from "../../orchestrator/src/api/app.ts";
 import { ensureInstructor } from "../../orchestrator/src/classroom/bootstrap.ts";
 import { downLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../../orchestrator/src/labs/status.ts";
@@ -21,7 +21,7 @@ import { bearer } from "../support/api.ts";
 
 export const ARTIFACTS = join(REPO_ROOT, "tests", "e2e", "artifacts");
 
-const TOPOLOGY = (name: string) => `name: ${name}
+export const TOPOLOGY = (name: string) => `name: ${name}
 description: two nodes on one network, for the dashboard's browser tests
 networks:
   lan:
@@ -44,13 +44,23 @@ export interface E2e extends ApiHarness {
   dashboardDir: string;
 }
 
-export async function startE2e(): Promise<E2e> {
+export interface E2eOptions {
+  /** The topology's YAML for its name (default: the two nodes above). */
+  topology?: (name: string) => string;
+  /** The service's options (a clock a test moves, lifetimes). */
+  app?: Pick<AppOptions, "now" | "lifetime" | "sweepEveryMs">;
+}
+
+export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
   const dashboardDir = await buildDashboard();
   process.env.SOCKETLAB_DASHBOARD_DIR = dashboardDir;
   const topology = `it-e2e-${randomBytes(2).toString("hex")}`;
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-e2e-library-"));
   await mkdir(join(libraryDir, topology));
-  await writeFile(join(libraryDir, topology, "topology.yaml"), TOPOLOGY(topology));
+  await writeFile(
+    join(libraryDir, topology, "topology.yaml"),
+    (options.topology ?? TOPOLOGY)(topology),
+  );
   const engine = await testEngine();
   // Warnings and errors reach the test output: a failure on the service side says why.
   const app = await buildApp({
@@ -58,6 +68,7 @@ export async function startE2e(): Promise<E2e> {
     dataDir: ":memory:",
     libraryDir,
     logger: { level: "warn" },
+    ...options.app,
   });
   try {
     return await populate(app, engine, topology, libraryDir, dashboardDir);

@@ -12,7 +12,9 @@ import {
 import { errorMessage, fill, formatTime, h, stateBadge, statusLine } from "../dom.ts";
 import { poll, REFRESH_MS } from "../poll.ts";
 import { type PageContext, refresh } from "../router.ts";
+import { topologySelect } from "../topology-select.ts";
 import { membersPanel } from "./class-members.ts";
+import { gradebookSection } from "./gradebook.ts";
 import { labLink } from "./labs.ts";
 
 /** Classes whose members panel is open, kept open when the page is drawn again. */
@@ -59,6 +61,7 @@ export async function classesPage({ main, me, signal }: PageContext): Promise<vo
         spinUpForm(record, topologies, signal),
         grid,
         instructor ? keptOpen(record.id, membersPanel(record, refresh)) : null,
+        gradebookSection(record, topologies, signal),
       ),
     );
   }
@@ -152,13 +155,7 @@ function classGrid(record: ClassInfo, labs: LabSummary[]): HTMLElement {
 
 function spinUpForm(record: ClassInfo, topologies: Topology[], signal: AbortSignal): HTMLElement {
   const id = `spin-${record.id}`;
-  const topology = h(
-    "select",
-    { id: `${id}-topology` },
-    ...topologies
-      .filter((t) => t.diagnostics.length === 0)
-      .map((t) => h("option", { value: t.name }, t.name)),
-  );
+  const topology = topologySelect(`${id}-topology`, topologies);
   const concurrency = h("input", {
     id: `${id}-concurrency`,
     type: "number",

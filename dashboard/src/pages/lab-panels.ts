@@ -1,8 +1,8 @@
 // Two panels of the lab page: the capture of a network's traffic (a pcap download) and the
-// lab's checks with their last results.
-import { api, filenameOf, type LabStatus } from "../api.ts";
+// lab's checks with their last results and the history of every run.
+import { api, type CheckHistoryEntry, filenameOf, type LabStatus } from "../api.ts";
 import type { ChecksState } from "../checks.ts";
-import { errorMessage, fill, h, saveBlob, statusLine } from "../dom.ts";
+import { errorMessage, fill, formatTime, h, saveBlob, statusLine } from "../dom.ts";
 
 export function captureForm(lab: LabStatus): HTMLElement {
   const network = h(
@@ -94,5 +94,63 @@ export function checksView(checks: ChecksState): HTMLElement {
   checks.subscribe(show);
   button.addEventListener("click", () => void checks.run());
   void checks.load();
-  return h("div", {}, list, h("div", { className: "actions" }, button), status);
+  return h(
+    "div",
+    {},
+    list,
+    h("div", { className: "actions" }, button),
+    status,
+    historyView(checks),
+  );
+}
+
+/** Every stored run of the lab's checks, read when opened and again after each run. */
+function historyView(checks: ChecksState): HTMLElement {
+  const body = h("div");
+  const details = h("details", { className: "check-history" }, h("summary", {}, "History"), body);
+  const load = async () => {
+    if (!details.open) return;
+    try {
+      fill(body, historyTable(await api.checkHistory(checks.lab)));
+    } catch (error) {
+      fill(body, errorMessage(error));
+    }
+  };
+  details.addEventListener("toggle", () => void load());
+  checks.subscribe(() => {
+    if (!checks.running) void load();
+  });
+  return details;
+}
+
+function historyTable(entries: CheckHistoryEntry[]): HTMLElement {
+  if (entries.length === 0) return h("p", {}, "No run yet.");
+  return h(
+    "table",
+    { attrs: { "aria-label": "Check history" } },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...["When", "Check", "Result", "Asked by", ""].map((t) => h("th", { scope: "col" }, t)),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      ...entries.map((e) =>
+        h(
+          "tr",
+          { className: e.passed ? "pass" : "fail" },
+          h("td", {}, formatTime(e.ranAt)),
+          h("td", { title: e.task }, e.check),
+          h("td", {}, h("span", { className: "badge" }, e.passed ? "pass" : "fail")),
+          h("td", {}, e.triggeredBy),
+          h("td", { className: "hint" }, e.graded ? "" : "after the deadline: not counted"),
+        ),
+      ),
+    ),
+  );
 }

@@ -27,6 +27,7 @@ import captureRoutes from "./routes/captures.ts";
 import checkRoutes from "./routes/checks.ts";
 import classRoutes from "./routes/classes.ts";
 import engineRoutes from "./routes/engines.ts";
+import gradeRoutes from "./routes/grades.ts";
 import handoutRoutes from "./routes/handout.ts";
 import healthRoutes from "./routes/health.ts";
 import importRoutes from "./routes/imports.ts";
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(classRoutes);
   await app.register(engineRoutes);
   await app.register(jobRoutes);
+  await app.register(gradeRoutes);
   await app.register(topologyRoutes);
   await app.register(importRoutes);
   await app.register(auditRoutes);

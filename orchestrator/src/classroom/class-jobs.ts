@@ -29,6 +29,7 @@ export async function spinUpClass(
   }
   if (!(await library.load(request.topology))) throw notFound(`topology ${request.topology}`);
   return jobs.submit({
+    kind: "labs",
     classId,
     topology: request.topology,
     concurrency: request.concurrency,
@@ -51,6 +52,7 @@ export function retryFailed(db: Db, jobs: JobRunner, user: User, id: string): Jo
   const failed = job.items.filter((i) => i.state === "failed").map((i) => i.student);
   if (failed.length === 0) throw new ConflictError("nothing_to_retry", "no student failed");
   return jobs.submit({
+    kind: job.kind,
     classId: job.classId,
     topology: job.topology,
     concurrency: job.concurrency,

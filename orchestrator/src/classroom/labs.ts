@@ -24,6 +24,7 @@ import { type LabStatus, type LabSummary, labStatus, listLabs } from "../labs/st
 import { resumeLab, stopLab } from "../labs/suspend.ts";
 import { captureBridge } from "../runtime/capture.ts";
 import { audit } from "../store/audit.ts";
+import { type HistoryEntry, labHistory } from "../store/check-history.ts";
 import {
   type CheckRun,
   forgetCheckRuns,
@@ -54,6 +55,7 @@ import {
   UnavailableError,
 } from "./errors.ts";
 import { extendedExpiry } from "./extension.ts";
+import { recordGradedRun } from "./grades.ts";
 import { chooseLabId, type Holder } from "./lab-ids.ts";
 import type { Library } from "./library.ts";
 import { type LabTimes, labTimes } from "./lifetime.ts";
@@ -397,17 +399,57 @@ export class LabService {
     }
   }
 
-  /** Runs the lab's checks, for whoever may see the lab, and keeps the run as its last. */
+  /**
+   * Runs the lab's checks, for whoever may see the lab; keeps the run as its last and in the
+   * gradebook's history, as asked for by `user`.
+   */
   async checks(user: User, lab: string): Promise<CheckResult[]> {
-    await this.status(user, lab);
+    const { owner, topology } = await this.status(user, lab);
     const leave = this.gate.enter("checks", lab, user.login);
     try {
-      const results = await runChecks(await this.engines.forLab(lab), lab);
-      recordCheckRun(this.db, lab, { ranAt: this.now(), results });
-      return results;
+      return await this.runAndRecord({ lab, owner, topology }, user.login);
     } finally {
       leave();
     }
+  }
+
+  /**
+   * Runs a lab's checks for the service itself (a deadline), with no user's rights to check. A
+   * lab stopped (for idleness, say) is started first: its files are what it holds of the work.
+   */
+  async checksByService(lab: LabSummary, actor: string): Promise<CheckResult[]> {
+    if (lab.state === "stopped") {
+      await this.whileWorking(lab.lab, async () => {
+        const report = await resumeLab(await this.engines.forLab(lab.lab), lab.lab);
+        audit(this.db, actor, "lab.resume", lab.lab, { reason: "checks", changes: report });
+      });
+    }
+    return this.runAndRecord(lab, actor);
+  }
+
+  private async runAndRecord(
+    lab: Pick<LabSummary, "lab" | "owner" | "topology">,
+    triggeredBy: string,
+  ): Promise<CheckResult[]> {
+    const results = await runChecks(await this.engines.forLab(lab.lab), lab.lab);
+    const ranAt = this.now();
+    recordCheckRun(this.db, lab.lab, { ranAt, results });
+    recordGradedRun(this.db, { ...lab, ranAt, triggeredBy }, results);
+    return results;
+  }
+
+  /** The owner's lab of the topology, if any (a lab id may differ from `<topology>-<owner>`). */
+  async labOf(owner: string, topology: string): Promise<LabSummary | undefined> {
+    const summaries = await this.summaries();
+    return summaries.find((l) => l.owner === owner && l.topology === topology) as
+      | LabSummary
+      | undefined;
+  }
+
+  /** The lab's check runs (newest first, bounded), for whoever may see the lab. */
+  async checkHistory(user: User, lab: string, limit: number): Promise<HistoryEntry[]> {
+    const { owner } = await this.status(user, lab);
+    return labHistory(this.db, lab, owner, limit);
   }
 
   /** The last run of the lab's checks, for whoever may see the lab. */

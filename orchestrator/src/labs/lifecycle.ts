@@ -1,11 +1,13 @@
 // The life of a lab instance: bring it up (or converge it), reset nodes or all of it, take it
 // down. Everything is found again from the engine, so any process can pick up where another
 // left off.
+import { randomBytes } from "node:crypto";
 import { setTimeout } from "node:timers/promises";
 import { subnetPool } from "../config.ts";
 import { validateLabId } from "../plan/naming.ts";
 import { planLab } from "../plan/plan.ts";
 import type { LabPlan, NodePlan } from "../plan/types.ts";
+import { labValues } from "../plan/values.ts";
 import { type ConvergeReport, converge, prepareNetworks, startNodes } from "../runtime/converge.ts";
 import type { OutdatedNodes } from "../runtime/converge-decisions.ts";
 import { type Engine, errorMessage } from "../runtime/engine.ts";
@@ -134,9 +136,10 @@ async function planOnEngine(
   topology: Topology,
   request: UpRequest,
 ): Promise<LabPlan> {
-  const [subnets, inventory] = await Promise.all([
+  const [subnets, inventory, record] = await Promise.all([
     engineSubnets(engine),
     labInventory(engine, request.lab),
+    readLabRecord(engine, request.lab),
   ]);
   const existing = Object.fromEntries(
     inventory.networks.filter((n) => n.subnet).map((n) => [n.name, n.subnet as string]),
@@ -147,6 +150,7 @@ async function planOnEngine(
     pool: subnetPool(),
     taken: subnets.filter((s) => s.lab !== request.lab).map((s) => s.subnet),
     existing,
+    values: labValues(topology.values, record?.values ?? {}, randomBytes),
   });
   if (!result.ok) throw new LabRequestError(result.error);
   return result.plan;

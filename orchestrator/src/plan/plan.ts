@@ -19,6 +19,7 @@ import { applyRoles } from "./roles.ts";
 import { addRoutes } from "./routes.ts";
 import { allocateSubnets } from "./subnets.ts";
 import type { EndpointPlan, LabPlan, NetworkPlan, NodePlan, PlanRequest } from "./types.ts";
+import { withValues } from "./values.ts";
 
 export type PlanResult = { ok: true; plan: LabPlan } | { ok: false; error: string };
 
@@ -27,9 +28,13 @@ export type PlanResult = { ok: true; plan: LabPlan } | { ok: false; error: strin
  * pool has no room left; a topology the loader would reject (unknown networks or nodes, cycles)
  * is a programmer error and throws.
  */
-export function planLab(topology: Topology, request: PlanRequest): PlanResult {
+export function planLab(written: Topology, request: PlanRequest): PlanResult {
   const invalid = validateLabId(request.lab) ?? validateOwner(request.owner);
   if (invalid !== null) return { ok: false, error: invalid };
+  const values = request.values ?? {};
+  const missing = written.values.filter((v) => values[v.name] === undefined).map((v) => v.name);
+  if (missing.length > 0) return { ok: false, error: `no value for ${missing.join(", ")}` };
+  const topology = withValues(written, values);
   const allocation = allocateSubnets(topology.networks, request);
   if (!allocation.ok) return allocation;
   const { subnets } = allocation;
@@ -59,7 +64,14 @@ export function planLab(topology: Topology, request: PlanRequest): PlanResult {
       networks,
       nodes,
       startWaves: startWaves(withRoles),
-      checks: topology.checks.map((check) => ({ ...check })),
+      checks: topology.checks.map((check) => structuredClone(check)),
+      ...(written.values.length === 0
+        ? {}
+        : {
+            values: Object.fromEntries(
+              written.values.map((v) => [v.name, values[v.name] as string]),
+            ),
+          }),
     },
   };
 }

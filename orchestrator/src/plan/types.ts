@@ -81,6 +81,8 @@ export interface LabPlan {
    * written before checks existed have none.
    */
   checks?: CheckDef[];
+  /** The lab's own random values (topology `values`), by name; none in older records. */
+  values?: Record<string, string>;
 }
 
 export interface PlanRequest {
@@ -92,4 +94,6 @@ export interface PlanRequest {
   taken: string[];
   /** Subnets this lab already has (network name -> subnet): kept, so `up` converges. */
   existing: Record<string, string>;
+  /** The lab's value for each of the topology's `values` (plan/values.ts makes them). */
+  values?: Record<string, string>;
 }

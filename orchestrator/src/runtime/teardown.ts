@@ -5,11 +5,15 @@ import { unguardBridges } from "./host-guard.ts";
 import { labInventory } from "./inventory.ts";
 import { removeLabRecord } from "./lab-record.ts";
 import { removeNetwork } from "./networks.ts";
+import { removeProbes } from "./probe.ts";
 
 /** Removes every container, network, host rule and the record of a lab. Safe to repeat. */
 export async function destroyLab(engine: Engine, lab: string): Promise<void> {
   const inventory = await labInventory(engine, lab);
-  await Promise.all(inventory.containers.map((c) => removeContainer(engine, c.id)));
+  await Promise.all([
+    ...inventory.containers.map((c) => removeContainer(engine, c.id)),
+    removeProbes(engine, lab),
+  ]);
   await unguardBridges(
     engine,
     inventory.networks.map((n) => n.bridgeName),

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   concurrency INTEGER NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('running', 'finished')),
   created_by TEXT NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'labs' CHECK (kind IN ('labs', 'checks'))
 );
 CREATE TABLE IF NOT EXISTS job_items (
   job_id TEXT NOT NULL REFERENCES jobs(id),
@@ -102,6 +103,37 @@ CREATE TABLE IF NOT EXISTS job_events (
   event TEXT NOT NULL,
   PRIMARY KEY (job_id, seq)
 );
+-- Every check's result in every run (store/check-history.ts), by owner and topology rather than
+-- lab, so that a lab destroyed and brought up again keeps its owner's grades. graded = 0: run
+-- after the deadline of the owner's class for that topology, kept but not counted.
+CREATE TABLE IF NOT EXISTS check_history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  lab TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  topology TEXT NOT NULL,
+  check_id TEXT NOT NULL,
+  task TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  exit_code INTEGER,
+  output TEXT NOT NULL,
+  vantage TEXT NOT NULL,
+  node TEXT,
+  ran_at INTEGER NOT NULL,
+  triggered_by TEXT NOT NULL,
+  graded INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS check_history_by_owner ON check_history (owner, topology, check_id);
+CREATE INDEX IF NOT EXISTS check_history_by_lab ON check_history (lab);
+-- A class's deadline for a topology (store/deadlines.ts): epoch ms; fired_at once the service
+-- has run every student's checks for it.
+CREATE TABLE IF NOT EXISTS deadlines (
+  class_id TEXT NOT NULL REFERENCES classes(id),
+  topology TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  set_by TEXT NOT NULL,
+  fired_at INTEGER,
+  PRIMARY KEY (class_id, topology)
+);
 `;
 
 /** Opens (creating if need be) the database in `dataDir`, or an in-memory one for ":memory:". */
@@ -128,6 +160,8 @@ export function openDb(dataDir: string): Db {
 const ADDED_COLUMNS: readonly [table: string, column: string, declaration: string][] = [
   ["classes", "ends_at", "INTEGER"],
   ["tokens", "revoked_at", "TEXT"],
+  // Before jobs had kinds, each was a spin-up of labs.
+  ["jobs", "kind", "TEXT NOT NULL DEFAULT 'labs'"],
 ];
 
 function addColumn(db: Db, table: string, column: string, declaration: string): void {

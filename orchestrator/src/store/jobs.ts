@@ -5,6 +5,9 @@ import { type Db, now } from "./db.ts";
 
 export type ItemState = "queued" | "started" | "ready" | "failed";
 
+/** What a job does for each student: bring a lab up, or run their lab's checks. */
+export type JobKind = "labs" | "checks";
+
 export interface JobItem {
   student: string;
   state: ItemState;
@@ -14,6 +17,7 @@ export interface JobItem {
 
 export interface Job {
   id: string;
+  kind: JobKind;
   classId: string;
   topology: string;
   concurrency: number;
@@ -30,6 +34,7 @@ export type JobEvent =
   | { type: "summary"; ready: number; failed: number; total: number };
 
 export interface NewJob {
+  kind: JobKind;
   classId: string;
   topology: string;
   concurrency: number;
@@ -42,8 +47,8 @@ export function createJob(db: Db, job: NewJob): string {
   db.exec("BEGIN");
   try {
     db.prepare(
-      "INSERT INTO jobs (id, class_id, topology, concurrency, state, created_by, created_at) VALUES (?, ?, ?, ?, 'running', ?, ?)",
-    ).run(id, job.classId, job.topology, job.concurrency, job.createdBy, now());
+      "INSERT INTO jobs (id, kind, class_id, topology, concurrency, state, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
+    ).run(id, job.kind, job.classId, job.topology, job.concurrency, job.createdBy, now());
     const item = db.prepare(
       "INSERT INTO job_items (job_id, student, state) VALUES (?, ?, 'queued')",
     );
@@ -60,6 +65,7 @@ export function readJob(db: Db, id: string): Job | null {
   const row = db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as
     | {
         id: string;
+        kind: JobKind;
         class_id: string;
         topology: string;
         concurrency: number;
@@ -74,6 +80,7 @@ export function readJob(db: Db, id: string): Job | null {
     .all(id) as unknown as JobItem[];
   return {
     id: row.id,
+    kind: row.kind,
     classId: row.class_id,
     topology: row.topology,
     concurrency: row.concurrency,

@@ -68,23 +68,45 @@ export interface NodeDef {
   config: unknown;
 }
 
-/** A task's check: a command run on a node, whose exit status 0 means the task is achieved. */
-export interface CheckDef {
+/**
+ * Where a check runs: on a node of the lab (where the student is root, so its tools and files
+ * may lie), or in a probe, a container of socketlab's own on the lab's networks.
+ */
+export type CheckVantage = "node" | "probe";
+
+/** A task's check: a command whose exit status 0 means the task is achieved. */
+export type CheckDef = {
   /** A DNS-label-like name, unique in the topology. */
   id: string;
   /** The task, as the handout words it. */
   task: string;
-  node: string;
-  /** Run with /bin/sh -c on the node. */
+  /** Run with /bin/sh -c. */
   command: string;
   timeoutSeconds: number;
+} & (
+  | { vantage: "node"; node: string }
+  /** `networks`: the lab networks the probe is attached to, in the order written. */
+  | { vantage: "probe"; networks: string[] }
+);
+
+export type ValueAlphabet = "alnum" | "hex" | "digits";
+
+/** A random value made once per lab instance and kept with it. */
+export interface ValueDef {
+  name: string;
+  length: number;
+  alphabet: ValueAlphabet;
 }
+
+export const DEFAULT_VALUE_LENGTH = 16;
 
 export interface Topology {
   name: string;
   description: string;
   networks: NetworkDef[];
   nodes: NodeDef[];
+  /** Per-instance values, in the order written. */
+  values: ValueDef[];
   /** In the order written. */
   checks: CheckDef[];
 }

@@ -199,11 +199,26 @@ const node = z
   })
   .meta({ description: "A node of the lab: one container in each student's lab." });
 
+// checks.ts says which fields go with which vantage.
 const check = z
   .strictObject({
     id: name("check id").meta({ description: "The check's name, unique in the topology." }),
     task: z.string().min(1).meta({ description: "The task of the handout it checks." }),
-    node: name("node name").meta({ description: "The node the command runs on." }),
+    vantage: z
+      .enum(["node", "probe"], "vantage is node (the default) or probe")
+      .meta({
+        description:
+          "Where it runs: node (default: on `node`, where the student is root and could fake it) or probe (a socketlab container on `networks`, out of every student's reach).",
+      })
+      .optional(),
+    node: name("node name")
+      .meta({ description: "The node the command runs on (vantage node)." })
+      .optional(),
+    networks: z
+      .array(name("network name"))
+      .min(1)
+      .meta({ description: "The lab networks the probe is attached to (vantage probe)." })
+      .optional(),
     command: z
       .string()
       .min(1)
@@ -218,8 +233,25 @@ const check = z
       .optional(),
   })
   .meta({
-    description: "A check of a task: `command` on `node`, passed when it exits 0 within `timeout`.",
+    description:
+      "A check of a task: `command` on `node` or from the probe, passed when it exits 0 within `timeout`.",
   });
+
+const value = z
+  .strictObject({
+    length: z
+      .number()
+      .int()
+      .min(4)
+      .max(64)
+      .meta({ description: "Characters (default 16)." })
+      .optional(),
+    alphabet: z
+      .enum(["alnum", "hex", "digits"], "alphabet is alnum (the default), hex or digits")
+      .meta({ description: "alnum (default: A-Z, a-z, 0-9), hex or digits." })
+      .optional(),
+  })
+  .meta({ description: "A random value made for each lab: a secret, a flag, a password." });
 
 const network = z
   .strictObject({
@@ -257,6 +289,12 @@ export const topologySchema = z
       .record(name("network name"), network)
       .meta({ description: "The lab's networks, by name." }),
     nodes: z.record(name("node name"), node).meta({ description: "The lab's nodes, by name." }),
+    values: z
+      .record(name("value name"), value.nullable())
+      .meta({
+        description: `Values made at random for each lab, written \${{ values.NAME }} in env, files, start and checks' commands.`,
+      })
+      .optional(),
     checks: z
       .array(check)
       .meta({ description: "Checks of the handout's tasks, run from the lab page." })

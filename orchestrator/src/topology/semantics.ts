@@ -23,6 +23,7 @@ import { resolveRoutes, type WrittenRoute, writtenRoutes } from "./routes.ts";
 import { type NodeDocument, topologySchema } from "./schema.ts";
 import { checkAgainst } from "./shape.ts";
 import type { SourceReader } from "./sources.ts";
+import { checkValueReferences, resolveValues } from "./values.ts";
 import { entries, fields, items, member, valid } from "./wellformed.ts";
 
 const shape = topologySchema.shape;
@@ -130,12 +131,16 @@ export async function resolveTopology(
     }
   }
 
+  const values = resolveValues(data.values);
+  checkValueReferences(data, nodes, report);
+
   return {
     name: valid(shape.name, data.name) ?? "",
     description: valid(shape.description, data.description) ?? "",
     networks,
     nodes,
-    checks: resolveChecks(data.checks, known, report),
+    values,
+    checks: resolveChecks(data.checks, known, context.declaredNetworks, report),
   };
 }
 

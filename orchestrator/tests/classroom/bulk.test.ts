@@ -34,7 +34,14 @@ describe("bulk jobs", () => {
       return `lab-${student}`;
     });
     const events: StoredEvent[] = [];
-    const job = runner.submit({ classId, topology: "t", concurrency: 3, createdBy: "i", students });
+    const job = runner.submit({
+      kind: "labs",
+      classId,
+      topology: "t",
+      concurrency: 3,
+      createdBy: "i",
+      students,
+    });
     runner.subscribe(job.id, (e) => events.push(e));
     await runner.settled(job.id);
     expect(peak).toBe(3);
@@ -52,7 +59,14 @@ describe("bulk jobs", () => {
 
   it("records every event in order, for clients that connect late", async () => {
     const { db, runner, classId } = setUp(async (student) => `lab-${student}`);
-    const job = runner.submit({ classId, topology: "t", concurrency: 2, createdBy: "i", students });
+    const job = runner.submit({
+      kind: "labs",
+      classId,
+      topology: "t",
+      concurrency: 2,
+      createdBy: "i",
+      students,
+    });
     await runner.settled(job.id);
     const stored = db
       .prepare("SELECT seq, event FROM job_events WHERE job_id = ? ORDER BY seq")
@@ -86,7 +100,14 @@ describe("bulk jobs", () => {
       },
       log,
     );
-    const job = first.submit({ classId, topology: "t", concurrency: 2, createdBy: "i", students });
+    const job = first.submit({
+      kind: "labs",
+      classId,
+      topology: "t",
+      concurrency: 2,
+      createdBy: "i",
+      students,
+    });
     const drained = first.drain();
     release();
     await drained;
@@ -115,7 +136,14 @@ describe("bulk jobs", () => {
       await queue.enter(student);
       return `lab-${student}`;
     });
-    const job = runner.submit({ classId, topology: "t", concurrency: 2, createdBy: "i", students });
+    const job = runner.submit({
+      kind: "labs",
+      classId,
+      topology: "t",
+      concurrency: 2,
+      createdBy: "i",
+      students,
+    });
     await new Promise((resolve) => setImmediate(resolve));
     expect(queue.queued).toBe(2);
     // As the service stops (plugins/services.ts): drain, then refuse whoever waits.

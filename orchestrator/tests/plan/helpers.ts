@@ -52,7 +52,7 @@ export function topology(
   nodes: NodeDef[],
   checks: CheckDef[] = [],
 ): Topology {
-  return { name: "demo", description: "", networks, nodes, checks };
+  return { name: "demo", description: "", networks, nodes, values: [], checks };
 }
 
 export function request(rest: Partial<PlanRequest> = {}): PlanRequest {

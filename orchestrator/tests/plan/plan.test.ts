@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PlanResult, planLab } from "../../src/plan/plan.ts";
 import type { LabPlan, NodePlan } from "../../src/plan/types.ts";
-import type { NodeDef, Topology } from "../../src/topology/model.ts";
+import type { CheckDef, NodeDef, Topology } from "../../src/topology/model.ts";
 import { network, node, request, topology } from "./helpers.ts";
 
 function plan(topo: Topology, rest: Parameters<typeof request>[0] = {}): LabPlan {
@@ -142,9 +142,10 @@ describe("planLab", () => {
   });
 
   it("keeps the topology's checks, as copies, in the plan", () => {
-    const check = {
+    const check: CheckDef = {
       id: "web-up",
       task: "web answers on port 80",
+      vantage: "node",
       node: "router",
       command: "nc -z web 80",
       timeoutSeconds: 10,
@@ -341,7 +342,14 @@ describe("hashes", () => {
   });
 
   it("do not change with the topology's checks: adding a check recreates no node", () => {
-    const check = { id: "c", task: "t", node: "a", command: "true", timeoutSeconds: 10 };
+    const check: CheckDef = {
+      id: "c",
+      task: "t",
+      vantage: "node",
+      node: "a",
+      command: "true",
+      timeoutSeconds: 10,
+    };
     const lab = plan(base);
     const checked = plan({ ...base, checks: [check] });
     expect(checked.nodes.map((n) => n.hash)).toEqual(lab.nodes.map((n) => n.hash));

@@ -6,6 +6,7 @@ import { openDb } from "../../src/store/db.ts";
 const result = (id: string, passed: boolean): CheckResult => ({
   id,
   task: `task ${id}`,
+  vantage: "node",
   node: "client",
   passed,
   exitCode: passed ? 0 : 1,

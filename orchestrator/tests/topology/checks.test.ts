@@ -25,6 +25,7 @@ describe("checks", () => {
       {
         id: "echo-server",
         task: "A TCP echo server listens on server port 7000",
+        vantage: "node",
         node: "client",
         command: "printf hi | nc -w 2 server 7000 | grep -q hi",
         timeoutSeconds: 20,
@@ -32,6 +33,7 @@ describe("checks", () => {
       {
         id: "udp",
         task: "UDP echo",
+        vantage: "node",
         node: "server",
         command: "ss -lun | grep -q :7001",
         timeoutSeconds: 10,
@@ -90,6 +92,68 @@ describe("checks", () => {
       "lab.yaml:9:45: checks[2].command: must not be empty",
       "lab.yaml:10:61: checks[3].timeout: must be at most 300",
       "lab.yaml:11:5: checks[4].command: required",
+    ]);
+  });
+
+  it("runs a check from the probe on the networks it names, with no node", async () => {
+    const result = await load(yaml`
+      name: lab
+      networks:
+        lan: { subnet: 10.0.0.0/24 }
+        dmz: { subnet: 10.0.1.0/24 }
+      nodes:
+        a: { networks: { lan: .2, dmz: .2 } }
+      checks:
+        - { id: web, task: t, vantage: probe, networks: [dmz, lan], command: "curl -fs http://a/" }
+        - { id: file, task: t, vantage: node, node: a, command: "test -s /root/x" }
+    `);
+    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join("\n"));
+    expect(result.topology.checks).toEqual([
+      {
+        id: "web",
+        task: "t",
+        vantage: "probe",
+        networks: ["dmz", "lan"],
+        command: "curl -fs http://a/",
+        timeoutSeconds: 10,
+      },
+      {
+        id: "file",
+        task: "t",
+        vantage: "node",
+        node: "a",
+        command: "test -s /root/x",
+        timeoutSeconds: 10,
+      },
+    ]);
+  });
+
+  it("refuses the fields that do not fit a check's vantage, and unknown or repeated networks", async () => {
+    expect(
+      await problems(yaml`
+        name: lab
+        networks:
+          lan: { subnet: 10.0.0.0/24 }
+        nodes:
+          a: { networks: { lan: .2 } }
+        checks:
+          - { id: one, task: t, vantage: probe, command: "true" }
+          - { id: two, task: t, vantage: probe, node: a, networks: [lan], command: "true" }
+          - { id: three, task: t, node: a, networks: [lan], command: "true" }
+          - { id: four, task: t, vantage: probe, networks: [lan, wan, lan], command: "true" }
+          - { id: five, task: t, vantage: outside, networks: [lan], command: "true" }
+          - { id: six, task: t, vantage: probe, networks: [], command: "true" }
+          - { id: seven, task: t, command: "true" }
+      `),
+    ).toEqual([
+      "lab.yaml:7:5: checks[0].networks: required for `vantage: probe`: the lab networks it probes from",
+      "lab.yaml:8:41: checks[1].node: a probe check runs on no node of the lab: name its `networks` instead",
+      "lab.yaml:9:36: checks[2].networks: only a check with `vantage: probe` names networks; this one runs on its node",
+      "lab.yaml:10:58: checks[3].networks[1]: network 'wan' is not declared under networks",
+      "lab.yaml:10:63: checks[3].networks[2]: network 'lan' is listed twice",
+      "lab.yaml:11:35: checks[4].vantage: vantage is node (the default) or probe",
+      "lab.yaml:12:41: checks[5].networks: must be at least 1",
+      "lab.yaml:13:5: checks[6].node: required (or `vantage: probe` with the networks to probe from)",
     ]);
   });
 });

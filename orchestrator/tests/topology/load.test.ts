@@ -144,6 +144,7 @@ describe("loadTopologyText on a valid topology", () => {
           config: null,
         },
       ],
+      values: [],
       checks: [],
     };
     expect(await load(text, { "site.conf": "server {}\n" })).toEqual({
@@ -186,6 +187,7 @@ describe("loadTopologyText on a valid topology", () => {
             config: null,
           },
         ],
+        values: [],
         checks: [],
       },
     });

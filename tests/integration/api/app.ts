@@ -1,5 +1,5 @@
-// The service on the real engine, with a temporary library holding the three-nodes fixture under
-// a name of its own (so that its labs' ids start with `it-`) and an in-memory database.
+// The service on the real engine, with a temporary library holding a fixture (three-nodes unless
+// told) under a name of its own (so that its labs' ids start with `it-`) and an in-memory database.
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,14 +22,15 @@ export interface ApiHarness {
 export async function apiHarness(
   topology: string,
   options: Pick<AppOptions, "quotas" | "lifetime" | "now" | "sweepEveryMs" | "terminals"> = {},
+  fixture = "three-nodes",
 ): Promise<ApiHarness> {
   const engine = await testEngine();
   const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-library-"));
-  const yaml = await readFile(join(FIXTURES, "three-nodes.yaml"), "utf8");
+  const yaml = await readFile(join(FIXTURES, `${fixture}.yaml`), "utf8");
   await mkdir(join(libraryDir, topology));
   await writeFile(
     join(libraryDir, topology, "topology.yaml"),
-    yaml.replace(/^name: three-nodes$/m, `name: ${topology}`),
+    yaml.replace(new RegExp(`^name: ${fixture}$`, "m"), `name: ${topology}`),
   );
   const app = await buildApp({ engine, dataDir: ":memory:", libraryDir, ...options });
   const instructor = ensureInstructor(app.db) as string;

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { JobRunner } from "../../classroom/bulk.ts";
+import { Gradebook } from "../../classroom/gradebook.ts";
 import { HostGuardWatch } from "../../classroom/host-guard-watch.ts";
 import { LabService } from "../../classroom/labs.ts";
 import { Library } from "../../classroom/library.ts";
@@ -24,6 +25,7 @@ declare module "fastify" {
     library: Library;
     labs: LabService;
     jobs: JobRunner;
+    gradebook: Gradebook;
     sweeper: Sweeper;
   }
 }
@@ -61,12 +63,15 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const sweeper = new Sweeper(app.db, labs, app.log);
   const hostGuard = new HostGuardWatch(engines, app.log);
   sweeper.addChore(hostGuard);
+  const gradebook = new Gradebook(app.db, labs, library, app.log);
+  sweeper.addChore({ name: "deadlines", run: (now) => gradebook.runDueDeadlines(now) });
   const jobs = new JobRunner(
     app.db,
     async (job, student) => {
       // A job acts with its creator's rights, also when resumed after a restart.
       const creator = userByLogin(app.db, job.createdBy);
       if (!creator) throw new Error(`the job's creator ${job.createdBy} no longer exists`);
+      if (job.kind === "checks") return gradebook.checkStudent(creator, job.topology, student);
       return (await labs.create(creator, job.topology, student)).status.lab;
     },
     app.log,
@@ -76,6 +81,7 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   app.decorate("library", library);
   app.decorate("labs", labs);
   app.decorate("jobs", jobs);
+  app.decorate("gradebook", gradebook);
   app.decorate("sweeper", sweeper);
   // Jobs a previous process left unfinished are resumed once the app is ready.
   app.addHook("onReady", async () => {

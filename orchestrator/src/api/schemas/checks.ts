@@ -4,7 +4,12 @@ import { z } from "zod";
 export const checkResultSchema = z.object({
   id: z.string(),
   task: z.string().describe("the task, as the handout words it"),
-  node: z.string().describe("the node the check ran on"),
+  vantage: z
+    .enum(["node", "probe"])
+    .describe(
+      "where it ran: on a node of the lab (whose owner is root there) or from socketlab's probe, which no student can touch",
+    ),
+  node: z.string().nullable().describe("the node the check ran on; null from the probe"),
   passed: z.boolean(),
   exitCode: z
     .number()

@@ -8,6 +8,9 @@ export const bulkBody = z.object({
 
 export const jobSchema = z.object({
   id: z.string(),
+  kind: z
+    .enum(["labs", "checks"])
+    .describe("labs: each student's lab brought up; checks: each student's lab checked"),
   classId: z.string(),
   topology: z.string(),
   concurrency: z.number().int(),

@@ -41,7 +41,7 @@ function printChecks(results: CheckResult[]): void {
   }
   printTable(
     ["CHECK", "NODE", "RESULT", "TASK"],
-    results.map((r) => [r.id, r.node, r.passed ? "pass" : "FAIL", r.task]),
+    results.map((r) => [r.id, r.node ?? "(probe)", r.passed ? "pass" : "FAIL", r.task]),
   );
   const passed = results.filter((r) => r.passed).length;
   process.stdout.write(`${passed} of ${results.length} passed\n`);
