@@ -58,6 +58,8 @@ export interface AppOptions {
   /** Terminals' grace period, replay, flow control and recordings (default: terminals/registry.ts). */
   terminals?: Partial<TerminalOptions>;
   logger?: FastifyServerOptions["logger"];
+  /** Which peers' X-Forwarded-For to believe (default: none; config.ts: SOCKETLAB_TRUST_PROXY). */
+  trustProxy?: boolean | string[];
 }
 
 export type App = FastifyInstance;
@@ -72,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
