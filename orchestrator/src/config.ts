@@ -225,3 +225,22 @@ function isProxyAddress(entry: string): boolean {
   if (prefix === undefined) return true;
   return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
+
+/** The shortest metrics token accepted: a scraper's secret must not be guessable. */
+export const METRICS_TOKEN_MIN_LENGTH = 32;
+
+/**
+ * The Prometheus endpoint's token: SOCKETLAB_METRICS_TOKEN. Set, /metrics is served to requests
+ * bearing exactly this token (a scraper's own secret, which lets it read metrics and nothing
+ * else); unset or empty, /metrics does not exist.
+ */
+export function metricsToken(env = process.env): string | undefined {
+  const token = env.SOCKETLAB_METRICS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (token.length < METRICS_TOKEN_MIN_LENGTH || /\s/.test(token)) {
+    throw new Error(
+      `SOCKETLAB_METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters with no spaces (e.g. openssl rand -hex 32)`,
+    );
+  }
+  return token;
+}

@@ -27,6 +27,7 @@ export async function runService(options: ServiceOptions): Promise<never> {
     terminals: config.terminalsFromEnv(),
     trustProxy: config.trustProxy(),
     level: config.logLevel(),
+    metricsToken: config.metricsToken(),
     instructorToken: config.instructorToken(),
   };
   const { specs, primary: engine } = await configuredEngines(options.enginesFile);
@@ -46,6 +47,7 @@ export async function runService(options: ServiceOptions): Promise<never> {
     lifetime: settings.lifetime,
     terminals: settings.terminals,
     trustProxy: settings.trustProxy,
+    ...(settings.metricsToken ? { metrics: { token: settings.metricsToken } } : {}),
     // JSON lines for log collectors; readable lines when a person watches the terminal.
     logger: process.stdout.isTTY
       ? { level: settings.level, transport: { target: "pino-pretty" } }

@@ -9,6 +9,8 @@ import {
   instructorToken,
   LOG_LEVELS,
   logLevel,
+  METRICS_TOKEN_MIN_LENGTH,
+  metricsToken,
   subnetPool,
   trustProxy,
 } from "../src/config.ts";
@@ -88,5 +90,17 @@ describe("settings from the environment", () => {
     expect(() => trustProxy({ SOCKETLAB_TRUST_PROXY: "127.0.0.1,,10.0.0.1" })).toThrow(
       "SOCKETLAB_TRUST_PROXY: '' is no address",
     );
+  });
+
+  it("serve metrics only with a long enough token, and not at all without one", () => {
+    expect(metricsToken({})).toBeUndefined();
+    expect(metricsToken({ SOCKETLAB_METRICS_TOKEN: " " })).toBeUndefined();
+    const token = "a".repeat(METRICS_TOKEN_MIN_LENGTH);
+    expect(metricsToken({ SOCKETLAB_METRICS_TOKEN: ` ${token} ` })).toBe(token);
+    for (const wrong of [token.slice(1), `${token} ${token}`]) {
+      expect(() => metricsToken({ SOCKETLAB_METRICS_TOKEN: wrong })).toThrow(
+        `SOCKETLAB_METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters`,
+      );
+    }
   });
 });

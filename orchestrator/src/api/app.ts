@@ -20,6 +20,7 @@ import auth from "./plugins/auth.ts";
 import dashboard from "./plugins/dashboard.ts";
 import db from "./plugins/db.ts";
 import docs from "./plugins/docs.ts";
+import metrics, { type MetricsOptions } from "./plugins/metrics.ts";
 import services from "./plugins/services.ts";
 import auditRoutes from "./routes/audit.ts";
 import captureRoutes from "./routes/captures.ts";
@@ -60,6 +61,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   /** Which peers' X-Forwarded-For to believe (default: none; config.ts: SOCKETLAB_TRUST_PROXY). */
   trustProxy?: boolean | string[];
+  /** Serves Prometheus metrics at /metrics to this token's bearer; none: no /metrics. */
+  metrics?: MetricsOptions;
 }
 
 export type App = FastifyInstance;
@@ -92,6 +95,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     now: options.now,
     sweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
   });
+  // Before the routes, so that its latency hook times every one of them.
+  if (options.metrics) await app.register(metrics, options.metrics);
   // Terminals are WebSockets; the plugin must be registered before their route.
   await app.register(websocket);
   await app.register(healthRoutes);
