@@ -17,6 +17,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // testcontainers' reaper (Ryuk) is an image from a registry, which none serves here;
+          // the tests remove what they start themselves.
+          env: { TESTCONTAINERS_RYUK_DISABLED: "true" },
         },
       },
       {

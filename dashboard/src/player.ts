@@ -1,80 +1,47 @@
-// An asciicast v2 player: the recording's output events replayed into an xterm at their pace,
-// with long pauses shortened. Enough to see what happened in a session, without a player library.
-import { Terminal } from "@xterm/xterm";
+// Recorded sessions played with asciinema-player: a progress bar to seek along, pause and play,
+// a choice of speed, and long pauses shortened. The asciicast is fetched with the viewer's token,
+// so the player is given its text rather than a URL.
+import * as AsciinemaPlayer from "asciinema-player";
+import "asciinema-player/dist/bundle/asciinema-player.css";
 import { h } from "./dom.ts";
 
-/** Pauses longer than this are shortened to it. */
-const MAX_PAUSE_S = 1.5;
+/** Pauses longer than this are shortened to it, seconds. */
+const IDLE_TIME_LIMIT_S = 1.5;
 
-interface Cast {
-  width: number;
-  height: number;
-  /** [seconds since the start, data] of each output or resize ("COLSxROWS") event. */
-  events: [number, "o" | "r", string][];
-}
+const SPEEDS = [0.5, 1, 2, 4];
 
-export function parseCast(text: string): Cast {
-  const [first, ...lines] = text.split("\n").filter((line) => line.trim() !== "");
-  const header = JSON.parse(first ?? "{}") as { version?: number; width?: number; height?: number };
-  if (header.version !== 2) throw new Error("not an asciicast v2 recording");
-  const events = lines
-    .map((line) => JSON.parse(line) as [number, string, string])
-    .filter((e): e is [number, "o" | "r", string] => e[1] === "o" || e[1] === "r");
-  return { width: header.width ?? 80, height: header.height ?? 24, events };
-}
-
-/** A player for `cast`: `play` starts it (once its element is in the page); `signal` stops it. */
-export function castPlayer(
-  cast: Cast,
-  signal: AbortSignal,
-): { element: HTMLElement; play(): void } {
+/** A player of the asciicast `cast`, playing at once; `signal` disposes of it. */
+export function castPlayer(cast: string, signal: AbortSignal): HTMLElement {
   const screen = h("div", { className: "player-screen" });
-  const play = h("button", { type: "button" }, "Replay");
+  const speed = h(
+    "select",
+    { id: "player-speed" },
+    ...SPEEDS.map((s) => h("option", { value: String(s), selected: s === 1 }, `${s}×`)),
+  );
   const element = h(
     "div",
     { className: "player" },
-    h("div", { className: "actions" }, play),
+    h("p", { className: "actions" }, h("label", { htmlFor: speed.id }, "Speed "), speed),
     screen,
   );
-  let term: Terminal | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stop = () => {
-    clearTimeout(timer);
-    play.textContent = "Replay";
-  };
-  signal.addEventListener("abort", () => {
-    stop();
-    term?.dispose();
+  const create = (startAt: number) =>
+    AsciinemaPlayer.create({ data: cast }, screen, {
+      autoPlay: true,
+      startAt,
+      speed: Number(speed.value),
+      idleTimeLimit: IDLE_TIME_LIMIT_S,
+      fit: false,
+      terminalFontSize: "13px",
+    });
+  let player = create(0);
+  // The player takes its speed when made: a new one plays on from where the last one was (from
+  // the start when that one had ended).
+  speed.addEventListener("change", () => {
+    const at = player.getCurrentTime();
+    const ended = at >= (player.getDuration() ?? Number.POSITIVE_INFINITY);
+    player.dispose();
+    player = create(ended ? 0 : at);
   });
-  const start = () => {
-    stop();
-    term?.dispose();
-    term = new Terminal({ cols: cast.width, rows: cast.height, disableStdin: true, fontSize: 13 });
-    term.open(screen);
-    const current = term;
-    play.textContent = "Playing…";
-    let at = 0;
-    let previous = 0;
-    const next = () => {
-      const event = cast.events[at++];
-      if (!event) {
-        stop();
-        return;
-      }
-      const [time, kind, data] = event;
-      const wait = Math.min(Math.max(time - previous, 0), MAX_PAUSE_S);
-      previous = time;
-      timer = setTimeout(() => {
-        if (kind === "o") current.write(data);
-        else {
-          const [cols, rows] = data.split("x").map(Number);
-          if (cols && rows) current.resize(cols, rows);
-        }
-        next();
-      }, wait * 1000);
-    };
-    next();
-  };
-  play.addEventListener("click", start);
-  return { element, play: start };
+  signal.addEventListener("abort", () => player.dispose());
+  return element;
 }

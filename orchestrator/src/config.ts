@@ -1,5 +1,6 @@
 // Settings read from the environment, with defaults that suit one classroom machine. This is the
 // only module that reads the environment: the others are given what they need.
+import { isIP } from "node:net";
 
 /**
  * Where lab subnets come from: SOCKETLAB_SUBNET_POOL, comma-separated CIDRs. The default, a /13
@@ -237,4 +238,69 @@ export function serviceSettings(env = process.env): {
 /** Whether the CLI prints the stack of an unexpected error: SOCKETLAB_DEBUG set. */
 export function debugging(env = process.env): boolean {
   return Boolean(env.SOCKETLAB_DEBUG);
+}
+
+/** pino's levels, quietest last. */
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The service log's level: LOG_LEVEL, one of pino's levels; unset or empty: info. */
+export function logLevel(env = process.env): LogLevel {
+  const text = env.LOG_LEVEL?.trim().toLowerCase();
+  if (!text) return "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(text)) {
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not '${env.LOG_LEVEL}'`);
+  }
+  return text as LogLevel;
+}
+
+/**
+ * Which peers' X-Forwarded-For the service believes (Fastify's trustProxy), so that behind a
+ * reverse proxy the failed-token limit and the audit see the client's address rather than the
+ * proxy's: SOCKETLAB_TRUST_PROXY, the proxies' addresses or CIDRs (comma-separated; `loopback`,
+ * `linklocal` and `uniquelocal` name those ranges), or `true` (any peer: only when nothing but
+ * the proxy can reach the service). Unset, empty or `false`: none.
+ */
+export function trustProxy(env = process.env): boolean | string[] {
+  const text = env.SOCKETLAB_TRUST_PROXY?.trim();
+  if (!text || text === "false") return false;
+  if (text === "true") return true;
+  const entries = text.split(",").map((entry) => entry.trim());
+  const wrong = entries.find((entry) => !isProxyAddress(entry));
+  if (wrong !== undefined) {
+    throw new Error(
+      `SOCKETLAB_TRUST_PROXY: '${wrong}' is no address, CIDR or range name; give the proxies' addresses (e.g. 127.0.0.1,10.0.0.0/8), true or false`,
+    );
+  }
+  return entries;
+}
+
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** The shortest metrics token accepted: a scraper's secret must not be guessable. */
+export const METRICS_TOKEN_MIN_LENGTH = 32;
+
+/**
+ * The Prometheus endpoint's token: SOCKETLAB_METRICS_TOKEN. Set, /metrics is served to requests
+ * bearing exactly this token (a scraper's own secret, which lets it read metrics and nothing
+ * else); unset or empty, /metrics does not exist.
+ */
+export function metricsToken(env = process.env): string | undefined {
+  const token = env.SOCKETLAB_METRICS_TOKEN?.trim();
+  if (!token) return undefined;
+  if (token.length < METRICS_TOKEN_MIN_LENGTH || /\s/.test(token)) {
+    throw new Error(
+      `SOCKETLAB_METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters with no spaces (e.g. openssl rand -hex 32)`,
+    );
+  }
+  return token;
 }

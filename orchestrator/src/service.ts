@@ -20,30 +20,42 @@ export interface ServiceOptions {
 
 /** Runs the service; never returns (a signal closes it and ends the process). */
 export async function runService(options: ServiceOptions): Promise<never> {
+  // Every setting is read first, so that a wrong one stops the start before anything is done.
   checkLoaderSettings();
+  const config = await import("./config.ts");
+  const settings = {
+    quotas: config.quotasFromEnv(),
+    lifetime: config.lifetimeFromEnv(),
+    terminals: config.terminalsFromEnv(),
+    trustProxy: config.trustProxy(),
+    level: config.logLevel(),
+    metricsToken: config.metricsToken(),
+    instructorToken: config.instructorToken(),
+  };
   const { specs, primary: engine } = await configuredEngines(options.enginesFile);
   // Students' labs need socketlab's images; building them is skipped when they are current.
   // A pool's other engines receive them from this one when a lab is placed there.
   await ensureImages(engine, { log: options.log, quiet: true });
-  const [{ buildApp }, { ensureInstructor }, config] = await Promise.all([
+  const [{ buildApp }, { ensureInstructor }] = await Promise.all([
     import("./api/app.ts"),
     import("./classroom/bootstrap.ts"),
-    import("./config.ts"),
   ]);
   const app = await buildApp({
     engine,
     ...(specs ? { engines: specs } : {}),
     dataDir: options.dataDir,
     libraryDir: options.libraryDir,
-    quotas: config.quotasFromEnv(),
-    lifetime: config.lifetimeFromEnv(),
-    terminals: config.terminalsFromEnv(),
+    quotas: settings.quotas,
+    lifetime: settings.lifetime,
+    terminals: settings.terminals,
+    trustProxy: settings.trustProxy,
+    ...(settings.metricsToken ? { metrics: { token: settings.metricsToken } } : {}),
     // JSON lines for log collectors; readable lines when a person watches the terminal.
     logger: process.stdout.isTTY
-      ? { level: "info", transport: { target: "pino-pretty" } }
-      : { level: "info" },
+      ? { level: settings.level, transport: { target: "pino-pretty" } }
+      : { level: settings.level },
   });
-  const token = ensureInstructor(app.db, config.instructorToken());
+  const token = ensureInstructor(app.db, settings.instructorToken);
   if (token) {
     process.stdout.write(
       `\nThe instructor's token (shown this once; only its hash is kept):\n  ${token}\n\n`,

@@ -1,9 +1,10 @@
 // The import rule of orchestrator/src (README: Architecture): every folder (or top-level file) is
 // a layer, and a file imports only from its own layer or the layers below it. The CLI, a front end
 // beside the API, imports nothing of the API's.
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { importedModules, sourceFiles } from "./support/imports.ts";
 
 const SRC = resolve(import.meta.dirname, "../src");
 
@@ -29,20 +30,6 @@ const rank = new Map(LAYERS.flatMap((row, i) => row.map((layer) => [layer, i] as
 
 /** The layer of a path relative to SRC: its first folder, or the file itself at the top. */
 const layerOf = (path: string) => path.split("/")[0] as string;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** Every module a file names: static imports and re-exports, and dynamic `import()`. */
-function importedModules(text: string): string[] {
-  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)"([^"]+)"/gm;
-  return [...text.matchAll(pattern)].map((match) => match[1] as string);
-}
 
 interface Import {
   file: string;

@@ -8,7 +8,12 @@ import {
   enginesFile,
   extraCapabilities,
   instructorToken,
+  LOG_LEVELS,
+  logLevel,
+  METRICS_TOKEN_MIN_LENGTH,
+  metricsToken,
   subnetPool,
+  trustProxy,
 } from "../src/config.ts";
 
 describe("settings from the environment", () => {
@@ -57,5 +62,54 @@ describe("settings from the environment", () => {
   it("turn debugging on with SOCKETLAB_DEBUG set to anything", () => {
     expect(debugging({})).toBe(false);
     expect(debugging({ SOCKETLAB_DEBUG: "1" })).toBe(true);
+  });
+
+  it("take pino's log level, info by default, and refuse any other with the variable's name", () => {
+    expect(logLevel({})).toBe("info");
+    expect(logLevel({ LOG_LEVEL: " " })).toBe("info");
+    for (const level of LOG_LEVELS) expect(logLevel({ LOG_LEVEL: level })).toBe(level);
+    expect(logLevel({ LOG_LEVEL: " WARN " })).toBe("warn");
+    for (const wrong of ["verbose", "10", "info,debug"]) {
+      expect(() => logLevel({ LOG_LEVEL: wrong })).toThrow(
+        `LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not '${wrong}'`,
+      );
+    }
+  });
+
+  it("trust no proxy by default, else the addresses and ranges named, or everyone", () => {
+    expect(trustProxy({})).toBe(false);
+    expect(trustProxy({ SOCKETLAB_TRUST_PROXY: " " })).toBe(false);
+    expect(trustProxy({ SOCKETLAB_TRUST_PROXY: "false" })).toBe(false);
+    expect(trustProxy({ SOCKETLAB_TRUST_PROXY: "true" })).toBe(true);
+    expect(
+      trustProxy({ SOCKETLAB_TRUST_PROXY: "127.0.0.1, 10.0.0.0/8,fd00::/8,::1,loopback" }),
+    ).toEqual(["127.0.0.1", "10.0.0.0/8", "fd00::/8", "::1", "loopback"]);
+    for (const wrong of [
+      "2",
+      "proxy.example",
+      "10.0.0.0/33",
+      "fd00::/129",
+      "10.0.0.0/8/1",
+      "1.2.3",
+    ]) {
+      expect(() => trustProxy({ SOCKETLAB_TRUST_PROXY: `127.0.0.1,${wrong}` })).toThrow(
+        `SOCKETLAB_TRUST_PROXY: '${wrong}' is no address, CIDR or range name`,
+      );
+    }
+    expect(() => trustProxy({ SOCKETLAB_TRUST_PROXY: "127.0.0.1,,10.0.0.1" })).toThrow(
+      "SOCKETLAB_TRUST_PROXY: '' is no address",
+    );
+  });
+
+  it("serve metrics only with a long enough token, and not at all without one", () => {
+    expect(metricsToken({})).toBeUndefined();
+    expect(metricsToken({ SOCKETLAB_METRICS_TOKEN: " " })).toBeUndefined();
+    const token = "a".repeat(METRICS_TOKEN_MIN_LENGTH);
+    expect(metricsToken({ SOCKETLAB_METRICS_TOKEN: ` ${token} ` })).toBe(token);
+    for (const wrong of [token.slice(1), `${token} ${token}`]) {
+      expect(() => metricsToken({ SOCKETLAB_METRICS_TOKEN: wrong })).toThrow(
+        `SOCKETLAB_METRICS_TOKEN must be at least ${METRICS_TOKEN_MIN_LENGTH} characters`,
+      );
+    }
   });
 });

@@ -287,12 +287,13 @@ describe("the dashboard in a browser", () => {
     await screenshot(page, "instructor-labs");
     await page.getByRole("link", { name: "Recordings" }).click();
     await page.getByLabel("Lab").selectOption(e2e.labs.alice);
-    // The student's session, replayed into a terminal in the page.
+    // The student's session, played by asciinema-player in the page, then again at 4× speed from
+    // where it was.
     await page.getByRole("button", { name: "Play" }).first().click();
-    await page
-      .locator(".player-screen .xterm-rows")
-      .filter({ hasText: "hello-42" })
-      .waitFor({ timeout: 60_000 });
+    const screen = page.locator(".player-screen .ap-term");
+    await screen.filter({ hasText: "hello-42" }).waitFor({ timeout: 60_000 });
+    await page.getByLabel("Speed").selectOption("4");
+    await screen.filter({ hasText: "hello-42" }).waitFor({ timeout: 60_000 });
     await screenshot(page, "instructor-recordings");
     await page.getByRole("link", { name: "Audit log" }).click();
     // The audit log records the students' sign-ins.

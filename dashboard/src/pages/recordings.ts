@@ -1,7 +1,7 @@
 // Recorded terminal sessions of a lab (TAs and instructors): download as asciicast, or replay.
 import { api, filenameOf, type Recording } from "../api.ts";
 import { errorMessage, fill, formatTime, h, saveBlob } from "../dom.ts";
-import { castPlayer, parseCast } from "../player.ts";
+import { castPlayer } from "../player.ts";
 import type { PageContext } from "../router.ts";
 
 export async function recordingsPage({ main, query, signal }: PageContext): Promise<void> {
@@ -34,13 +34,12 @@ export async function recordingsPage({ main, query, signal }: PageContext): Prom
       }
       playing?.abort();
       playing = new AbortController();
-      const cast = castPlayer(parseCast(await response.text()), playing.signal);
+      const cast = await response.text();
       fill(
         player,
         h("h2", {}, `${recording.owner}@${recording.node}, ${formatTime(recording.startedAt)}`),
-        cast.element,
       );
-      cast.play();
+      player.append(castPlayer(cast, playing.signal));
     } catch (error) {
       fill(player, errorMessage(error));
     }

@@ -20,6 +20,7 @@ import auth from "./plugins/auth.ts";
 import dashboard from "./plugins/dashboard.ts";
 import db from "./plugins/db.ts";
 import docs from "./plugins/docs.ts";
+import metrics, { type MetricsOptions } from "./plugins/metrics.ts";
 import securityHeaders from "./plugins/security-headers.ts";
 import services from "./plugins/services.ts";
 import auditRoutes from "./routes/audit.ts";
@@ -62,6 +63,10 @@ export interface AppOptions {
   /** Terminals' grace period, replay, flow control and recordings (default: terminals/registry.ts). */
   terminals?: Omit<TerminalRoutesOptions, "dataDir">;
   logger?: FastifyServerOptions["logger"];
+  /** Which peers' X-Forwarded-For to believe (default: none; config.ts: SOCKETLAB_TRUST_PROXY). */
+  trustProxy?: boolean | string[];
+  /** Serves Prometheus metrics at /metrics to this token's bearer; none: no /metrics. */
+  metrics?: MetricsOptions;
 }
 
 export type App = FastifyInstance;
@@ -76,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -94,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     now: options.now,
     sweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
   });
+  // Before the routes, so that its latency hook times every one of them.
+  if (options.metrics) await app.register(metrics, options.metrics);
   // Terminals are WebSockets; the plugin must be registered before their route.
   // ws takes frames of up to 100 MiB by default, before any sign-in: a few clients would hold
   // the service's memory.

@@ -25,6 +25,17 @@ export interface StoredEvent {
   event: JobEvent;
 }
 
+/** A job's run that went to its end: how long it took and how its students fared. */
+export interface FinishedRun {
+  job: string;
+  seconds: number;
+  ready: number;
+  failed: number;
+}
+
+// Its own key on the job events' emitter, which no job id can be.
+const FINISHED = Symbol("finished");
+
 export class JobRunner {
   private readonly db: Db;
   private readonly spinUp: SpinUp;
@@ -84,6 +95,12 @@ export class JobRunner {
     return () => this.events.off(id, listener);
   }
 
+  /** Hears every job's run that finishes (the metrics' durations). */
+  onFinished(listener: (run: FinishedRun) => void): () => void {
+    this.events.on(FINISHED, listener);
+    return () => this.events.off(FINISHED, listener);
+  }
+
   private emit(id: string, event: JobEvent): void {
     const seq = appendEvent(this.db, id, event);
     this.events.emit(id, { seq, event });
@@ -92,6 +109,7 @@ export class JobRunner {
   private async run(id: string): Promise<void> {
     const job = readJob(this.db, id);
     if (!job) return;
+    const began = performance.now();
     const todo = job.items.filter((i) => i.state === "queued" || i.state === "started");
     const worker = async () => {
       for (let item = todo.shift(); item && !this.stopping; item = todo.shift()) {
@@ -120,6 +138,8 @@ export class JobRunner {
     const failed = items.filter((i) => i.state === "failed").length;
     setJobState(this.db, id, "finished");
     this.emit(id, { type: "summary", ready, failed, total: items.length });
+    const seconds = (performance.now() - began) / 1000;
+    this.events.emit(FINISHED, { job: id, seconds, ready, failed } satisfies FinishedRun);
   }
 
   /** What a client may read about a failure; unexpected errors go to the log only. */

@@ -56,7 +56,7 @@ describe("the dashboard", () => {
     expect(policy).toEqual(
       expect.arrayContaining([
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'", // no JavaScript eval: only WebAssembly's
         "connect-src 'self'",
         "object-src 'none'",
         "frame-ancestors 'none'",

@@ -21,7 +21,10 @@ export interface ApiHarness {
 
 export async function apiHarness(
   topology: string,
-  options: Pick<AppOptions, "quotas" | "lifetime" | "now" | "sweepEveryMs" | "terminals"> = {},
+  options: Pick<
+    AppOptions,
+    "quotas" | "lifetime" | "now" | "sweepEveryMs" | "terminals" | "metrics"
+  > = {},
   fixture = "three-nodes",
 ): Promise<ApiHarness> {
   const engine = await testEngine();

@@ -12,7 +12,9 @@ export default fp(async (app: FastifyInstance) => {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // The recordings' player (asciinema-player) runs its terminal emulator as WebAssembly,
+        // compiled from bytes: 'wasm-unsafe-eval' allows that and no JavaScript eval.
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         // xterm.js and the API reference write <style> elements of their own.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", "data:"],
