@@ -18,7 +18,7 @@ export function subnetPool(env = process.env): string[] {
 }
 
 /**
- * The service's engines file (README: Engines): SOCKETLAB_ENGINES, a YAML file listing the pool
+ * The service's engines file (docs/operator.md: Engines): SOCKETLAB_ENGINES, a YAML file listing the pool
  * of Docker engines. Unset: one engine, DOCKER_HOST or the local socket.
  */
 export function enginesFile(env = process.env): string | undefined {

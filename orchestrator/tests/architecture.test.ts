@@ -1,4 +1,4 @@
-// The import rule of orchestrator/src (README: Architecture): every folder (or top-level file) is
+// The import rule of orchestrator/src (docs/development.md: Architecture): every folder (or top-level file) is
 // a layer, and a file imports only from its own layer or the layers below it. The CLI, a front end
 // beside the API, imports nothing of the API's.
 import { readFileSync } from "node:fs";

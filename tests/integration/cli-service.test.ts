@@ -2,23 +2,25 @@
 // engine, and the CLI is given no database, only SOCKETLAB_URL and SOCKETLAB_TOKEN or a config
 // file. Classes are created from roster files, listed and shown; tokens revoked and reissued;
 // a refused request says why, with each field's problem, and exits 2 when the input is wrong.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../orchestrator/src/api/app.ts";
+import { REPO_ROOT } from "../../orchestrator/src/paths.ts";
 import { offlineApp } from "../../orchestrator/tests/api/helpers.ts";
 import { apiRequest } from "../support/api.ts";
 import { cli } from "./engine.ts";
 
 let app: App;
 let instructor: string;
+let libraryDir = "";
 let url = "";
 let home = "";
 
 beforeAll(async () => {
-  ({ app, instructor } = await offlineApp());
+  ({ app, instructor, libraryDir } = await offlineApp());
   await app.listen({ port: 0, host: "127.0.0.1" });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   home = await mkdtemp(join(tmpdir(), "sl-cli-home-"));
@@ -122,6 +124,25 @@ describe("socketlab class", () => {
     expect(safe.code).toBe(0);
     expect(JSON.parse(safe.stdout)).toHaveLength(1);
     await rm(file);
+  });
+});
+
+describe("socketlab grades", () => {
+  it("prints a class's grid of a topology's checks, as a table and as the export's CSV", async () => {
+    await mkdir(join(libraryDir, "checks"));
+    await cp(
+      join(REPO_ROOT, "tests/fixtures/checks.yaml"),
+      join(libraryDir, "checks", "topology.yaml"),
+    );
+    const table = await asInstructor(["grades", "net-101", "--topology", "checks"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^LOGIN\s+GREETING\s+SLOW\s+CHATTY\s+SPARE-UP\s+SCORE$/m);
+    expect(table.stdout).toMatch(/^ada\s+-\s+-\s+-\s+-\s+0\/4$/m);
+    const csv = await asInstructor(["grades", "net-101", "--topology", "checks", "--csv"]);
+    expect(csv.stdout.split("\r\n")[0]).toBe("login,name,greeting,slow,chatty,spare-up,score,of");
+    const none = await asInstructor(["grades", "net-101"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("--topology NAME is needed");
   });
 });
 

@@ -102,7 +102,7 @@ const SEEN_AT_LEAST = 3;
  * Sends (`send` runs on `node`) until every interface of the attacker has captured SEEN_AT_LEAST
  * packets carrying `marker`, at most ten rounds. A hub-mode bridge still forwards a frame as a
  * switch would for the few ms it keeps an address it just learned (about half the frames here),
- * and a routed packet may be lost in the instant Docker rewrites its rules (README: router).
+ * and a routed packet may be lost in the instant Docker rewrites its rules (docs/reference/roles.md: router).
  * Without hub mode the attacker saw 1 datagram of 50 (with it, 26): SEEN_AT_LEAST tells them apart.
  */
 async function sendUntilSeen(lab: string, node: string, send: string, marker: string) {

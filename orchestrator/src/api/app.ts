@@ -44,7 +44,7 @@ import topologyRoutes from "./routes/topologies.ts";
 
 export interface AppOptions {
   engine: Engine;
-  /** A pool of engines to spread labs over (README: Engines); none: `engine` alone. */
+  /** A pool of engines to spread labs over (docs/operator.md: Engines); none: `engine` alone. */
   engines?: EngineSpec[];
   /** Opens a pool engine's connection (default: through dockerode); tests give in-memory ones. */
   connect?: Connect;

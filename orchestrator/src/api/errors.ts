@@ -65,7 +65,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof LabUpError) {
       return reply.code(502).send({ error: "lab_up_failed", message: error.message });
     }
-    // The lab's engine does not answer (README: Engines; the pool's EngineDownError is one): the
+    // The lab's engine does not answer (docs/operator.md: Engines; the pool's EngineDownError is one): the
     // message names the engine and says what can be done.
     if (error instanceof EngineUnavailableError) {
       return reply.code(503).send({ error: "engine_unavailable", message: error.message });

@@ -39,7 +39,7 @@ export function sweepActions(now: number, labs: SweptLab[], lifetime: Lifetime):
   return actions;
 }
 
-/** The times a lab's status carries (README: "Lab lifetime"). */
+/** The times a lab's status carries (docs/reference/service.md: "Lab lifetime"). */
 export interface LabTimes {
   /** ISO time at which the lab is destroyed; null: never. */
   expiresAt: string | null;

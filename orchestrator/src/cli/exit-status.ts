@@ -1,4 +1,4 @@
-// The exit statuses every command keeps to, for scripts and CI (README: Command line).
+// The exit statuses every command keeps to, for scripts and CI (docs/cli.md).
 
 /** Done; for `check`, every check passed. */
 export const EXIT_OK = 0;

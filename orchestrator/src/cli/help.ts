@@ -11,7 +11,7 @@ export function usage(): string {
   socketlab COMMAND --help   a command's options and examples
   socketlab --version        socketlab's version
 
-With a pool of engines (README: Engines), --engines FILE or SOCKETLAB_ENGINES: up places
+With a pool of engines (docs/operator.md: Engines), --engines FILE or SOCKETLAB_ENGINES: up places
 a new lab, the other commands find the lab on whichever engine holds it.
 
 ${EXIT_STATUS_HELP}`;

@@ -1,4 +1,4 @@
-// The commands' side of a pool of engines (README: Engines), loaded only when one is configured
+// The commands' side of a pool of engines (docs/operator.md: Engines), loaded only when one is configured
 // (--engines FILE or SOCKETLAB_ENGINES). The CLI keeps no store: it finds a lab by asking every
 // engine for the lab's record, and places a new lab by the service's rules (capacity, caps,
 // images copied), except that a lab finding every engine at its cap is refused, not queued.

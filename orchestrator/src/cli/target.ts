@@ -17,7 +17,7 @@ export const enginesOption = {
   engines: {
     type: "string",
     value: "FILE",
-    help: "the pool of engines the lab is on (README: Engines); default: SOCKETLAB_ENGINES, else one engine",
+    help: "the pool of engines the lab is on (docs/operator.md: Engines); default: SOCKETLAB_ENGINES, else one engine",
   },
 } as const;
 

@@ -44,7 +44,7 @@ export function chooseKind(
       image: "socketlab/web:latest",
       what: "web server (socketlab/web)",
       check:
-        "SEED's web servers are Apache with PHP, socketlab/web is nginx with CGI and WSGI: the site's files came along, its server set-up is the web role's (README: web)",
+        "SEED's web servers are Apache with PHP, socketlab/web is nginx with CGI and WSGI: the site's files came along, its server set-up is the web role's (docs/reference/roles.md: web)",
     };
   }
   if (packages.has("postfix") || /seed-server:mail/.test(base)) {
@@ -52,7 +52,7 @@ export function chooseKind(
       image: "socketlab/mail:latest",
       what: "mail server (socketlab/mail)",
       check:
-        "the mail role sets up postfix and dovecot from its config (README: mail): give it the domains and users",
+        "the mail role sets up postfix and dovecot from its config (docs/reference/roles.md: mail): give it the domains and users",
     };
   }
   if (forwards || /seed-router/.test(base))

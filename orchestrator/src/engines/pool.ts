@@ -1,4 +1,4 @@
-// A pool of Docker engines (README: Engines), one implementation of `Engines`: membership
+// A pool of Docker engines (docs/operator.md: Engines), one implementation of `Engines`: membership
 // (members.ts), where labs are (ledger.ts), what the engines answer (observe.ts), finding a lab
 // by its record (lookup.ts), the choice of an engine (placement.ts), images copied to it
 // (images.ts) and stale copies of re-placed labs taken down (stale.ts).

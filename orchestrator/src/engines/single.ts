@@ -127,6 +127,6 @@ export class SingleEngine implements Engines {
 function noPool(): PoolRequestError {
   return new PoolRequestError(
     "no_pool",
-    "the service runs on one engine; start it with an engines file to manage a pool (README: Engines)",
+    "the service runs on one engine; start it with an engines file to manage a pool (docs/operator.md: Engines)",
   );
 }

@@ -1,5 +1,5 @@
 // The API's answer to an engine that does not answer: 503 engine_unavailable with the engine's
-// message (README: Engines), in a route and in a bulk job's item, not an internal error.
+// message (docs/operator.md: Engines), in a route and in a bulk job's item, not an internal error.
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { installErrorHandler } from "../../src/api/errors.ts";

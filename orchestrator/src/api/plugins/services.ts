@@ -32,7 +32,7 @@ declare module "fastify" {
 
 export interface ServicesOptions {
   engine: Engine;
-  /** A pool of engines (README: Engines); none: `engine` alone. */
+  /** A pool of engines (docs/operator.md: Engines); none: `engine` alone. */
   engines: EngineSpec[] | undefined;
   connect: Connect | undefined;
   libraryDir: string;

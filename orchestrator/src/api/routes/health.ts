@@ -23,7 +23,7 @@ const readiness = z.object({
   engines: z
     .array(engineState)
     .optional()
-    .describe("staff only, with a pool only (README: Engines): every engine's state"),
+    .describe("staff only, with a pool only (docs/operator.md: Engines): every engine's state"),
 });
 
 const routes: FastifyPluginAsyncZod = async (app) => {

@@ -1,4 +1,4 @@
-// The pool of engines (README: Engines), for instructors.
+// The pool of engines (docs/operator.md: Engines), for instructors.
 import { z } from "zod";
 import { engineSpecInput } from "../../engines/spec.ts";
 import { authErrors, errorSchema } from "./common.ts";

@@ -1,4 +1,4 @@
-// A lab's handout with the lab's own addresses (README: Handouts).
+// A lab's handout with the lab's own addresses (docs/writing-topologies.md: Handouts).
 import { z } from "zod";
 
 export const handoutSchema = z.object({

@@ -4,9 +4,9 @@ import { authErrors, errorSchema } from "./common.ts";
 
 const labState = z
   .enum(["running", "degraded", "stopped", "unavailable"])
-  .describe("unavailable: the lab's engine does not answer (README: Engines)");
+  .describe("unavailable: the lab's engine does not answer (docs/operator.md: Engines)");
 
-// Added by the service to the `status --json` shape (README: "Lab lifetime").
+// Added by the service to the `status --json` shape (docs/reference/service.md: "Lab lifetime").
 const labTimes = {
   expiresAt: z.string().nullable().describe("when the service destroys the lab; null: never"),
   expiring: z.boolean().describe("the lab is within the warning window before its expiry"),
@@ -79,7 +79,7 @@ export const resetBody = z
   .nullish();
 
 /** 503: the lab's engine does not answer (`engine_unavailable`), no engine takes new labs
- * (`no_engine`), or the service is shutting down (README: Engines). */
+ * (`no_engine`), or the service is shutting down (docs/operator.md: Engines). */
 export const labErrors = {
   ...authErrors,
   404: errorSchema,

@@ -88,7 +88,7 @@ async function create(args: string[]): Promise<number> {
 }
 
 /** The class whose id or name is `key`. */
-async function findClass(client: ServiceClient, key: string): Promise<ClassView> {
+export async function findClass(client: ServiceClient, key: string): Promise<ClassView> {
   const classes = await client.get<ClassView[]>("/api/classes");
   const found = classes.filter((c) => c.id === key || c.name === key);
   if (found.length === 1) return found[0] as ClassView;

@@ -30,7 +30,7 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: "schema",
     synopsis: "schema [--format json|markdown]",
-    summary: "print the topology format as a JSON Schema, for editors (README: Topologies)",
+    summary: "print the topology format as a JSON Schema, for editors (docs/writing-topologies.md)",
     load: async () => (await import("./schema.ts")).schema,
   },
   {
@@ -123,6 +123,12 @@ export const COMMANDS: CommandEntry[] = [
     synopsis: "token reissue|revoke LOGIN",
     summary: "a user's sign-in on the running service: a new login link, or none",
     load: async () => (await import("./token.ts")).tokenCommand,
+  },
+  {
+    name: "grades",
+    synopsis: "grades CLASS --topology NAME [--csv|--json]",
+    summary: "a class's check results and scores on the running service",
+    load: async () => (await import("./grades.ts")).grades,
   },
   {
     name: "completion",

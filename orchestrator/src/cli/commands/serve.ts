@@ -28,7 +28,7 @@ const options = {
   engines: {
     type: "string",
     value: "FILE",
-    help: "a pool of engines to spread labs over (README: Engines)",
+    help: "a pool of engines to spread labs over (docs/operator.md: Engines)",
   },
 } as const satisfies OptionSpecs;
 
