@@ -8,7 +8,13 @@ import { validateLabId } from "../plan/naming.ts";
 import { planLab } from "../plan/plan.ts";
 import type { LabPlan, NodePlan } from "../plan/types.ts";
 import { labValues } from "../plan/values.ts";
-import { type ConvergeReport, converge, prepareNetworks, startNodes } from "../runtime/converge.ts";
+import {
+  type ConvergeProgress,
+  type ConvergeReport,
+  converge,
+  prepareNetworks,
+  startNodes,
+} from "../runtime/converge.ts";
 import type { OutdatedNodes } from "../runtime/converge-decisions.ts";
 import { type Engine, errorMessage } from "../runtime/engine.ts";
 import { engineSubnets, labInventory } from "../runtime/inventory.ts";
@@ -50,6 +56,8 @@ export interface UpRequest {
    * `recreate` (the default, the operator's `up`) or `keep`.
    */
   outdated?: OutdatedNodes;
+  /** Told of each network made and each node created, started and ready. */
+  progress?: ConvergeProgress;
 }
 
 export interface UpResult {
@@ -99,14 +107,19 @@ async function bringUp(engine: Engine, topology: Topology, request: UpRequest): 
     for (let attempt = 1; ; attempt++) {
       const plan = await planOnEngine(engine, topology, request);
       try {
-        return await prepareNetworks(engine, plan, request.outdated ?? "recreate");
+        return await prepareNetworks(
+          engine,
+          plan,
+          request.outdated ?? "recreate",
+          request.progress,
+        );
       } catch (error) {
         if (!(error instanceof SubnetConflictError) || attempt >= PLAN_ATTEMPTS) throw error;
         await setTimeout(50 + Math.random() * 250);
       }
     }
   });
-  return { plan: prepared.plan, report: await startNodes(engine, prepared) };
+  return { plan: prepared.plan, report: await startNodes(engine, prepared, request.progress) };
 }
 
 /**
@@ -170,6 +183,7 @@ export async function resetNodes(
   engine: Engine,
   lab: string,
   nodes: string[],
+  progress?: ConvergeProgress,
 ): Promise<ConvergeReport> {
   const plan = await requireRecord(engine, lab);
   const unknown = nodes.filter((name) => !plan.nodes.some((n) => n.name === name));
@@ -179,7 +193,7 @@ export async function resetNodes(
     );
   }
   await removeNodes(engine, lab, nodes);
-  return converge(engine, plan, "keep");
+  return converge(engine, plan, "keep", progress);
 }
 
 /** Takes a lab down entirely; a lab that is not there is not an error. */

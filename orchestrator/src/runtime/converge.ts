@@ -36,12 +36,21 @@ export interface PreparedLab {
   removed: string[];
 }
 
+/** What converging has just done, for a person watching it (`socketlab up` on a terminal). */
+export type ConvergeEvent =
+  | { step: "network created"; network: string }
+  | { step: "node created" | "node started" | "node ready"; node: string };
+export type ConvergeProgress = (event: ConvergeEvent) => void;
+
+const quiet: ConvergeProgress = () => {};
+
 export async function converge(
   engine: Engine,
   plan: LabPlan,
   outdated: OutdatedNodes = "recreate",
+  progress: ConvergeProgress = quiet,
 ): Promise<ConvergeReport> {
-  return startNodes(engine, await prepareNetworks(engine, plan, outdated));
+  return startNodes(engine, await prepareNetworks(engine, plan, outdated, progress), progress);
 }
 
 /**
@@ -52,6 +61,7 @@ export async function prepareNetworks(
   engine: Engine,
   plan: LabPlan,
   outdated: OutdatedNodes,
+  progress: ConvergeProgress = quiet,
 ): Promise<PreparedLab> {
   const imageIds = await currentImageIds(engine, plan.nodes);
   await writeLabRecord(engine, plan);
@@ -64,12 +74,20 @@ export async function prepareNetworks(
     changes.removeNetworks.map((n) => n.bridgeName),
   );
   await Promise.all(changes.removeNetworks.map((n) => removeNetwork(engine, n.id)));
-  await allFinished(changes.createNetworks.map((n) => createNetwork(engine, n)));
+  await allFinished(
+    changes.createNetworks.map((n) =>
+      createNetwork(engine, n).then(() => progress({ step: "network created", network: n.name })),
+    ),
+  );
   return { plan, kept: changes.kept, hadContainer: changes.hadContainer, removed: changes.removed };
 }
 
 /** The second half: host rules and containers created in parallel, then started in waves. */
-export async function startNodes(engine: Engine, prepared: PreparedLab): Promise<ConvergeReport> {
+export async function startNodes(
+  engine: Engine,
+  prepared: PreparedLab,
+  progress: ConvergeProgress = quiet,
+): Promise<ConvergeReport> {
   const { plan, kept } = prepared;
   const report: ConvergeReport = {
     created: [],
@@ -89,6 +107,7 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
       node.name,
       createNodeContainer(engine, node).then((id) => {
         (recreated ? report.recreated : report.created).push(node.name);
+        progress({ step: "node created", node: node.name });
         return id;
       }),
     ]),
@@ -121,7 +140,9 @@ export async function startNodes(engine: Engine, prepared: PreparedLab): Promise
     ]);
     await startContainer(engine, id);
     if (step === "restarted") report.started.push(node.name);
+    progress({ step: "node started", node: node.name });
     await waitReady(engine, id, node);
+    progress({ step: "node ready", node: node.name });
   };
   // Every step settles before a failure is reported: see allFinished.
   await allFinished([guarded, ...created.values(), ...plan.nodes.map(ready)]);

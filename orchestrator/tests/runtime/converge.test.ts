@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { planLab } from "../../src/plan/plan.ts";
 import type { LabPlan } from "../../src/plan/types.ts";
-import { converge } from "../../src/runtime/converge.ts";
+import { type ConvergeEvent, converge } from "../../src/runtime/converge.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
 import { labInventory } from "../../src/runtime/inventory.ts";
 import { readLabRecord } from "../../src/runtime/lab-record.ts";
@@ -75,6 +75,31 @@ describe("converge", () => {
       GUARD_CONTAINER,
       ...lab.startWaves.flat().map((name) => lab.nodes.find((n) => n.name === name)?.containerName),
     ]);
+  });
+
+  it("tells of each network made and each node created, started and ready, in that order", async () => {
+    const events: ConvergeEvent[] = [];
+    await converge(engine, plan(), "recreate", (event) => events.push(event));
+    expect(events.filter((e) => e.step === "network created")).toEqual([
+      { step: "network created", network: "lan" },
+      { step: "network created", network: "dmz" },
+    ]);
+    for (const name of ["alpha", "beta", "gamma"]) {
+      expect(events.filter((e) => "node" in e && e.node === name).map((e) => e.step)).toEqual([
+        "node created",
+        "node started",
+        "node ready",
+      ]);
+    }
+    // beta waits for alpha to be ready (after:), gamma for beta.
+    const at = (step: string, name: string) =>
+      events.findIndex((e) => e.step === step && "node" in e && e.node === name);
+    expect(at("node ready", "alpha")).toBeLessThan(at("node started", "beta"));
+    expect(at("node ready", "beta")).toBeLessThan(at("node started", "gamma"));
+    // Converging again, nothing is made: nothing to tell.
+    events.length = 0;
+    await converge(engine, plan(), "recreate", (event) => events.push(event));
+    expect(events).toEqual([]);
   });
 
   it("changes nothing when converging a lab that is up as planned", async () => {

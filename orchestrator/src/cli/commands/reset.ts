@@ -1,5 +1,6 @@
 import { resetNodes } from "../../labs/lifecycle.ts";
 import { parse } from "../args.ts";
+import { terminalProgress } from "../progress.ts";
 import { enginesOption, labTarget, poolFile } from "../target.ts";
 import type { Command } from "./index.ts";
 
@@ -16,7 +17,7 @@ export const reset: Command = {
     const { positionals, values } = parse(args, enginesOption, ["ID"]);
     const [lab, ...nodes] = positionals as [string, ...string[]];
     const { engine } = await labTarget(lab, poolFile(values.engines));
-    const report = await resetNodes(engine, lab, nodes);
+    const report = await resetNodes(engine, lab, nodes, terminalProgress());
     const done = [...report.created, ...report.recreated];
     process.stdout.write(`lab ${lab}: reset ${done.length > 0 ? done.join(", ") : "nothing"}\n`);
     return 0;

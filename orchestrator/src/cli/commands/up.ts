@@ -5,6 +5,7 @@ import { loadTopologyFile } from "../../roles/load.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
 import { formatDiagnostic } from "../../topology/load.ts";
 import { type OptionSpecs, parse, printJson } from "../args.ts";
+import { terminalProgress } from "../progress.ts";
 import { enginesOption, imageEngine, poolFile, upTarget } from "../target.ts";
 import type { Command } from "./index.ts";
 import { printLabStatus } from "./status.ts";
@@ -54,9 +55,11 @@ export const up: Command = {
     const { engine, name } = file
       ? await upTarget(file, values.lab, values.owner, loaded.topology)
       : { engine: builder, name: null };
+    const progress = terminalProgress();
     const { report } = await upLab(engine, loaded.topology, {
       lab: values.lab,
       owner: values.owner,
+      ...(progress ? { progress } : {}),
     });
     const status = await labStatus(engine, values.lab);
     if (values.json) {
