@@ -95,7 +95,7 @@ export function gradebookSection(
     h(
       "div",
       { className: "inline" },
-      h("label", { htmlFor: topology.id }, "Topology"),
+      h("label", { htmlFor: topology.id }, "Graded topology"),
       topology,
       checkNow,
       download("csv"),
