@@ -8,7 +8,12 @@ import { downLab, upLab } from "../../orchestrator/src/labs/lifecycle.ts";
 import { overlaps, parseCidr } from "../../orchestrator/src/net/ipv4.ts";
 import type { LabPlan } from "../../orchestrator/src/plan/types.ts";
 import type { Engine } from "../../orchestrator/src/runtime/engine.ts";
-import { guardBridges, unguardBridges } from "../../orchestrator/src/runtime/host-guard.ts";
+import { execCapture } from "../../orchestrator/src/runtime/exec.ts";
+import {
+  GUARD_CONTAINER,
+  guardBridges,
+  unguardBridges,
+} from "../../orchestrator/src/runtime/host-guard.ts";
 import { fixture, sh, testEngine, uniqueLabId } from "./engine.ts";
 
 let engine: Engine;
@@ -97,15 +102,20 @@ describe("the host's own services", () => {
     expect(result.exitCode).not.toBe(0);
   });
 
-  it("would be in reach without the host guard's rules (the probe can tell)", async () => {
+  it("would be in reach without the host guard's rules and its catch-all (the probe can tell)", async () => {
     const front = planA.networks.find((n) => n.name === "front");
     if (!front) throw new Error("no front network");
     await unguardBridges(engine, [front.bridgeName]);
     try {
+      // Without the lab's own rules the guard's catch-all for every lab bridge still holds
+      // (fail-closed); without it too, the host's service answers.
+      expect((await probe(front.gateway)).stdout).not.toContain("host service");
+      const catchAll = ["INPUT", "-i", "sl+", "-j", "DROP"];
+      await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-D", ...catchAll]);
       const result = await probe(front.gateway);
       expect(result.stdout).toContain("host service");
     } finally {
-      await guardBridges(engine, [front]);
+      await guardBridges(engine, [front]); // puts the catch-all back too
     }
     expect((await probe(front.gateway)).stdout).not.toContain("host service");
   });

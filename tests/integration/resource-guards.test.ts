@@ -96,7 +96,9 @@ describe("resource guards", () => {
     );
     expect(bomb.exitCode).toBe(0);
     await eventually(async () => (await pidsCurrent(alpha)) >= PIDS);
-    expect(await pidsCurrent(alpha)).toBe(PIDS);
+    // At the limit, never past it; a moment later the count may be a little below it, as the hog
+    // is killed and the loop's next fork has not yet taken its pid back.
+    expect(await pidsCurrent(alpha)).toBeLessThanOrEqual(PIDS);
 
     // The kernel kills the hog inside its container (SIGKILL: 128 + 9), and only the hog.
     const hogResult = await hog;
