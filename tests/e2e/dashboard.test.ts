@@ -247,7 +247,7 @@ describe("the dashboard in a browser", () => {
 
   it("lets a TA bring a topology up for the whole class, with a progress bar", async () => {
     const { context, page } = await signIn(e2e, e2e.tokens.ta);
-    await page.getByLabel("Topology").selectOption(e2e.topology);
+    await page.getByLabel("Topology", { exact: true }).selectOption(e2e.topology);
     await page.getByRole("button", { name: "Spin up for the class" }).click();
     // Both students already have this lab: bringing it up again leaves it as it is, and is ready.
     await page.getByRole("status").filter({ hasText: "Done: 2 ready, 0 failed of 2." }).waitFor({
