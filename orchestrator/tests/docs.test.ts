@@ -5,16 +5,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/paths.ts";
+import { sourceFiles } from "./support/imports.ts";
 
 const SETTING = /\b(?:SOCKETLAB_[A-Z_]*[A-Z]|LOG_LEVEL|DOCKER_HOST|SSH_AUTH_SOCK)\b/g;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
 
 /** Names of that form that are no setting. */
 const NOT_SETTINGS = new Set([

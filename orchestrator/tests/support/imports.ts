@@ -1,5 +1,6 @@
 // What TypeScript files import, read from their text: for the tests of the import rule
-// (architecture.test.ts) and of package.json's dependencies (dependencies.test.ts).
+// (architecture.test.ts), of package.json's dependencies (dependencies.test.ts) and of the settings
+// the docs list (docs.test.ts).
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
