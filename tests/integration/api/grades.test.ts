@@ -38,6 +38,15 @@ async function grid(token = tokens.ta): Promise<Grid> {
   return response.json() as Grid;
 }
 
+/** Sets (or moves) the class's deadline for the topology, as `token`'s holder. */
+const putDeadline = (at: string, token: string) =>
+  h.app.inject({
+    method: "PUT",
+    url: `/api/classes/${classId}/deadlines/${topology}`,
+    headers: bearer(token),
+    payload: { at },
+  });
+
 const scores = (g: Grid) => Object.fromEntries(g.students.map((s) => [s.login, s.score]));
 
 beforeAll(async () => {
@@ -130,19 +139,9 @@ describe("the gradebook", () => {
 
   it("freezes the grades at the deadline: every student checked once, later runs kept but not counted", async () => {
     const at = new Date(clock + HOUR).toISOString();
-    const byTa = await h.app.inject({
-      method: "PUT",
-      url: `/api/classes/${classId}/deadlines/${topology}`,
-      headers: bearer(tokens.ta),
-      payload: { at },
-    });
+    const byTa = await putDeadline(at, tokens.ta);
     expect(byTa.statusCode).toBe(403);
-    const set = await h.app.inject({
-      method: "PUT",
-      url: `/api/classes/${classId}/deadlines/${topology}`,
-      headers: bearer(h.instructor),
-      payload: { at },
-    });
+    const set = await putDeadline(at, h.instructor);
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json()).toMatchObject({ at, firedAt: null, setBy: "instructor" });
 
@@ -212,12 +211,7 @@ describe("the gradebook", () => {
     expect(stopped.statusCode, stopped.body).toBe(200);
     expect(stopped.json()).toMatchObject({ state: "stopped" });
     const at = new Date(clock + HOUR).toISOString();
-    const moved = await h.app.inject({
-      method: "PUT",
-      url: `/api/classes/${classId}/deadlines/${topology}`,
-      headers: bearer(h.instructor),
-      payload: { at },
-    });
+    const moved = await putDeadline(at, h.instructor);
     expect(moved.json()).toMatchObject({ at, firedAt: null });
     clock += 2 * HOUR;
     await h.app.sweeper.sweep();
