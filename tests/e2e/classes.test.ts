@@ -1,9 +1,9 @@
 // An instructor runs a class's sign-ins from the browser, on the real service and engine: a
 // roster file with errors is refused with each shown at its line and field and nothing created;
 // a good one (a spreadsheet's export: BOM, ';', quotes) creates the class and shows its login
-// links once, downloaded as CSV; a student signs in with their link and opens a terminal; the
-// instructor revokes the link and the student's terminal closes saying why; a new link works and
-// the old one does not.
+// links once, downloaded as CSV and printed as a sheet of the links alone; a student signs in
+// with their link and opens a terminal; the instructor revokes the link and the student's
+// terminal closes saying why; a new link works and the old one does not.
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRequest } from "../support/api.ts";
@@ -77,6 +77,32 @@ describe("a class from a roster file, in the browser", () => {
     ]);
     const link = rows[1]?.[3] as string;
     expect(link).toMatch(new RegExp(`^${e2e.base}/#token=slt_`));
+
+    // The printed sheet: the links alone, without the page around them or the panel's buttons.
+    // A headless browser has no print dialog: print() is recorded, and the page is looked at as
+    // the printer gets it (print media).
+    await page.evaluate(() => {
+      window.print = () => {
+        document.body.dataset.printed = "yes";
+      };
+    });
+    await page.getByRole("button", { name: "Print sheet" }).click();
+    expect(await page.evaluate(() => document.body.dataset.printed)).toBe("yes");
+    await page.emulateMedia({ media: "print" });
+    const sheet = page.locator(".login-sheet");
+    expect(await sheet.getByText(`dan-${suffix}`).isVisible()).toBe(true);
+    expect(await sheet.getByText(link).isVisible()).toBe(true);
+    for (const around of [
+      page.getByRole("link", { name: "Classes" }),
+      page.getByRole("button", { name: "Print sheet" }),
+      page.getByText("These links are shown this once", { exact: false }),
+    ]) {
+      expect(await around.isVisible()).toBe(false);
+    }
+    await screenshot(page, "class-login-links-printed");
+    await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+    await page.emulateMedia({ media: "screen" });
+    expect(await page.getByRole("button", { name: "Print sheet" }).isVisible()).toBe(true);
 
     // A lab for the new student; they sign in with their link and open a terminal.
     const lab = await apiRequest(e2e.app, "POST", "/api/labs", e2e.instructor, {

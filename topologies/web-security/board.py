@@ -81,7 +81,12 @@ def route(db, environ):
             f"<li><b>{html.escape(author)}</b>: {text}</li>"
             for author, text in db.execute("SELECT author, text FROM messages ORDER BY id")
         )
-        return "200 OK", [], page(BOARD.format(user=html.escape(user), email=html.escape(email), messages=messages, home=home))
+        # Like a real site's account activity: each change of the user's email, from which page.
+        changes = "".join(
+            f"<li>{html.escape(email)} from {html.escape(referer or 'no page')}</li>"
+            for email, referer in db.execute("SELECT email, referer FROM changes WHERE name = ? ORDER BY rowid", (user,))
+        )
+        return "200 OK", [], page(BOARD.format(user=html.escape(user), email=html.escape(email), messages=messages, changes=changes, home=home))
     return "404 Not Found", [], page("No such page.")
 
 
@@ -104,5 +109,7 @@ LOGIN_FORM = """<form method="post" action="{home}login">
 BOARD = """<p>Logged in as {user}. Your email: <span id="email">{email}</span></p>
 <form method="post" action="{home}email"><input name="email"> <button>Change email</button></form>
 <form method="get" action="{home}search"><input name="q"> <button>Search</button></form>
+<p>Changes of your email:</p>
+<ul id="changes">{changes}</ul>
 <ul id="messages">{messages}</ul>
 <form method="post" action="{home}post"><textarea name="text"></textarea> <button>Post</button></form>"""

@@ -1,6 +1,6 @@
 // Each lab's own values: made at random when the lab is first planned, kept with the lab (in its
 // record) so that bringing it up again keeps them, and put in place of their references in the
-// topology before anything else is planned.
+// topology before anything else is planned (roles then see them in their config).
 import type {
   CheckDef,
   FileDef,
@@ -69,10 +69,21 @@ export function withValues(topology: Topology, values: Readonly<Record<string, s
         env: Object.fromEntries(Object.entries(node.env).map(([k, v]) => [k, put(v)])),
         files: node.files.map((file) => withValuesInFile(file, put)),
         start: node.start.map(put),
+        config: withValuesInConfig(node.config, put),
       }),
     ),
     checks: topology.checks.map((check): CheckDef => ({ ...check, command: put(check.command) })),
   };
+}
+
+/** Every text in a role's config, however deep; its other values as they are. */
+function withValuesInConfig(config: unknown, put: (text: string) => string): unknown {
+  if (typeof config === "string") return put(config);
+  if (Array.isArray(config)) return config.map((item) => withValuesInConfig(item, put));
+  if (typeof config !== "object" || config === null) return config;
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [key, withValuesInConfig(value, put)]),
+  );
 }
 
 /** Text files only: a binary file is left byte for byte as it is. */

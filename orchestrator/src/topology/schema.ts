@@ -292,7 +292,7 @@ export const topologySchema = z
     values: z
       .record(name("value name"), value.nullable())
       .meta({
-        description: `Values made at random for each lab, written \${{ values.NAME }} in env, files, start and checks' commands.`,
+        description: `Values made at random for each lab, written \${{ values.NAME }} in env, files, start commands, roles' config and checks' commands.`,
       })
       .optional(),
     checks: z

@@ -1,8 +1,8 @@
 // Per-lab values: random text made for each lab instance (a secret, a flag, a password), so that
 // two students' answers differ. A topology declares them under `values` and refers to them as
-// `${{ values.NAME }}` in env, files, start commands and checks; the planner puts each lab's own
-// value in their place (plan/values.ts). `${{` is no valid shell or YAML syntax of its own, so a
-// reference never hides a command's meaning.
+// `${{ values.NAME }}` in env, files, start commands, roles' config and checks; the planner puts
+// each lab's own value in their place (plan/values.ts). `${{` is no valid shell or YAML syntax
+// of its own, so a reference never hides a command's meaning.
 import type { Path, Report } from "./diagnostics.ts";
 import { DEFAULT_VALUE_LENGTH, type NodeDef, type ValueDef } from "./model.ts";
 import { topologySchema } from "./schema.ts";
@@ -13,6 +13,7 @@ const valueSchema = topologySchema.shape.values.unwrap().valueType;
 /** Where a reference starts; each must be a whole `${{ values.NAME }}`. */
 const OPENING = "${{";
 const REFERENCE = /^\$\{\{\s*values\.([a-z][a-z0-9-]*)\s*\}\}/;
+const PLACES = "a per-lab value is only put in env, files, start, config and checks' commands";
 
 /** The declared values; `NAME: ~` takes every default. A malformed one is left to the shape check. */
 export function resolveValues(written: unknown): ValueDef[] {
@@ -56,13 +57,17 @@ export function substituteValues(text: string, values: Readonly<Record<string, s
 
 export class MalformedReferenceError extends Error {}
 
-/** Whether values are put in place at `path`: env, inline files, start commands, checks. */
+/**
+ * Whether values are put in place at `path`: env, inline files, start commands, every text of a
+ * role's config (a lab password, say), checks' commands.
+ */
 function substitutedAt(path: Path): boolean {
   const [top, , field, , leaf] = path;
   if (top === "checks") return path.length === 3 && path[2] === "command";
   if (top !== "nodes") return false;
   if (field === "env") return path.length === 4;
   if (field === "start") return path.length === 4;
+  if (field === "config") return true;
   return field === "files" && path.length === 5 && leaf === "content";
 }
 
@@ -94,7 +99,7 @@ export function checkValueReferences(
   walkStrings(data, [], (text, path) => {
     if (!text.includes(OPENING)) return;
     if (substitutedAt(path)) checkText(text, path);
-    else report(path, "a per-lab value is only put in env, files, start and checks' commands");
+    else report(path, PLACES);
   });
   for (const [name, node] of entries(data.nodes)) {
     for (const [index, file] of items(member(node, "files"))) {

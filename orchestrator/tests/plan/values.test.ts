@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${{ values.NAME }}` is the topologies' own reference syntax
 // Each lab's values: random over their alphabet, kept across plans of the same lab, and put in
-// place in env, files (text only), start commands and checks.
+// place in env, files (text only), start commands, roles' config and checks.
 import { describe, expect, it } from "vitest";
 import { planLab } from "../../src/plan/plan.ts";
 import { labValues, withValues } from "../../src/plan/values.ts";
@@ -76,6 +76,7 @@ describe("withValues and the plan", () => {
               },
             ],
             start: ["echo ${{ values.pin }} >/root/pin"],
+            config: { users: [{ name: "alice", password: "pw-${{ values.key }}" }], port: 21 },
           },
         ),
       ],
@@ -94,13 +95,14 @@ describe("withValues and the plan", () => {
   };
   const values = { flag: "F1a9F1a9", pin: "0042", key: "00ff00" };
 
-  it("puts each value in env, text files, start commands and checks", () => {
+  it("puts each value in env, text files, start commands, config and checks", () => {
     const put = withValues(topo, values);
     const a = put.nodes[0];
     expect(a?.env.FLAG).toBe("flag{F1a9F1a9}");
     expect(Buffer.from(a?.files[0]?.contentBase64 ?? "", "base64").toString()).toBe("F1a9F1a9\n");
     expect(a?.files[1]).toEqual(topo.nodes[0]?.files[1]);
     expect(a?.start).toEqual(["echo 0042 >/root/pin"]);
+    expect(a?.config).toEqual({ users: [{ name: "alice", password: "pw-00ff00" }], port: 21 });
     expect(put.checks[0]?.command).toBe("test F1a9F1a9");
   });
 

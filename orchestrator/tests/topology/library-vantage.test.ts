@@ -8,12 +8,15 @@ import { TOPOLOGIES_DIR } from "../../src/paths.ts";
 import { loadTopologyFile } from "../../src/roles/load.ts";
 
 const PROBE: Record<string, string[]> = {
+  "app-protocols": ["ftp-upload", "smtp-sent", "imap-read"],
   caching: ["proxy", "cached", "expiry"],
   "dns-local-attack": ["cached-answer", "user-fooled", "zone-taken"],
   "dns-remote-kaminsky": ["user-fooled"],
   "p2p-game": ["ack"],
   sockets: ["tcp-echo", "tcp-half-close", "udp-echo"],
+  ssh: ["scp-upload"],
   "tls-pki": ["tls-server"],
+  "web-security": ["csrf-email"],
 };
 
 it("runs every library check observable from the network from the probe", async () => {

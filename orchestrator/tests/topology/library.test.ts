@@ -1,11 +1,13 @@
 // Every lab of the library (topologies/) loads, plans and comes with its handout, so a broken lab
 // is caught here in a second rather than by an instructor on Monday morning.
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { subnetPool } from "../../src/config.ts";
 import { TOPOLOGIES_DIR } from "../../src/paths.ts";
 import { planLab } from "../../src/plan/plan.ts";
+import { labValues } from "../../src/plan/values.ts";
 import { loadTopologyFile } from "../../src/roles/load.ts";
 
 /** Folders that show the platform rather than teach a course module: they need no checks. */
@@ -39,6 +41,7 @@ describe("the lab library", () => {
         pool: subnetPool({}),
         taken: [],
         existing: {},
+        values: labValues(loaded.topology.values, {}, randomBytes),
       });
       expect(planned.ok ? "" : planned.error).toBe("");
     });

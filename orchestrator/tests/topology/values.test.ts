@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${{ values.NAME }}` is the topologies' own reference syntax
 // `values:`: random text per lab instance, referred to as ${{ values.NAME }} in env, files,
-// start and checks; every reference elsewhere, to an unknown value or malformed, is reported at
+// start, roles' config and checks; every reference elsewhere, to an unknown value or malformed, is reported at
 // the text that holds it.
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../src/topology/load.ts";
@@ -29,6 +29,10 @@ describe("values", () => {
             - { path: /root/pin, content: "%{{values.pin}}\\n" }
             - { path: /srv/app.py, source: app.py }
           start: ["echo %{{ values.token }} > /root/token"]
+        ftp:
+          role: ftp
+          networks: { lan: .21 }
+          config: { users: [{ name: alice, password: "%{{ values.token }}" }] }
       checks:
         - { id: c, task: t, node: a, command: "grep -q %{{ values.pin }} /root/pin" }
     `),
@@ -61,6 +65,10 @@ describe("values", () => {
                 - { path: /srv/app.py, source: app.py }
               ready: { command: "test %{{ values.flag }}" }
               user: "%{{ values.flag }}"
+            ftp:
+              role: ftp
+              networks: { lan: .21 }
+              config: { users: [{ name: alice, password: "%{{ values.pw }}" }] }
           checks:
             - { id: c, task: "%{{ values.flag }}", node: a, command: "true" }
         `),
@@ -72,10 +80,11 @@ describe("values", () => {
       "lab.yaml:10:18: nodes.a.env.FLAG: unknown value 'flga' (values: flag, pin)",
       "lab.yaml:12:35: nodes.a.files[0].content: '${{ flag }}' is not a value reference: write ${{ values.NAME }}",
       "lab.yaml:13:38: nodes.a.files[1].source: in app.py: unknown value 'nope' (values: flag, pin)",
-      "lab.yaml:14:23: nodes.a.ready.command: a per-lab value is only put in env, files, start and checks' commands",
+      "lab.yaml:14:23: nodes.a.ready.command: a per-lab value is only put in env, files, start, config and checks' commands",
       "lab.yaml:15:11: nodes.a.user: a user name holds a-z, 0-9, '_' and '-' (32 at most), such as student or root",
-      "lab.yaml:15:11: nodes.a.user: a per-lab value is only put in env, files, start and checks' commands",
-      "lab.yaml:17:20: checks[0].task: a per-lab value is only put in env, files, start and checks' commands",
+      "lab.yaml:15:11: nodes.a.user: a per-lab value is only put in env, files, start, config and checks' commands",
+      "lab.yaml:19:48: nodes.ftp.config.users[0].password: unknown value 'pw' (values: flag, pin)",
+      "lab.yaml:21:20: checks[0].task: a per-lab value is only put in env, files, start, config and checks' commands",
     ]);
   });
 

@@ -2,8 +2,9 @@
 // waited for: a TA checks the whole class as a bulk job; the grid shows each student's latest
 // result per check (and which ones run inside a node); the instructor's deadline runs every
 // student's checks once and freezes the grades, so a run after it is stored but not counted;
-// the CSV export has a row per student and a column per check, plus the score; a student reads
-// their own lab's history and no one else's.
+// the CSV export has a row per student and a column per check, plus the score; a moved deadline
+// runs again, starting a lab stopped meanwhile; a student reads their own lab's history and no
+// one else's.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer } from "../../support/api.ts";
@@ -36,6 +37,15 @@ async function grid(token = tokens.ta): Promise<Grid> {
   expect(response.statusCode, response.body).toBe(200);
   return response.json() as Grid;
 }
+
+/** Sets (or moves) the class's deadline for the topology, as `token`'s holder. */
+const putDeadline = (at: string, token: string) =>
+  h.app.inject({
+    method: "PUT",
+    url: `/api/classes/${classId}/deadlines/${topology}`,
+    headers: bearer(token),
+    payload: { at },
+  });
 
 const scores = (g: Grid) => Object.fromEntries(g.students.map((s) => [s.login, s.score]));
 
@@ -129,19 +139,9 @@ describe("the gradebook", () => {
 
   it("freezes the grades at the deadline: every student checked once, later runs kept but not counted", async () => {
     const at = new Date(clock + HOUR).toISOString();
-    const byTa = await h.app.inject({
-      method: "PUT",
-      url: `/api/classes/${classId}/deadlines/${topology}`,
-      headers: bearer(tokens.ta),
-      payload: { at },
-    });
+    const byTa = await putDeadline(at, tokens.ta);
     expect(byTa.statusCode).toBe(403);
-    const set = await h.app.inject({
-      method: "PUT",
-      url: `/api/classes/${classId}/deadlines/${topology}`,
-      headers: bearer(h.instructor),
-      payload: { at },
-    });
+    const set = await putDeadline(at, h.instructor);
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json()).toMatchObject({ at, firedAt: null, setBy: "instructor" });
 
@@ -199,6 +199,29 @@ describe("the gradebook", () => {
       `${logins.s2},Gus Two,fail,fail,0,2`,
       "",
     ]);
+  });
+
+  it("runs a moved deadline once it passes, starting a lab stopped meanwhile: its files count", async () => {
+    // The second student's late done.txt is in their lab's files; then they stop the lab.
+    const stopped = await h.app.inject({
+      method: "POST",
+      url: `/api/labs/${labs.s2}/stop`,
+      headers: bearer(tokens.s2),
+    });
+    expect(stopped.statusCode, stopped.body).toBe(200);
+    expect(stopped.json()).toMatchObject({ state: "stopped" });
+    const at = new Date(clock + HOUR).toISOString();
+    const moved = await putDeadline(at, h.instructor);
+    expect(moved.json()).toMatchObject({ at, firedAt: null });
+    clock += 2 * HOUR;
+    await h.app.sweeper.sweep();
+
+    const status = await get(`/api/labs/${labs.s2}`, tokens.s2);
+    expect(status.json()).toMatchObject({ state: "running" });
+    const after = await grid();
+    expect(after.deadline?.firedAt).toBe(new Date(clock).toISOString());
+    expect(after.students[1]?.cells["done-file"]).toMatchObject({ passed: true });
+    expect(scores(after)).toEqual({ [logins.s1]: 2, [logins.s2]: 1 });
   });
 
   it("shows a student their own history and no one else's", async () => {

@@ -1,10 +1,14 @@
 // topologies/app-protocols: the lab's DNS, web API, FTP and mail servers answer real clients
 // (curl, ftplib, smtplib, poplib), and every check fails on a fresh lab and passes once the
-// reference solution (solutions/app-protocols/*.py, never in the handout) ran on `client`.
+// reference solution (solutions/app-protocols/*.py, never in the handout) ran on `client`. The
+// FTP and mail checks run from the probe: a student root on ftp and mail who replaces the tools
+// a check inside those nodes would use, and writes the upload as root, fools none of them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runChecks } from "../../../orchestrator/src/labs/checks.ts";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
-import { sh, testEngine, uniqueLabId } from "../engine.ts";
+import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
+import { nodeContainerId, sh, testEngine, uniqueLabId } from "../engine.ts";
 import { expectChecks, libraryTopology, solutionFile } from "./solutions.ts";
 
 let engine: Engine;
@@ -13,6 +17,28 @@ const CHECKS = ["api-pages", "feed-titles", "ftp-upload", "ftp-download", "smtp-
 /** api.py's ITEM_COUNT, and the subjects the mail node puts in alice's INBOX (topology.yaml). */
 const ITEM_COUNT = 57;
 const SEEDED_SUBJECTS = ["Welcome to the lab", "Reading mail with imaplib", "Office hours moved"];
+const PROBE_CHECKS = ["ftp-upload", "smtp-sent", "imap-read"];
+
+/** bash as root, as the student is: the student replaces /bin/sh on ftp. */
+async function bash(node: string, script: string): Promise<string> {
+  const container = await nodeContainerId(engine, lab, node);
+  const result = await execCapture(engine, container, ["/bin/bash", "-c", script]);
+  expect(result.exitCode, `${node}: ${result.stdout}${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+/**
+ * What a student who read the checks that ran inside ftp and mail would do to fake them: an
+ * upload written as root, stat saying alice, doveadm finding every message and none unseen, and
+ * every sh -c on ftp succeeding.
+ */
+const FAKES = {
+  ftp: `echo forged > /home/alice/hello.txt
+printf '#!/bin/bash\necho alice\n' > /usr/bin/stat && chmod 755 /usr/bin/stat
+rm -f /bin/sh && printf '#!/bin/bash\nexit 0\n' > /bin/sh && chmod 755 /bin/sh`,
+  mail: `printf '#!/bin/bash\ncase "$*" in *UNSEEN*) ;; *) echo 1 ;; esac\n' > /usr/bin/doveadm
+chmod 755 /usr/bin/doveadm`,
+};
 
 /** Runs a Python program on client. */
 const python = (source: string) => sh(engine, lab, "client", `python3 - <<'PY'\n${source}\nPY`);
@@ -112,7 +138,26 @@ with smtplib.SMTP("mail.example.com", 25) as smtp:
     await expectChecks(engine, lab, CHECKS, false);
   });
 
-  it("passes every check after the reference solution", async () => {
+  it("fools no probe check with ftp's and mail's tools replaced and the upload written as root", async () => {
+    await bash("ftp", FAKES.ftp);
+    await bash("mail", FAKES.mail);
+    // The fakes work inside the nodes: what the checks once ran there now says "done".
+    expect(await bash("ftp", "stat -c %U /home/alice/hello.txt; sh -c 'exit 1' && echo ok")).toBe(
+      "alice\nok\n",
+    );
+    expect(await bash("mail", "doveadm search -u alice@example.com mailbox INBOX UNSEEN")).toBe("");
+    const results = await runChecks(engine, lab);
+    for (const id of PROBE_CHECKS) {
+      expect(
+        results.find((r) => r.id === id),
+        id,
+      ).toMatchObject({ vantage: "probe", passed: false });
+    }
+    // Gone again, so that alice's own upload can take its place.
+    await bash("ftp", "rm /home/alice/hello.txt");
+  });
+
+  it("passes every check after the reference solution, ftp's and mail's tools still faked", async () => {
     const api = await runSolution("api_pages.py");
     expect(api.stdout, api.stderr).toBe(`${ITEM_COUNT} items\n`);
     const mail = await runSolution("files_and_mail.py");

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
+import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
 import { testEngine, uniqueLabId } from "../engine.ts";
 import { expectChecks, libraryTopology, shOk, solutionFile } from "./solutions.ts";
 
@@ -78,7 +79,9 @@ nohup tcpdump -i eth0 -U -w /root/mitm.pcap tcp port 9000 >/root/tcpdump.log 2>&
       "mallory",
       `tcpdump -r /root/mitm.pcap -nn -A "ether dst ${mallory} and src host $(getent hosts alice | cut -d' ' -f1) and dst host $(getent hosts bob | cut -d' ' -f1)" 2>/dev/null`,
     );
-    expect(seen).toContain("alice: the door code is 4711");
+    const code = (await readLabRecord(engine, lab))?.values?.["door-code"];
+    expect(code).toMatch(/^[0-9]{6}$/);
+    expect(seen).toContain(`alice: the door code is ${code}`);
     await expectChecks(engine, lab, CHECKS, true);
   });
 });

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
+import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
 import { testEngine, uniqueLabId } from "../engine.ts";
-import { expectChecks, libraryTopology, shOk, solutionFile } from "./solutions.ts";
+import { expectChecks, expectPassing, libraryTopology, shOk, solutionFile } from "./solutions.ts";
 
 let engine: Engine;
 const lab = uniqueLabId("it-labsb-sniff");
@@ -14,6 +15,11 @@ const CHECKS = ["capture", "password", "spoofed"];
 const solution = (file: string) => solutionFile("sniffing-spoofing", file);
 
 const run = (node: string, script: string) => shOk(engine, lab, node, script);
+
+/** alice's password in this lab: made at random when the lab came up. */
+async function password(): Promise<string> {
+  return (await readLabRecord(engine, lab))?.values?.password ?? "";
+}
 
 beforeAll(async () => {
   engine = await testEngine();
@@ -25,8 +31,10 @@ afterAll(async () => {
 });
 
 describe("the sniffing-spoofing lab", () => {
-  it("serves alice's FTP home and bob's notice board", async () => {
-    expect(await run("alice", "curl -s --max-time 5 -u alice:Tulip-7384 ftp://ftp/todo.txt")).toBe(
+  it("serves alice's FTP home, with the lab's own password, and bob's notice board", async () => {
+    const mine = await password();
+    expect(mine).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(await run("alice", `curl -s --max-time 5 -u alice:${mine} ftp://ftp/todo.txt`)).toBe(
       "water the plants",
     );
     await run("alice", "echo 'hello bob' | nc -u -w 1 bob 5140");
@@ -49,7 +57,7 @@ describe("the sniffing-spoofing lab", () => {
         "mallory",
         `cat > /root/sniff.py <<'PY'\n${await solution("sniff_password.py")}\nPY\npython3 /root/sniff.py`,
       ),
-    ).toBe("Tulip-7384");
+    ).toBe(await password());
     await run(
       "mallory",
       `cat > /root/spoof.py <<'PY'\n${await solution("spoof.py")}\nPY\npython3 /root/spoof.py`,
@@ -59,5 +67,11 @@ describe("the sniffing-spoofing lab", () => {
       "for i in $(seq 50); do grep -q maintenance /root/notices.log && exit 0; sleep 0.1; done; exit 1",
     );
     await expectChecks(engine, lab, CHECKS, true);
+  });
+
+  it("fails the password check with a password that is not this lab's", async () => {
+    // The one every lab had when the password was written in the topology.
+    await run("mallory", "echo Tulip-7384 > /root/password.txt");
+    await expectPassing(engine, lab, CHECKS, ["capture", "spoofed"]);
   });
 });
