@@ -78,6 +78,8 @@ export interface ContainerSpec {
     CapAdd?: string[];
     Sysctls?: Record<string, string>;
     ExtraHosts?: string[];
+    /** Upstream resolvers of the embedded DNS (127.0.0.11) on user-defined networks. */
+    Dns?: string[];
     Memory?: number;
     MemorySwap?: number;
     NanoCpus?: number;
