@@ -53,6 +53,8 @@ export interface ContainerSummary {
   ImageID: string;
   State: string;
   Status: string;
+  /** The writable layer's size in bytes: only when the list was asked `size: true`. */
+  SizeRw?: number;
 }
 
 export interface ContainerDetails {
@@ -94,7 +96,8 @@ export interface ContainerSpec {
 }
 
 export interface ContainerClient {
-  list(filter?: LabelFilter & { all?: boolean }): Promise<ContainerSummary[]>;
+  /** `size`: with each writable layer's size (the engine measures each one: costly). */
+  list(filter?: LabelFilter & { all?: boolean; size?: boolean }): Promise<ContainerSummary[]>;
   /** Creates the container (not started); its id. 409 when the name is taken. */
   create(spec: ContainerSpec): Promise<string>;
   /** 304 when it runs already. */
