@@ -5,26 +5,16 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { DiskWatch, diskLimitReason } from "../../src/classroom/disk-watch.ts";
 import { DEFAULT_NODE_DISK_BYTES, nodeDiskLimit } from "../../src/config.ts";
 import { SingleEngine } from "../../src/engines/single.ts";
-import { planLab } from "../../src/plan/plan.ts";
 import { converge } from "../../src/runtime/converge.ts";
 import type { NodeLayer } from "../../src/runtime/writable-layers.ts";
-import { network, node, request, topology } from "../plan/helpers.ts";
 import { MemoryEngine } from "../support/memory-engine.ts";
+import { twoNodeLab } from "./two-node-lab.ts";
 
 const CLIENT = "socketlab/client:latest";
 const MIB = 1024 * 1024;
 const silentLog = { info: () => {}, error: () => {} };
 let engine: MemoryEngine;
 let events: string[];
-
-function lab(id: string, taken: string[] = []) {
-  const result = planLab(
-    topology([network("lan", "192.168.1.0/24")], [node("a", { lan: 10 }), node("b", { lan: 11 })]),
-    request({ lab: id, owner: "alice", taken }),
-  );
-  if (!result.ok) throw new Error(result.error);
-  return result.plan;
-}
 
 function watch(limit: number | null): DiskWatch {
   const made = new DiskWatch(
@@ -48,8 +38,8 @@ const written = (name: string, bytes: number) => {
 beforeEach(async () => {
   engine = new MemoryEngine([CLIENT, "socketlab/host-guard:latest"]);
   engine.onExec = () => ({ exitCode: 0 });
-  await converge(engine, lab("one"));
-  await converge(engine, lab("two", ["10.200.0.0/24"]));
+  await converge(engine, twoNodeLab("one"));
+  await converge(engine, twoNodeLab("two", ["10.200.0.0/24"]));
   events = [];
 });
 
