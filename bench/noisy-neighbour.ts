@@ -10,16 +10,19 @@
 // and opens a terminal, floods it and drops it, in a loop. The service's resident memory is
 // sampled every 200 ms throughout. The goal (the issue's): the quiet p99 within 2x of alone, and
 // the service below 200 MB throughout.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
-import { freePort, memory, Service } from "../support/service.ts";
+import { memory, type Service } from "../support/service.ts";
 import { interruptible, machine, writeResult } from "./run.ts";
-import { echoTimes, percentile, Terminal } from "./terminal-shell.ts";
+import {
+  benchFolder,
+  echoTimes,
+  percentile,
+  removeBenchLabs,
+  startService,
+  Terminal,
+} from "./terminal-shell.ts";
 
 /** The topology's name in the benchmark's library: its labs are `bench-noisy-<login>`. */
 const TOPOLOGY = "bench-noisy";
@@ -57,10 +60,7 @@ if (![keys, rate, neighbours].every((n) => Number.isInteger(n) && n >= 1)) {
 
 const stop = interruptible();
 const engine = await connectEngine();
-const workDir = await mkdtemp(join(tmpdir(), "socketlab-noisy-"));
-const libraryDir = join(workDir, "library");
-await mkdir(join(libraryDir, TOPOLOGY), { recursive: true });
-await writeFile(join(libraryDir, TOPOLOGY, "topology.yaml"), YAML);
+const folder = await benchFolder(TOPOLOGY, YAML);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -71,13 +71,6 @@ const FORK_BOMB = "bomb() { bomb | bomb & }; bomb\r";
 // `tail` of an endless line keeps all of it: the node's memory limit kills it, and it starts again.
 const FILL_MEMORY = "while true; do tail /dev/zero; done\r";
 const CHURN_FLOOD = "cat /dev/urandom | base64\r";
-
-async function downBenchLabs(): Promise<void> {
-  const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY);
-  for (let i = 0; i < labs.length; i += 3) {
-    await Promise.allSettled(labs.slice(i, i + 3).map((l) => downLab(engine, l.lab)));
-  }
-}
 
 /** The service's resident memory, sampled until `stop`, which gives the peak. */
 function sampleMemory(pid: number): { stop(): number } {
@@ -98,14 +91,8 @@ const terminals: Terminal[] = [];
 let churning = false;
 let figures: Record<string, number> | undefined;
 try {
-  await downBenchLabs(); // what an interrupted earlier run may have left
-  service = new Service({
-    port: await freePort(),
-    dataDir: join(workDir, "data"),
-    libraryDir,
-    signal: stop,
-  });
-  await service.ready();
+  await removeBenchLabs(engine, TOPOLOGY, 3); // what an interrupted earlier run may have left
+  service = await startService(folder, stop);
   process.stderr.write(`${neighbours + 1} labs through the API...\n`);
   const job = await service.bulk(TOPOLOGY, neighbours + 1, 3, "n");
   if (job.ready < neighbours + 1) {
@@ -182,8 +169,8 @@ try {
   churning = false;
   for (const t of terminals) t.socket.terminate();
   await service?.stop();
-  await downBenchLabs();
-  await rm(workDir, { recursive: true, force: true });
+  await removeBenchLabs(engine, TOPOLOGY, 3);
+  await folder.remove();
 }
 if (stop.aborted || !figures) process.exit(130);
 

@@ -5,7 +5,7 @@
 // default engine is only read from (images are copied out of it), never restarted.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import Docker from "dockerode";
@@ -20,6 +20,14 @@ const RUN_ROOT = "/run/socketlab-test-engines";
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 60_000;
 
+export interface ExtraEngineOptions {
+  /**
+   * The engine's /etc/resolv.conf: where it finds its upstream DNS. dockerd then runs in a mount
+   * namespace of its own, in which this file is bind-mounted over the machine's.
+   */
+  resolvConf?: string;
+}
+
 export class ExtraEngine {
   readonly name: string;
   readonly netns: string;
@@ -28,6 +36,8 @@ export class ExtraEngine {
   readonly socket: string;
   readonly pidfile: string;
   readonly log: string;
+  /** The engine's own /etc/resolv.conf, when it has one. */
+  readonly resolvConf: string | null;
   /** `unix:///run/...sock`, as an engines file names it. */
   readonly host: string;
   /** The engine as socketlab speaks to it. */
@@ -36,7 +46,9 @@ export class ExtraEngine {
   readonly docker: Docker;
   private process: ChildProcess | null = null;
 
-  constructor(name: string) {
+  private readonly resolvConfText: string | null;
+
+  constructor(name: string, options: ExtraEngineOptions = {}) {
     this.name = name;
     this.netns = `sl-test-${name}`;
     this.dataRoot = `${DATA_ROOT}/${name}`;
@@ -44,6 +56,8 @@ export class ExtraEngine {
     this.socket = `${RUN_ROOT}/${name}.sock`;
     this.pidfile = `${RUN_ROOT}/${name}.pid`;
     this.log = `${RUN_ROOT}/${name}.log`;
+    this.resolvConfText = options.resolvConf ?? null;
+    this.resolvConf = this.resolvConfText === null ? null : `${RUN_ROOT}/${name}.resolv.conf`;
     this.host = `unix://${this.socket}`;
     this.docker = new Docker({ socketPath: this.socket });
     this.engine = dockerodeEngine({ socketPath: this.socket });
@@ -53,6 +67,7 @@ export class ExtraEngine {
   async start(): Promise<void> {
     await mkdir(this.dataRoot, { recursive: true });
     await mkdir(this.execRoot, { recursive: true });
+    if (this.resolvConf !== null) await writeFile(this.resolvConf, this.resolvConfText ?? "");
     if (!existsSync(`/run/netns/${this.netns}`)) {
       await run("ip", ["netns", "add", this.netns]);
       await run("nsenter", [`--net=/run/netns/${this.netns}`, "ip", "link", "set", "lo", "up"]);
@@ -75,24 +90,40 @@ export class ExtraEngine {
   private spawnDockerd(): void {
     const log = openSync(this.log, "a");
     // nsenter without --fork execs dockerd: the child is dockerd itself.
-    this.process = spawn(
+    const dockerd = [
       "nsenter",
-      [
-        `--net=/run/netns/${this.netns}`,
-        "dockerd",
-        "--data-root",
-        this.dataRoot,
-        "--exec-root",
-        this.execRoot,
-        "--pidfile",
-        this.pidfile,
-        "-H",
-        this.host,
-        "--cgroup-parent",
-        `socketlab-test-${this.name}`,
-      ],
-      { detached: true, stdio: ["ignore", log, log] },
-    );
+      `--net=/run/netns/${this.netns}`,
+      "dockerd",
+      "--data-root",
+      this.dataRoot,
+      "--exec-root",
+      this.execRoot,
+      "--pidfile",
+      this.pidfile,
+      "-H",
+      this.host,
+      "--cgroup-parent",
+      `socketlab-test-${this.name}`,
+    ];
+    // unshare without --fork execs too: its own /etc/resolv.conf is dockerd's alone.
+    const [command, ...args] =
+      this.resolvConf === null
+        ? dockerd
+        : [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            'mount --bind "$0" /etc/resolv.conf && exec "$@"',
+            this.resolvConf,
+            ...dockerd,
+          ];
+    this.process = spawn(command as string, args, {
+      detached: true,
+      stdio: ["ignore", log, log],
+    });
     this.process.unref();
     closeSync(log);
   }
@@ -167,6 +198,7 @@ export class ExtraEngine {
     await rm(this.dataRoot, { recursive: true, force: true });
     await rm(this.execRoot, { recursive: true, force: true });
     await rm(this.socket, { force: true });
+    if (this.resolvConf !== null) await rm(this.resolvConf, { force: true });
   }
 
   /** SIGTERM (SIGKILL after a minute) and wait for dockerd to be gone. */
@@ -182,11 +214,15 @@ export class ExtraEngine {
 }
 
 /** Starts the named extra engines, each with `images` copied from the default engine. */
-export async function startExtraEngines(names: string[], images: string[]): Promise<ExtraEngine[]> {
+export async function startExtraEngines(
+  names: string[],
+  images: string[],
+  options: ExtraEngineOptions = {},
+): Promise<ExtraEngine[]> {
   if (process.getuid?.() !== 0) {
     throw new Error("extra engines need root (ip netns, nsenter, dockerd); CI runs as root");
   }
-  const engines = names.map((name) => new ExtraEngine(name));
+  const engines = names.map((name) => new ExtraEngine(name, options));
   // What a run that was interrupted left behind goes first.
   await Promise.all(engines.map((e) => e.destroy()));
   await Promise.all(engines.map((e) => e.start()));

@@ -196,6 +196,22 @@ export function terminalsFromEnv(env = process.env): TerminalSettings {
   return options;
 }
 
+/** What each lab node may write to its own disk (classroom/disk-watch.ts) unless set. */
+export const DEFAULT_NODE_DISK_BYTES = 2 * 1024 ** 3;
+
+/**
+ * What each lab node may write to its own disk, its writable layer: SOCKETLAB_NODE_DISK (a size;
+ * 0: no limit, nothing measured).
+ */
+export function nodeDiskLimit(env = process.env): number | null {
+  const text = env.SOCKETLAB_NODE_DISK?.trim();
+  if (!text) return DEFAULT_NODE_DISK_BYTES;
+  const bytes = parseSize(text);
+  if (bytes === null)
+    throw new Error("SOCKETLAB_NODE_DISK must be a size such as 500m or 2g (0: no limit)");
+  return bytes === 0 ? null : bytes;
+}
+
 /**
  * The Debian archives an offline base image is bootstrapped from: SOCKETLAB_DEBIAN_MIRROR and
  * SOCKETLAB_DEBIAN_SECURITY_MIRROR (local mirrors), else Debian's own.

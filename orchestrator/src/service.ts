@@ -27,6 +27,7 @@ export async function runService(options: ServiceOptions): Promise<never> {
     quotas: config.quotasFromEnv(),
     lifetime: config.lifetimeFromEnv(),
     terminals: config.terminalsFromEnv(),
+    nodeDiskBytes: config.nodeDiskLimit(),
     trustProxy: config.trustProxy(),
     level: config.logLevel(),
     metricsToken: config.metricsToken(),
@@ -48,6 +49,7 @@ export async function runService(options: ServiceOptions): Promise<never> {
     quotas: settings.quotas,
     lifetime: settings.lifetime,
     terminals: settings.terminals,
+    nodeDiskBytes: settings.nodeDiskBytes,
     trustProxy: settings.trustProxy,
     ...(settings.metricsToken ? { metrics: { token: settings.metricsToken } } : {}),
     // JSON lines for log collectors; readable lines when a person watches the terminal.

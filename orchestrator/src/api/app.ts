@@ -8,7 +8,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { SWEEP_EVERY_MS } from "../classroom/sweeper.ts";
-import type { Lifetime, Quotas } from "../config.ts";
+import { DEFAULT_NODE_DISK_BYTES, type Lifetime, type Quotas } from "../config.ts";
 import type { Connect } from "../engines/members.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
@@ -62,6 +62,8 @@ export interface AppOptions {
   sweepEveryMs?: number;
   /** Terminals' grace period, replay, flow control and recordings (default: terminals/registry.ts). */
   terminals?: Omit<TerminalRoutesOptions, "dataDir">;
+  /** What each lab node may write to its disk (default: config.ts); null: no limit. */
+  nodeDiskBytes?: number | null;
   logger?: FastifyServerOptions["logger"];
   /** Which peers' X-Forwarded-For to believe (default: none; config.ts: SOCKETLAB_TRUST_PROXY). */
   trustProxy?: boolean | string[];
@@ -99,6 +101,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     lifetime: options.lifetime ?? {},
     now: options.now,
     sweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
+    nodeDiskBytes:
+      options.nodeDiskBytes === undefined ? DEFAULT_NODE_DISK_BYTES : options.nodeDiskBytes,
   });
   // Before the routes, so that its latency hook times every one of them.
   if (options.metrics) await app.register(metrics, options.metrics);

@@ -24,13 +24,14 @@ export function networkHash(network: NetworkSpec): string {
  * `user` (only terminals use it).
  */
 export function nodeHash(node: NodeSpec): string {
-  const { image, endpoints, env, extraHosts, files, command } = node;
+  const { image, endpoints, env, extraHosts, dns, files, command } = node;
   const { capabilities, sysctls, limits, ready, hostname } = node;
   return stableHash({
     image,
     endpoints,
     env,
     extraHosts,
+    dns,
     files,
     command,
     capabilities,

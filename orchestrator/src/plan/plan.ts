@@ -14,7 +14,7 @@ import {
 } from "./labels.ts";
 import { bridgeName, containerName, networkName, validateLabId, validateOwner } from "./naming.ts";
 import { startWaves } from "./order.ts";
-import { addResolver } from "./resolver.ts";
+import { addResolver, upstreamDns } from "./resolver.ts";
 import { applyRoles } from "./roles.ts";
 import { addRoutes } from "./routes.ts";
 import { allocateSubnets } from "./subnets.ts";
@@ -116,6 +116,7 @@ function planNode(
     endpoints: endpoints.get(node.name) ?? [],
     env: envList(node.env),
     extraHosts: extraHosts(node.name, endpoints),
+    dns: upstreamDns(node, endpoints),
     files: node.files.map((file) => ({ ...file })),
     start: [...node.start],
     command: startCommand(node.start, node.ready?.command ?? null),

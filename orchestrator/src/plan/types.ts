@@ -52,6 +52,11 @@ export interface NodePlan {
   env: string[];
   /** `name:address` for every other node of the lab, as Docker's ExtraHosts. */
   extraHosts: string[];
+  /**
+   * Where Docker's embedded resolver forwards what it does not know itself (Docker's `Dns`):
+   * plan/resolver.ts. Records written before it existed have none (containers.ts fills it in).
+   */
+  dns?: string[];
   files: FileDef[];
   /** The topology's start commands, in order. */
   start: string[];

@@ -1,6 +1,7 @@
 // Lab node containers: created from a NodePlan with every network, address and file in place
 // before the first start, so a node never runs half-configured.
 import { GATE_DIR } from "../plan/container.ts";
+import { NO_UPSTREAM_DNS } from "../plan/resolver.ts";
 import type { NodePlan } from "../plan/types.ts";
 import { type Engine, hasStatus, isNotFound } from "./engine.ts";
 import { filesArchive } from "./files.ts";
@@ -23,6 +24,8 @@ export async function createNodeContainer(engine: Engine, node: NodePlan): Promi
       CapAdd: node.capabilities,
       Sysctls: node.sysctls,
       ExtraHosts: node.extraHosts,
+      // Never the engine host's resolver (plan/resolver.ts), for nodes of older records too.
+      Dns: node.dns ?? [NO_UPSTREAM_DNS],
       Memory: node.limits.memoryBytes,
       // No swap beyond the memory limit: a memory hog hits its limit instead of the disk.
       MemorySwap: node.limits.memoryBytes,

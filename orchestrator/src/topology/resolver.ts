@@ -1,5 +1,6 @@
 // A node's DNS resolver (`resolver:`, or `defaults.resolver` for every node that names none): a
-// node of the lab, by name, or a fixed IPv4 address. Empty (`resolver: ~`) keeps Docker's own.
+// node of the lab, by name, or a fixed IPv4 address. Empty (`resolver: ~`) keeps Docker's own
+// (plan/resolver.ts: it forwards nothing out of the node).
 import { parseAddress } from "../net/ipv4.ts";
 import type { Report } from "./diagnostics.ts";
 import { topologySchema } from "./schema.ts";

@@ -110,7 +110,7 @@ const route = z
 
 const resolver = z.union([z.string().min(1), z.null()]).meta({
   description:
-    "The DNS resolver the node uses (/etc/resolv.conf): a node's name or an IPv4 address; empty keeps Docker's own.",
+    "The DNS resolver the node uses (/etc/resolv.conf): a node's name or an IPv4 address; empty keeps Docker's own, which answers the names of the network's containers and forwards nothing out of the node.",
 });
 
 const user = z

@@ -5,26 +5,16 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { HostGuardWatch } from "../../src/classroom/host-guard-watch.ts";
 import { SingleEngine } from "../../src/engines/single.ts";
 import { GATE_OPEN } from "../../src/plan/container.ts";
-import { planLab } from "../../src/plan/plan.ts";
 import { converge } from "../../src/runtime/converge.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
-import { network, node, request, topology } from "../plan/helpers.ts";
 import { MemoryEngine } from "../support/memory-engine.ts";
+import { twoNodeLab } from "./two-node-lab.ts";
 
 const CLIENT = "socketlab/client:latest";
 let engine: MemoryEngine;
 let clock: number;
 /** What each exec did, in order: `guard` (host rules) or `gate <container>`. */
 let calls: string[];
-
-function lab(id: string, taken: string[] = []) {
-  const result = planLab(
-    topology([network("lan", "192.168.1.0/24")], [node("a", { lan: 10 }), node("b", { lan: 11 })]),
-    request({ lab: id, owner: "alice", taken }),
-  );
-  if (!result.ok) throw new Error(result.error);
-  return result.plan;
-}
 
 const silentLog = { info: () => {}, error: () => {} };
 
@@ -39,8 +29,8 @@ beforeEach(async () => {
   clock = Date.parse("2026-12-07T10:00:00Z");
   engine = new MemoryEngine([CLIENT, GUARD_IMAGE]);
   engine.now = () => clock;
-  await converge(engine, lab("one"));
-  await converge(engine, lab("two", ["10.200.0.0/24"]));
+  await converge(engine, twoNodeLab("one"));
+  await converge(engine, twoNodeLab("two", ["10.200.0.0/24"]));
   calls = [];
   engine.onExec = (container, spec) => {
     if (container.spec.name === GUARD_CONTAINER) calls.push("guard");

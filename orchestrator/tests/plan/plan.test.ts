@@ -82,6 +82,7 @@ describe("planLab", () => {
           ],
           env: [],
           extraHosts: ["web:10.200.1.80"],
+          dns: ["127.0.0.1"],
           files: [],
           start: ["ip route add 10.0.0.0/8 via 172.16.0.1", "dnsmasq"],
           command: [
@@ -119,6 +120,7 @@ describe("planLab", () => {
           endpoints: [{ network: "dmz", dockerNetwork: "sl_alice_dmz", address: "10.200.1.80" }],
           env: ["A_FIRST=x=y", "PORT=80"],
           extraHosts: ["router:10.200.1.254"],
+          dns: ["127.0.0.1"],
           files: [{ path: "/srv/index.html", contentBase64: "aGk=", mode: 0o644 }],
           start: [],
           command: [
@@ -330,7 +332,7 @@ describe("hashes", () => {
   it("are the same across runs (pinned values)", () => {
     const lab = plan(base);
     expect(lab.networks.map((n) => n.hash)).toEqual(["5376702becf58477", "404666b955a14f4c"]);
-    expect(lab.nodes.map((n) => n.hash)).toEqual(["3d031649451f69c3", "7fd80fb0601393a5"]);
+    expect(lab.nodes.map((n) => n.hash)).toEqual(["ae9f9c58ed205c44", "df51341724d2d02d"]);
   });
 
   it("ignore the order in which maps were written", () => {

@@ -1,7 +1,9 @@
-// A node's resolver in its plan: /etc/resolv.conf written by its first start command.
+// A node's resolver in its plan: /etc/resolv.conf written by its first start command, and the
+// upstream of Docker's embedded resolver, never the engine host's.
 import { describe, expect, it } from "vitest";
+import { nodeHash } from "../../src/plan/labels.ts";
 import { planLab } from "../../src/plan/plan.ts";
-import type { LabPlan } from "../../src/plan/types.ts";
+import type { LabPlan, NodePlan } from "../../src/plan/types.ts";
 import type { Topology } from "../../src/topology/model.ts";
 import { network, node, request, topology } from "./helpers.ts";
 
@@ -13,6 +15,10 @@ function plan(topo: Topology): LabPlan {
 
 function startOf(lab: LabPlan, name: string): string[] | undefined {
   return lab.nodes.find((n) => n.name === name)?.start;
+}
+
+function dnsOf(lab: LabPlan, name: string): string[] | undefined {
+  return lab.nodes.find((n) => n.name === name)?.dns;
 }
 
 const write = (address: string) => `printf 'nameserver %s\\n' ${address} > /etc/resolv.conf`;
@@ -49,29 +55,31 @@ describe("a node's resolver", () => {
     );
     expect(startOf(lab, "far")).toEqual([write("10.200.1.53")]);
     expect(startOf(lab, "fixed")).toEqual([write("192.0.2.53")]);
+    expect(dnsOf(lab, "far")).toEqual(["10.200.1.53"]);
+    expect(dnsOf(lab, "fixed")).toEqual(["192.0.2.53"]);
   });
 
-  it("comes before the node's routes and its role's start commands", () => {
+  it("is the embedded resolver's upstream: the lab's resolver, else the node's own loopback", () => {
     const lab = plan(
       topology(networks, [
-        node("dns", { lan: 53 }),
-        node("router", { lan: 254, far: 254 }),
-        node(
-          "client",
-          { far: 10 },
-          {
-            resolver: "dns",
-            routes: [{ to: { network: "lan" }, via: "router" }],
-            start: ["echo own"],
-          },
-        ),
+        node("dns", { dmz: 53, lan: 53 }),
+        node("client", { far: 10, lan: 10 }, { resolver: "dns" }),
+        node("alone", { lan: 11 }),
       ]),
     );
-    expect(startOf(lab, "client")).toEqual([
-      write("10.200.0.53"),
-      "ip route replace 10.200.0.0/24 via 10.200.2.254",
-      "echo own",
-    ]);
+    expect(dnsOf(lab, "client")).toEqual(["10.200.0.53"]);
+    // Nothing is forwarded out of the node: not even the resolver's own upstream is the host's.
+    expect(dnsOf(lab, "alone")).toEqual(["127.0.0.1"]);
+    expect(dnsOf(lab, "dns")).toEqual(["127.0.0.1"]);
+  });
+
+  it("is part of the node's hash, so that a node made without it is shown outdated", () => {
+    const client = plan(
+      topology(networks, [node("dns", { lan: 53 }), node("client", { lan: 10 })]),
+    ).nodes.find((n) => n.name === "client") as NodePlan;
+    const { labels: _labels, hash, ...spec } = client;
+    expect(nodeHash(spec)).toBe(hash);
+    expect(nodeHash({ ...spec, dns: ["10.200.0.53"] })).not.toBe(hash);
   });
 
   it("changes nothing for a node without one", () => {

@@ -34,6 +34,8 @@ export interface MemoryContainer {
   attached: Map<string, string>;
   /** Archives put into it, with where. */
   archives: { path: string; archive: Buffer }[];
+  /** What it wrote to its file system (its writable layer), bytes; tests set it. */
+  writtenBytes?: number;
 }
 
 export interface MemoryNetwork extends NetworkSummary {
@@ -139,7 +141,7 @@ export class MemoryEngine implements Engine {
       }),
     };
     this.containers = {
-      list: op("containers.list", (filter?: LabelFilter & { all?: boolean }) =>
+      list: op("containers.list", (filter?: LabelFilter & { all?: boolean; size?: boolean }) =>
         [...this.state.containers.values()]
           .filter((c) => (filter?.all || c.state === "running") && matches(c.spec.Labels, filter))
           .map(
@@ -150,6 +152,7 @@ export class MemoryEngine implements Engine {
               ImageID: c.imageId,
               State: c.state,
               Status: c.state,
+              ...(filter?.size ? { SizeRw: c.writtenBytes ?? 0 } : {}),
             }),
           ),
       ),

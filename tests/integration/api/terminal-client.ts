@@ -6,8 +6,14 @@ import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 
-/** Output kept for `see`: a flood is not kept whole. */
+/** Output kept for `output()`: a flood is not kept whole. */
 const KEEP_BYTES = 1024 * 1024;
+
+/**
+ * Output before a new frame that `see` looks at together with it: a match may span frames, up to
+ * this long.
+ */
+const SEE_SPAN_BYTES = 64 * 1024;
 
 export interface Ready {
   type: "ready";
@@ -24,6 +30,8 @@ export class Terminal {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly ready: Promise<Ready>;
   private kept = 0;
+  /** `see` calls waiting, each handed every frame as it arrives. */
+  private readonly watchers = new Set<(chunk: Buffer) => void>();
 
   constructor(url: string, hello: object | null) {
     this.socket = new WebSocket(url);
@@ -38,6 +46,7 @@ export class Terminal {
           while (this.kept - (this.chunks[0]?.length ?? 0) > KEEP_BYTES) {
             this.kept -= (this.chunks.shift() as Buffer).length;
           }
+          for (const watch of this.watchers) watch(data);
           return;
         }
         const message = JSON.parse(data.toString()) as Record<string, unknown>;
@@ -63,17 +72,45 @@ export class Terminal {
     return Buffer.concat(this.chunks);
   }
 
-  /** Waits until the output holds `text` (its UTF-8 bytes); returns what matched. */
-  async see(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const seen = this.output().toString("utf8");
-      const match = typeof text === "string" ? seen.includes(text) : text.exec(seen);
-      if (match) return typeof text === "string" ? text : (match as RegExpExecArray)[0];
-      if (Date.now() > deadline)
-        throw new Error(`never saw ${text}; saw ${JSON.stringify(seen.slice(-2000))}`);
-      await sleep(25);
-    }
+  /**
+   * Waits until the output holds `text` (its UTF-8 bytes); returns what matched. Every frame is
+   * looked at as it arrives, so a match is found even when a flood pushes it out of the kept output
+   * before the test looks again.
+   */
+  see(text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const find = (seen: string): string | null => {
+      if (typeof text === "string") return seen.includes(text) ? text : null;
+      return text.exec(seen)?.[0] ?? null;
+    };
+    return new Promise((resolve, reject) => {
+      let before = this.output();
+      const done = () => {
+        clearTimeout(timer);
+        this.watchers.delete(watch);
+      };
+      const watch = (chunk: Buffer) => {
+        const window = Buffer.concat([before, chunk]);
+        const found = find(window.toString("utf8"));
+        if (found !== null) {
+          done();
+          resolve(found);
+        }
+        before = window.subarray(Math.max(0, window.length - SEE_SPAN_BYTES));
+      };
+      const timer = setTimeout(() => {
+        done();
+        const seen = this.output().toString("utf8");
+        reject(new Error(`never saw ${text}; saw ${JSON.stringify(seen.slice(-2000))}`));
+      }, timeoutMs);
+      const found = find(before.toString("utf8"));
+      if (found !== null) {
+        done();
+        resolve(found);
+        return;
+      }
+      before = before.subarray(Math.max(0, before.length - SEE_SPAN_BYTES));
+      this.watchers.add(watch);
+    });
   }
 
   /** Waits for a text message that `want` accepts. */

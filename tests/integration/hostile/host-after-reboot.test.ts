@@ -8,14 +8,11 @@
 // runs, to show that it does see the host when nothing stops it.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, buildApp } from "../../../orchestrator/src/api/app.ts";
-import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.ts";
+import type { App } from "../../../orchestrator/src/api/app.ts";
 import { bridgeName } from "../../../orchestrator/src/plan/naming.ts";
 import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { labInventory } from "../../../orchestrator/src/runtime/inventory.ts";
@@ -25,6 +22,7 @@ import {
   startExtraEngines,
 } from "../../../support/extra-engines.ts";
 import { apiRequest } from "../../support/api.ts";
+import { studentLab } from "./engine-lab.ts";
 
 const run = promisify(execFile);
 const id = randomBytes(2).toString("hex");
@@ -115,19 +113,7 @@ beforeAll(async () => {
       break;
     await sleep(100);
   }
-  const libraryDir = await mkdtemp(join(tmpdir(), "sl-it-library-"));
-  await mkdir(join(libraryDir, topology));
-  await writeFile(join(libraryDir, topology, "topology.yaml"), YAML);
-  app = await buildApp({ engine: extra.engine, dataDir: ":memory:", libraryDir, sweepEveryMs: 0 });
-  const instructor = ensureInstructor(app.db) as string;
-  const made = await apiRequest(app, "POST", "/api/classes", instructor, {
-    name: `reboot${id}`,
-    students: [{ name: `reboot-${id}` }],
-  });
-  student = (made.json() as { students: { token: string }[] }).students[0]?.token as string;
-  const created = await apiRequest(app, "POST", "/api/labs", student, { topology });
-  expect(created.statusCode, created.body).toBe(201);
-  lab = (created.json() as { lab: string }).lab;
+  ({ app, student, lab } = await studentLab(extra.engine, topology, YAML));
 }, 600_000);
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { JobRunner } from "../../classroom/bulk.ts";
+import { DiskWatch } from "../../classroom/disk-watch.ts";
 import { Gradebook } from "../../classroom/gradebook.ts";
 import { HostGuardWatch } from "../../classroom/host-guard-watch.ts";
 import { LabService } from "../../classroom/labs.ts";
@@ -14,6 +15,7 @@ import { EnginePool } from "../../engines/pool.ts";
 import { SingleEngine } from "../../engines/single.ts";
 import type { EngineSpec } from "../../engines/spec.ts";
 import type { Engine } from "../../runtime/engine.ts";
+import { audit } from "../../store/audit.ts";
 import { userByLogin } from "../../store/users.ts";
 
 declare module "fastify" {
@@ -27,6 +29,7 @@ declare module "fastify" {
     jobs: JobRunner;
     gradebook: Gradebook;
     sweeper: Sweeper;
+    diskWatch: DiskWatch;
   }
 }
 
@@ -41,6 +44,8 @@ export interface ServicesOptions {
   now: (() => number) | undefined;
   /** How often the sweeper runs, ms; 0: never on its own (tests call `sweep()`). */
   sweepEveryMs: number;
+  /** What each lab node may write to its disk; null: no limit. */
+  nodeDiskBytes: number | null;
 }
 
 export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
@@ -63,6 +68,18 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const sweeper = new Sweeper(app.db, labs, app.log);
   const hostGuard = new HostGuardWatch(engines, app.log);
   sweeper.addChore(hostGuard);
+  const diskWatch = new DiskWatch(
+    engines,
+    options.nodeDiskBytes,
+    (layer, limitBytes) =>
+      audit(app.db, "@service", "node.disk-limit", layer.lab, {
+        node: layer.node,
+        bytes: layer.bytes,
+        limit: limitBytes,
+      }),
+    app.log,
+  );
+  sweeper.addChore(diskWatch);
   const gradebook = new Gradebook(app.db, labs, library, app.log);
   sweeper.addChore({ name: "deadlines", run: (now) => gradebook.runDueDeadlines(now) });
   const jobs = new JobRunner(
@@ -83,6 +100,7 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   app.decorate("jobs", jobs);
   app.decorate("gradebook", gradebook);
   app.decorate("sweeper", sweeper);
+  app.decorate("diskWatch", diskWatch);
   // Jobs a previous process left unfinished are resumed once the app is ready.
   app.addHook("onReady", async () => {
     // The engines are the truth of where labs live: the store's placements are brought in line.

@@ -52,6 +52,12 @@ const routes: FastifyPluginAsyncZod<TerminalRoutesOptions> = async (app, options
       log: (error, message) => app.log.error({ err: error }, message),
     },
   );
+  // A node stopped at its disk limit: its terminals say why before its shells end.
+  app.diskWatch.onStopping((layer, reason) => {
+    for (const session of registry.ofLab(layer.lab)) {
+      if (session.info.node === layer.node) session.notice(`[socketlab] ${reason}.`);
+    }
+  });
   app.sweeper.addChore({
     name: "recordings' retention",
     run: (now) => registry.deleteOldRecordings(now),

@@ -94,7 +94,13 @@ function networkClient(docker: Docker): NetworkClient {
 function containerClient(docker: Docker): ContainerClient {
   return {
     list: (filter) =>
-      call(() => docker.listContainers({ all: filter?.all ?? false, ...filters(filter) })),
+      call(() =>
+        docker.listContainers({
+          all: filter?.all ?? false,
+          size: filter?.size ?? false,
+          ...filters(filter),
+        }),
+      ),
     create: async (spec) => (await call(() => docker.createContainer(spec))).id,
     start: async (id) => {
       await call(() => docker.getContainer(id).start());

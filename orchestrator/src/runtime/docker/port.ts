@@ -53,6 +53,8 @@ export interface ContainerSummary {
   ImageID: string;
   State: string;
   Status: string;
+  /** The writable layer's size in bytes: only when the list was asked `size: true`. */
+  SizeRw?: number;
 }
 
 export interface ContainerDetails {
@@ -78,6 +80,8 @@ export interface ContainerSpec {
     CapAdd?: string[];
     Sysctls?: Record<string, string>;
     ExtraHosts?: string[];
+    /** Upstream resolvers of the embedded DNS (127.0.0.11) on user-defined networks. */
+    Dns?: string[];
     Memory?: number;
     MemorySwap?: number;
     NanoCpus?: number;
@@ -92,7 +96,8 @@ export interface ContainerSpec {
 }
 
 export interface ContainerClient {
-  list(filter?: LabelFilter & { all?: boolean }): Promise<ContainerSummary[]>;
+  /** `size`: with each writable layer's size (the engine measures each one: costly). */
+  list(filter?: LabelFilter & { all?: boolean; size?: boolean }): Promise<ContainerSummary[]>;
   /** Creates the container (not started); its id. 409 when the name is taken. */
   create(spec: ContainerSpec): Promise<string>;
   /** 304 when it runs already. */

@@ -1,0 +1,52 @@
+// A student fills Docker's data root from their node (`fallocate`: overlay2 here has no quotas, so
+// nothing stops the write itself): at the service's next sweep the node is over its limit, its
+// terminal says why, it is stopped (and stays stopped: its restart policy does not bring it back),
+// and the audit log says so. Their other node and another student's lab go on.
+import { expect, it } from "vitest";
+import { labInventory } from "../../../orchestrator/src/runtime/inventory.ts";
+import { answers, echoes, hostileSuite, sleep, terminal } from "./harness.ts";
+
+const LIMIT = "100m";
+
+const suite = hostileSuite(2, { SOCKETLAB_NODE_DISK: LIMIT });
+
+it("stops a node that writes past its disk limit, says so, and touches nothing else", async () => {
+  const h = suite();
+  const [attacker, bystander] = h.students as [(typeof h.students)[0], (typeof h.students)[0]];
+  const shell = await terminal(h, attacker);
+  shell.type("fallocate -l 300m /var/tmp/fill && echo FILLED-$((6*7))\r");
+  await shell.see("FILLED-42", 30_000);
+
+  // The sweep runs every 30 s.
+  await shell.see(
+    "[socketlab] this node wrote more than its limit of 100 MiB to its disk and was stopped",
+    120_000,
+  );
+  const state = async (node: string) =>
+    (await labInventory(h.engine, attacker.lab)).containers.find((c) => c.name === node)?.state;
+  for (let i = 0; i < 100 && (await state("alpha")) === "running"; i++) await sleep(100);
+  expect(await state("alpha")).toBe("exited");
+  expect(await state("beta")).toBe("running");
+
+  const audit = await h.service.json<{ action: string; target: string; detail: unknown }[]>(
+    "GET",
+    "/api/audit?limit=1000",
+  );
+  const stopped = audit.filter((a) => a.action === "node.disk-limit");
+  expect(stopped).toEqual([
+    expect.objectContaining({
+      target: attacker.lab,
+      detail: {
+        node: "alpha",
+        bytes: expect.toSatisfy((bytes: number) => bytes > 100 * 1024 * 1024),
+        limit: 100 * 1024 * 1024,
+      },
+    }),
+  ]);
+
+  // Not started again by the engine (its restart policy), and nothing else hurt.
+  await sleep(3_000);
+  expect(await state("alpha")).toBe("exited");
+  expect(await answers(h)).toBe(true);
+  await echoes(h, bystander);
+});
