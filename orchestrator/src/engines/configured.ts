@@ -27,12 +27,24 @@ export interface ConfiguredEngines {
 
 export async function configuredEngines(file = enginesFile()): Promise<ConfiguredEngines> {
   if (!file) return { specs: undefined, primary: await connectEngine() };
+  const { specs, source } = await readEngines(file);
+  return {
+    specs,
+    primary: await connectTo(specs[0] as EngineSpec),
+    ...(source ? { source } : {}),
+  };
+}
+
+/**
+ * The engines file's engines: its list, or the nodes its swarm's manager lists now with the
+ * swarm as their source. Not one of them is contacted but the manager.
+ */
+export async function readEngines(
+  file: string,
+): Promise<{ specs: EngineSpec[]; source?: EngineSource }> {
   const text = readEnginesText(file);
   const swarm = swarmSection(text);
-  if (swarm === undefined) {
-    const specs = parseEnginesFile(text, file);
-    return { specs, primary: await connectTo(specs[0] as EngineSpec) };
-  }
+  if (swarm === undefined) return { specs: parseEnginesFile(text, file) };
   const settings = (() => {
     try {
       return toSwarmSettings(swarm);
@@ -45,13 +57,12 @@ export async function configuredEngines(file = enginesFile()): Promise<Configure
   const listed = await source.engines().catch((error: unknown) => {
     throw new EngineSpecError(`${file}: ${where} does not answer (${errorMessage(error)})`);
   });
-  const first = listed.specs[0];
-  if (!first) {
+  if (listed.specs.length === 0) {
     throw new EngineSpecError(
       `${file}: ${where} lists no node that can be an engine${listed.problems.length > 0 ? `: ${listed.problems.join("; ")}` : ""}`,
     );
   }
-  return { specs: listed.specs, primary: await connectTo(first), source };
+  return { specs: listed.specs, source };
 }
 
 /** The file's `swarm:` section; undefined when it has none (a list of engines). */

@@ -151,10 +151,6 @@ export function parseEnginesFile(text: string, file: string): EngineSpec[] {
   return specs;
 }
 
-export function readEnginesFile(file: string): EngineSpec[] {
-  return parseEnginesFile(readEnginesText(file), file);
-}
-
 /** The engines file's text; EngineSpecError when it cannot be read. */
 export function readEnginesText(file: string): string {
   try {
