@@ -55,7 +55,7 @@ export async function readEngines(
   const source = new SwarmSource(dockerodeSwarm(dockerOptions(settings.manager)), settings);
   const where = `the swarm manager at ${describeHost(settings.manager)}`;
   const listed = await source.engines().catch((error: unknown) => {
-    throw new EngineSpecError(`${file}: ${where} does not answer (${errorMessage(error)})`);
+    throw new EngineSpecError(`${file}: ${where} does not list its nodes (${errorMessage(error)})`);
   });
   if (listed.specs.length === 0) {
     throw new EngineSpecError(

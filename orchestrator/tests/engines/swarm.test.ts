@@ -372,7 +372,7 @@ describe("an engines file naming a swarm", () => {
     ["swarm:\n  manager: {}\n", "swarm.nodes"],
     [
       "swarm:\n  manager: { host: 'unix:///nowhere/docker.sock' }\n  nodes: { host: 'tcp://{addr}:2375', insecure: true }\n",
-      "the swarm manager at unix:///nowhere/docker.sock does not answer",
+      "the swarm manager at unix:///nowhere/docker.sock does not list its nodes",
     ],
   ])("%j is refused: %s", async (text, why) => {
     const file = join(await mkdtemp(join(tmpdir(), "sl-swarm-")), "engines.yaml");
