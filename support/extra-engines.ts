@@ -44,6 +44,8 @@ export class ExtraEngine {
   readonly engine: Engine;
   /** The engine through Docker's own client, for what tests look at beyond that. */
   readonly docker: Docker;
+  /** An address in the namespace where dockerd also serves its API over TCP (port 2375). */
+  tcpAddress: string | null = null;
   private process: ChildProcess | null = null;
 
   private readonly resolvConfText: string | null;
@@ -68,10 +70,7 @@ export class ExtraEngine {
     await mkdir(this.dataRoot, { recursive: true });
     await mkdir(this.execRoot, { recursive: true });
     if (this.resolvConf !== null) await writeFile(this.resolvConf, this.resolvConfText ?? "");
-    if (!existsSync(`/run/netns/${this.netns}`)) {
-      await run("ip", ["netns", "add", this.netns]);
-      await run("nsenter", [`--net=/run/netns/${this.netns}`, "ip", "link", "set", "lo", "up"]);
-    }
+    await this.ensureNetns();
     const deadline = Date.now() + START_TIMEOUT_MS;
     this.spawnDockerd();
     for (;;) {
@@ -85,6 +84,13 @@ export class ExtraEngine {
       if (this.process?.exitCode !== null) this.spawnDockerd();
       await sleep(250);
     }
+  }
+
+  /** Makes the engine's network namespace, with its loopback up, when it is missing. */
+  async ensureNetns(): Promise<void> {
+    if (existsSync(`/run/netns/${this.netns}`)) return;
+    await run("ip", ["netns", "add", this.netns]);
+    await run("nsenter", [`--net=/run/netns/${this.netns}`, "ip", "link", "set", "lo", "up"]);
   }
 
   private spawnDockerd(): void {
@@ -102,6 +108,7 @@ export class ExtraEngine {
       this.pidfile,
       "-H",
       this.host,
+      ...(this.tcpAddress ? ["-H", `tcp://${this.tcpAddress}:2375`] : []),
       "--cgroup-parent",
       `socketlab-test-${this.name}`,
     ];

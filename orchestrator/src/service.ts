@@ -33,7 +33,7 @@ export async function runService(options: ServiceOptions): Promise<never> {
     metricsToken: config.metricsToken(),
     instructorToken: config.instructorToken(),
   };
-  const { specs, primary: engine } = await configuredEngines(options.enginesFile);
+  const { specs, primary: engine, source } = await configuredEngines(options.enginesFile);
   // Students' labs need socketlab's images; building them is skipped when they are current.
   // A pool's other engines receive them from this one when a lab is placed there.
   await ensureImages(engine, { log: options.log, quiet: true });
@@ -44,6 +44,7 @@ export async function runService(options: ServiceOptions): Promise<never> {
   const app = await buildApp({
     engine,
     ...(specs ? { engines: specs } : {}),
+    ...(source ? { engineSource: source } : {}),
     dataDir: options.dataDir,
     libraryDir: options.libraryDir,
     quotas: settings.quotas,

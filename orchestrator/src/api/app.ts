@@ -10,6 +10,7 @@ import {
 import { SWEEP_EVERY_MS } from "../classroom/sweeper.ts";
 import { DEFAULT_NODE_DISK_BYTES, type Lifetime, type Quotas } from "../config.ts";
 import type { Connect } from "../engines/members.ts";
+import type { EngineSource } from "../engines/source.ts";
 import type { EngineSpec } from "../engines/spec.ts";
 import { TOPOLOGIES_DIR } from "../paths.ts";
 import type { Engine } from "../runtime/engine.ts";
@@ -48,6 +49,8 @@ export interface AppOptions {
   engines?: EngineSpec[];
   /** Opens a pool engine's connection (default: through dockerode); tests give in-memory ones. */
   connect?: Connect;
+  /** Where the pool learns of engines as they come (a swarm: docs/operator.md); none: `engines`. */
+  engineSource?: EngineSource;
   /** Folder of the SQLite database, or ":memory:". */
   dataDir: string;
   /** The topology library (default: the repository's topologies/). */
@@ -96,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     engine: options.engine,
     engines: options.engines,
     connect: options.connect,
+    source: options.engineSource,
     libraryDir: options.libraryDir ?? TOPOLOGIES_DIR,
     quotas: options.quotas ?? {},
     lifetime: options.lifetime ?? {},

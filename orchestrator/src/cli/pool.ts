@@ -3,19 +3,28 @@
 // engine for the lab's record, and places a new lab by the service's rules (capacity, caps,
 // images copied), except that a lab finding every engine at its cap is refused, not queued.
 import { quotasFromEnv } from "../config.ts";
+import { readEngines } from "../engines/configured.ts";
 import { type EngineMember, PoolRequestError } from "../engines/engines.ts";
 import { labNeeds } from "../engines/placement.ts";
 import { EnginePool } from "../engines/pool.ts";
-import { describeHost, readEnginesFile } from "../engines/spec.ts";
+import { describeHost } from "../engines/spec.ts";
 import { type LabSummary, listLabs } from "../labs/status.ts";
 import { EngineUnavailableError } from "../runtime/engine.ts";
 import { labRecordWrittenAt } from "../runtime/lab-record.ts";
 import type { Topology } from "../topology/model.ts";
 import type { Target } from "./target.ts";
 
-/** The engines file's pool, each engine capped as the service caps it. */
-export function filePool(file: string): EnginePool {
-  return EnginePool.fromSpecs(readEnginesFile(file), undefined, quotasFromEnv().perEngine);
+/** The engines file's pool (its list, or its swarm's nodes), each engine capped as the service caps it. */
+export async function filePool(file: string): Promise<EnginePool> {
+  const { specs, source } = await readEngines(file);
+  return EnginePool.fromSpecs(
+    specs,
+    undefined,
+    quotasFromEnv().perEngine,
+    undefined,
+    undefined,
+    source ?? null,
+  );
 }
 
 const target = (member: EngineMember): Target => ({
@@ -50,7 +59,7 @@ async function findLab(
  * such lab; but when an engine does not answer the lab may be there, and that is the error.
  */
 export async function engineOfLab(file: string, lab: string): Promise<Target> {
-  const pool = filePool(file);
+  const pool = await filePool(file);
   const found = await findLab(
     pool,
     lab,
@@ -70,7 +79,7 @@ export async function labPlace(
   owner: string,
   topology: Topology,
 ): Promise<Target> {
-  const pool = filePool(file);
+  const pool = await filePool(file);
   const found = await findLab(
     pool,
     lab,
@@ -115,6 +124,6 @@ async function currentCopy(
 export async function poolLabs(
   file: string,
 ): Promise<{ engine: string; labs: LabSummary[]; error: string | null }[]> {
-  const listings = await filePool(file).eachEngine(listLabs);
+  const listings = await (await filePool(file)).eachEngine(listLabs);
   return listings.map(({ engine, listed, error }) => ({ engine, labs: listed ?? [], error }));
 }

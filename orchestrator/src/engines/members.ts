@@ -1,5 +1,6 @@
-// The pool's membership: the engines file's engines, those added through the API and the drain
-// marks, the added engines and marks kept in the store (records.ts) across restarts.
+// The pool's membership: the engines file's engines (or a swarm's nodes, kept in step with it),
+// those added through the API and the drain marks, the added engines and marks kept in the store
+// (records.ts) across restarts.
 import type { Engine } from "../runtime/engine.ts";
 import type { Db } from "../store/db.ts";
 import { type EngineMember, PoolRequestError } from "./engines.ts";
@@ -11,6 +12,8 @@ export type Connect = (spec: EngineSpec) => Engine;
 
 export class Members {
   private readonly members = new Map<string, EngineMember>();
+  /** The drain marks set through the API (and kept in the store). */
+  private readonly marks = new Map<string, boolean>();
   private readonly db: Db | null;
   private readonly connect: Connect;
 
@@ -22,6 +25,7 @@ export class Members {
     for (const spec of specs) this.join(spec);
     for (const row of stored) if (row.spec && !this.members.has(row.name)) this.join(row.spec);
     for (const row of stored) {
+      this.marks.set(row.name, row.drained);
       const member = this.members.get(row.name);
       if (member) member.drained = row.drained;
     }
@@ -66,8 +70,27 @@ export class Members {
   drain(name: string, drained: boolean): EngineMember {
     const member = this.member(name);
     member.drained = drained;
+    this.marks.set(name, drained);
     if (this.db) storeDrained(this.db, name, drained);
     return member;
+  }
+
+  /**
+   * Takes in a source's engines: a new one joins, a known one takes the source's host, capacity
+   * and drain (a drain through the API holds as well). An engine the source no longer lists
+   * stays, so that its labs still show, unavailable when it does not answer.
+   */
+  sync(specs: EngineSpec[]): void {
+    for (const spec of specs) {
+      const member = this.members.get(spec.name);
+      if (!member) {
+        this.join(spec).drained = spec.drained || this.marks.get(spec.name) === true;
+        continue;
+      }
+      if (member.spec.host !== spec.host) member.engine = this.connect(spec);
+      member.spec = spec;
+      member.drained = spec.drained || this.marks.get(spec.name) === true;
+    }
   }
 
   delete(name: string): void {

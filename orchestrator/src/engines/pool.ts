@@ -1,9 +1,9 @@
 // A pool of Docker engines (docs/operator.md: Engines), one implementation of `Engines`: membership
-// (members.ts), where labs are (ledger.ts), what the engines answer (observe.ts), finding a lab
+// (members.ts, kept in step with a source such as a swarm: source.ts), where labs are (ledger.ts), what the engines answer (observe.ts), finding a lab
 // by its record (lookup.ts), the choice of an engine (placement.ts), images copied to it
 // (images.ts) and stale copies of re-placed labs taken down (stale.ts).
 import { dockerodeEngine } from "../runtime/docker/dockerode.ts";
-import type { Engine } from "../runtime/engine.ts";
+import { type Engine, errorMessage } from "../runtime/engine.ts";
 import { listLabRecords, readLabRecord } from "../runtime/lab-record.ts";
 import type { Db } from "../store/db.ts";
 import {
@@ -31,6 +31,7 @@ import {
   labNeeds,
 } from "./placement.ts";
 import type { PlacementRecord } from "./records.ts";
+import type { EngineSource } from "./source.ts";
 import { describeHost, dockerOptions, type EngineSpec, toEngineSpec } from "./spec.ts";
 import { type EngineListing, StaleCopies, withoutStale } from "./stale.ts";
 
@@ -41,12 +42,17 @@ export class EnginePool implements Engines {
   private readonly labsPerEngine: number | null;
   private readonly stale: StaleCopies;
   private readonly images = new ImageCopies();
+  private readonly source: EngineSource | null;
+  private readonly log: (message: string) => void;
+  /** What the source last said it could not take in (or failed with), so that it is logged once. */
+  private sourceProblems = new Set<string>();
 
   /**
    * The engines of the service's engines file, with those added through the API and the drain
    * marks kept in `db` (none: the file's engines alone, as the CLI lists them). Each engine holds
    * at most `labsPerEngine` labs, and at most its capacity's. `log` hears what the pool does on
    * its own (stale copies taken down, or failing to be). `connect` opens an engine's connection.
+   * With a `source` the pool takes in the source's engines before each look at its engines.
    */
   static fromSpecs(
     specs: EngineSpec[],
@@ -54,8 +60,9 @@ export class EnginePool implements Engines {
     labsPerEngine: number | null = null,
     log: (message: string) => void = logToStderr,
     connect: Connect = (spec) => dockerodeEngine(dockerOptions(spec)),
+    source: EngineSource | null = null,
   ): EnginePool {
-    return new EnginePool(specs, db ?? null, labsPerEngine, log, connect);
+    return new EnginePool(specs, db ?? null, labsPerEngine, log, connect, source);
   }
 
   private constructor(
@@ -64,7 +71,10 @@ export class EnginePool implements Engines {
     labsPerEngine: number | null,
     log: (message: string) => void,
     connect: Connect,
+    source: EngineSource | null,
   ) {
+    this.source = source;
+    this.log = log;
     this.ledger = new PlacementLedger(db);
     this.members = new Members(specs, db, connect);
     this.labsPerEngine = labsPerEngine;
@@ -102,7 +112,28 @@ export class EnginePool implements Engines {
     });
   }
 
+  /**
+   * Takes in the source's engines; when the source does not answer, the pool keeps the engines it
+   * knows (each still pinged on its own).
+   */
+  private async refresh(): Promise<void> {
+    if (!this.source) return;
+    let problems: string[];
+    try {
+      const listed = await this.source.engines();
+      this.members.sync(listed.specs);
+      problems = listed.problems;
+    } catch (error) {
+      problems = [
+        `the ${this.source.name} does not answer (${errorMessage(error)}); the pool keeps the engines it knew`,
+      ];
+    }
+    for (const problem of problems) if (!this.sourceProblems.has(problem)) this.log(problem);
+    this.sourceProblems = new Set(problems);
+  }
+
   async readiness(log: (error: unknown, message: string) => void) {
+    await this.refresh();
     const engines = await Promise.all(
       this.list().map(async (member): Promise<EngineState> => {
         const error = await unreachable(member.engine);
@@ -129,6 +160,7 @@ export class EnginePool implements Engines {
   async eachEngine<T extends { lab: string }>(
     list: (engine: Engine) => Promise<T[]>,
   ): Promise<EngineListing<T>[]> {
+    await this.refresh();
     const listings = await listEach(this.list(), list, (engine) => this.placementsOn(engine));
     const judged = withoutStale(
       listings,

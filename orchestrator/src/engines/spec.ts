@@ -151,16 +151,15 @@ export function parseEnginesFile(text: string, file: string): EngineSpec[] {
   return specs;
 }
 
-export function readEnginesFile(file: string): EngineSpec[] {
-  let text: string;
+/** The engines file's text; EngineSpecError when it cannot be read. */
+export function readEnginesText(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     throw new EngineSpecError(
       `${file}: cannot read the engines file (${(error as Error).message})`,
     );
   }
-  return parseEnginesFile(text, file);
 }
 
 /**

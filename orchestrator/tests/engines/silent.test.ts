@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { engines } from "../../src/cli/commands/engines.ts";
+import { readEngines } from "../../src/engines/configured.ts";
 import { EnginePool } from "../../src/engines/pool.ts";
-import { type EngineSpec, readEnginesFile } from "../../src/engines/spec.ts";
+import type { EngineSpec } from "../../src/engines/spec.ts";
 import { EngineRequestError } from "../../src/runtime/docker/port.ts";
 import type { Db } from "../../src/store/db.ts";
 import { openDb } from "../../src/store/db.ts";
@@ -34,7 +35,7 @@ beforeAll(async () => {
     host: unix://${join(dir, "failing.sock")}
 `,
   );
-  specs = readEnginesFile(file);
+  specs = (await readEngines(file)).specs;
 });
 
 afterAll(() => failing?.close());

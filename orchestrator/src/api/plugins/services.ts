@@ -13,6 +13,7 @@ import type { Engines } from "../../engines/engines.ts";
 import type { Connect } from "../../engines/members.ts";
 import { EnginePool } from "../../engines/pool.ts";
 import { SingleEngine } from "../../engines/single.ts";
+import type { EngineSource } from "../../engines/source.ts";
 import type { EngineSpec } from "../../engines/spec.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import { audit } from "../../store/audit.ts";
@@ -38,6 +39,8 @@ export interface ServicesOptions {
   /** A pool of engines (docs/operator.md: Engines); none: `engine` alone. */
   engines: EngineSpec[] | undefined;
   connect: Connect | undefined;
+  /** Where the pool learns of engines as they come; none: `engines` alone. */
+  source: EngineSource | undefined;
   libraryDir: string;
   quotas: Partial<Quotas>;
   lifetime: Partial<Lifetime>;
@@ -58,6 +61,7 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
         quotas.perEngine,
         (message) => app.log.warn(message),
         options.connect,
+        options.source,
       )
     : new SingleEngine(options.engine, quotas.perEngine);
   const labs = new LabService(engines, app.db, library, {

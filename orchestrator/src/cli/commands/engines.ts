@@ -29,7 +29,7 @@ export const engines: Command = {
       import("../../config.ts"),
     ]);
     const engines = file
-      ? filePool(file)
+      ? await filePool(file)
       : new SingleEngine(await connectEngine(), quotasFromEnv().perEngine);
     const reports = await engines.reports();
     if (values.json) {

@@ -12,6 +12,8 @@ import {
   type ImageClient,
   type LabelFilter,
   type NetworkClient,
+  type SwarmManager,
+  type SwarmNode,
   type VolumeClient,
 } from "./port.ts";
 
@@ -21,6 +23,12 @@ export type ConnectionOptions = Docker.DockerOptions;
 /** An engine reached with `options` (none: DOCKER_HOST, or the local socket). */
 export function dockerodeEngine(options?: ConnectionOptions): Engine {
   return new DockerodeEngine(new Docker(options));
+}
+
+/** The swarm manager reached with `options`. */
+export function dockerodeSwarm(options?: ConnectionOptions): SwarmManager {
+  const docker = new Docker(options);
+  return { nodes: () => call(() => docker.listNodes() as Promise<SwarmNode[]>) };
 }
 
 /** Docker's status and message in place of dockerode's "(HTTP code 404) ..." text. */

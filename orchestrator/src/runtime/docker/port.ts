@@ -199,3 +199,17 @@ export interface Engine {
   readonly exec: ExecClient;
   readonly images: ImageClient;
 }
+
+/** What socketlab reads of a node in a swarm manager's node listing (Docker's `GET /nodes`). */
+export interface SwarmNode {
+  ID: string;
+  Spec?: { Labels?: Record<string, string>; Availability?: string; Role?: string };
+  Description?: { Hostname?: string };
+  Status?: { Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Addr?: string };
+}
+
+/** A swarm manager's API: the swarm's nodes. */
+export interface SwarmManager {
+  nodes(): Promise<SwarmNode[]>;
+}
