@@ -8,6 +8,7 @@ import { type ConvergeEvent, converge } from "../../src/runtime/converge.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
 import { labInventory } from "../../src/runtime/inventory.ts";
 import { readLabRecord } from "../../src/runtime/lab-record.ts";
+import { recordingClock } from "../../src/runtime/phase-clock.ts";
 import type { Topology } from "../../src/topology/model.ts";
 import { network, node, request, topology } from "../plan/helpers.ts";
 import { MemoryEngine } from "../support/memory-engine.ts";
@@ -100,6 +101,28 @@ describe("converge", () => {
     events.length = 0;
     await converge(engine, plan(), "recreate", (event) => events.push(event));
     expect(events).toEqual([]);
+  });
+
+  it("times each phase: one step per network, per node created, started, and waited for", async () => {
+    const clock = recordingClock();
+    const lab = plan();
+    await converge(engine, lab, "recreate", undefined, clock);
+    const steps = Object.fromEntries(clock.spans().map((s) => [s.phase, s.steps]));
+    const withFiles = lab.nodes.filter((n) => n.files.length > 0).length;
+    // alpha has start commands (waited for in the node); beta and gamma only have their gate.
+    expect(steps).toEqual({
+      "image checks": 1,
+      inventory: 1,
+      "lab record": 1,
+      removal: 1,
+      networks: 2,
+      "guard rules": 1,
+      create: 3,
+      ...(withFiles > 0 ? { "file injection": withFiles } : {}),
+      start: 3,
+      readiness: 1,
+      gate: 2,
+    });
   });
 
   it("changes nothing when converging a lab that is up as planned", async () => {
