@@ -113,11 +113,13 @@ export async function startNodes(
     removed: prepared.removed,
   };
   const slots = engineSlots(engine);
-  // Host rules before any node runs: no moment in which a node can reach the host. Containers
-  // are created and given their files meanwhile (a created container does not run). Each node
-  // then starts as soon as its own container exists, the rules are in place and the nodes it
-  // waits for (after) are ready: not when every container is made, nor when a whole wave of
-  // others is ready.
+  // Host rules before any node runs a command of its own: no moment in which a node can reach
+  // the host. Containers are created and given their files meanwhile. Each node starts as soon
+  // as its own container exists and the nodes it waits for (after) are ready: not when every
+  // container is made, nor when a whole wave of others is ready. A new container may start
+  // before the rules are in place, as it runs nothing but its wait behind the gate (its file
+  // system is the image's and socketlab's files); its gate opens once they are. A container
+  // that ran before waits for the rules to start: its file system is the student's.
   const guarded = clock.time("guard rules", () => guardBridges(engine, plan.networks));
   const created = new Map(
     containersToCreate(plan, prepared).map(({ node, recreated }) => [
@@ -145,11 +147,12 @@ export async function startNodes(
     }
     const [id] = await Promise.all([
       created.get(node.name) ?? (kept.get(node.name)?.id as string),
-      guarded,
+      step === "new" ? null : guarded,
     ]);
     await clock.time("start", () => slots.run(() => startContainer(engine, id)));
     if (step === "restarted") report.started.push(node.name);
     progress({ step: "node started", node: node.name });
+    await guarded;
     if (runsAtStart(node)) await clock.time("readiness", () => waitReady(engine, id, node));
     // With nothing to run and nothing to check, a node is ready once its gate is open.
     else await clock.time("gate", () => slots.run(() => openGate(engine, id)));
