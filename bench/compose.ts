@@ -124,7 +124,8 @@ function shellQuote(text: string): string {
 
 function escapeDollars(value: unknown): object {
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return v.replaceAll("$", "$$");
+    // A function: in a replacement string, "$$" itself stands for one "$".
+    if (typeof v === "string") return v.replaceAll("$", () => "$$");
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === "object") {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

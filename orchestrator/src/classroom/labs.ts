@@ -23,6 +23,7 @@ import { downLab, resetNodes, upLab } from "../labs/lifecycle.ts";
 import { type LabStatus, type LabSummary, labStatus, listLabs } from "../labs/status.ts";
 import { resumeLab, stopLab } from "../labs/suspend.ts";
 import { captureBridge } from "../runtime/capture.ts";
+import { type PhaseSpan, recordingClock } from "../runtime/phase-clock.ts";
 import { audit } from "../store/audit.ts";
 import { type HistoryEntry, labHistory } from "../store/check-history.ts";
 import {
@@ -83,6 +84,8 @@ export interface LabServiceOptions {
   now?: () => number;
   /** Checks and captures at once, per lab and per user (default: concurrency.ts). */
   concurrency?: ConcurrencyLimits;
+  /** Told where each lab's `up` spent its time, phase by phase (the service's debug log). */
+  upTimings?: (lab: string, phases: PhaseSpan[], totalMs: number) => void;
 }
 
 export class LabService {
@@ -102,6 +105,7 @@ export class LabService {
   private readonly working = new Map<string, number>();
   /** Checks and captures under way, bounded per lab and per user. */
   readonly gate: ConcurrencyGate;
+  private readonly upTimings: LabServiceOptions["upTimings"];
 
   constructor(engines: Engines, db: Db, library: Library, options: LabServiceOptions = {}) {
     this.engines = engines;
@@ -112,6 +116,7 @@ export class LabService {
     this.lifetime = options.lifetime ?? DEFAULT_LIFETIME;
     this.now = options.now ?? Date.now;
     this.gate = new ConcurrencyGate(options.concurrency);
+    this.upTimings = options.upTimings;
     // The pool caps each engine (its capacity, and quotas.perEngine given to it).
     this.queue = new EngineQueue(engines);
   }
@@ -496,7 +501,14 @@ export class LabService {
     try {
       // Asking for a lab again brings its topology in line but keeps nodes whose image was
       // rebuilt (with the student's files); a whole-lab reset renews them.
-      const result = await upLab(member.engine, topology, { lab, owner, outdated: "keep" });
+      const clock = this.upTimings ? recordingClock() : null;
+      const result = await upLab(member.engine, topology, {
+        lab,
+        owner,
+        outdated: "keep",
+        ...(clock ? { clock } : {}),
+      });
+      if (clock) this.upTimings?.(lab, clock.spans(), clock.elapsedMs());
       this.engines.recordPlacement(lab, member.spec.name, owner, topology.name);
       return result;
     } catch (error) {

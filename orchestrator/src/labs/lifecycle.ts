@@ -20,6 +20,7 @@ import { type Engine, errorMessage } from "../runtime/engine.ts";
 import { engineSubnets, labInventory } from "../runtime/inventory.ts";
 import { readLabRecord } from "../runtime/lab-record.ts";
 import { SubnetConflictError } from "../runtime/networks.ts";
+import { NO_CLOCK, type PhaseClock } from "../runtime/phase-clock.ts";
 import { destroyLab, removeNodes } from "../runtime/teardown.ts";
 import type { Topology } from "../topology/model.ts";
 import { serialized } from "./serialize.ts";
@@ -58,6 +59,8 @@ export interface UpRequest {
   outdated?: OutdatedNodes;
   /** Told of each network made and each node created, started and ready. */
   progress?: ConvergeProgress;
+  /** Times each phase (`socketlab up --timings`, the service's debug log). */
+  clock?: PhaseClock;
 }
 
 export interface UpResult {
@@ -101,17 +104,19 @@ export async function upLab(
 }
 
 async function bringUp(engine: Engine, topology: Topology, request: UpRequest): Promise<UpResult> {
+  const clock = request.clock ?? NO_CLOCK;
   const prepared = await serialized(engine, async () => {
     // Labs planned in this process take turns; another process may still take a subnet between
     // planning and creating: plan again, after a random pause so that two retries part ways.
     for (let attempt = 1; ; attempt++) {
-      const plan = await planOnEngine(engine, topology, request);
+      const plan = await planOnEngine(engine, topology, request, clock);
       try {
         return await prepareNetworks(
           engine,
           plan,
           request.outdated ?? "recreate",
           request.progress,
+          clock,
         );
       } catch (error) {
         if (!(error instanceof SubnetConflictError) || attempt >= PLAN_ATTEMPTS) throw error;
@@ -119,7 +124,8 @@ async function bringUp(engine: Engine, topology: Topology, request: UpRequest): 
       }
     }
   });
-  return { plan: prepared.plan, report: await startNodes(engine, prepared, request.progress) };
+  const report = await startNodes(engine, prepared, request.progress, clock);
+  return { plan: prepared.plan, report };
 }
 
 /**
@@ -148,23 +154,28 @@ async function planOnEngine(
   engine: Engine,
   topology: Topology,
   request: UpRequest,
+  clock: PhaseClock,
 ): Promise<LabPlan> {
-  const [subnets, inventory, record] = await Promise.all([
-    engineSubnets(engine),
-    labInventory(engine, request.lab),
-    readLabRecord(engine, request.lab),
-  ]);
+  const [subnets, inventory, record] = await clock.time("subnet claims", () =>
+    Promise.all([
+      engineSubnets(engine),
+      labInventory(engine, request.lab),
+      readLabRecord(engine, request.lab),
+    ]),
+  );
   const existing = Object.fromEntries(
     inventory.networks.filter((n) => n.subnet).map((n) => [n.name, n.subnet as string]),
   );
-  const result = planLab(topology, {
-    lab: request.lab,
-    owner: request.owner,
-    pool: subnetPool(),
-    taken: subnets.filter((s) => s.lab !== request.lab).map((s) => s.subnet),
-    existing,
-    values: labValues(topology.values, record?.values ?? {}, randomBytes),
-  });
+  const result = await clock.time("planning", async () =>
+    planLab(topology, {
+      lab: request.lab,
+      owner: request.owner,
+      pool: subnetPool(),
+      taken: subnets.filter((s) => s.lab !== request.lab).map((s) => s.subnet),
+      existing,
+      values: labValues(topology.values, record?.values ?? {}, randomBytes),
+    }),
+  );
   if (!result.ok) throw new LabRequestError(result.error);
   return result.plan;
 }

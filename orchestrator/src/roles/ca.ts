@@ -2,7 +2,10 @@
 // every lab instance has its own CA and no key ever leaves the lab: nothing here (and so nothing
 // in a plan or a Docker label) holds one. The node serves its root and signs requests over HTTP
 // (images/ca/ca-service.py); every other node of the lab fetches the root at its start and
-// trusts it, and a server role gets its certificate with `labCertificate`.
+// trusts it, and a server role gets its certificate with `labCertificate`. Those nodes start
+// with the CA, not after it, and wait for its service inside their own start commands: a lab's
+// container starts are its longest step, and they overlap the CA's start-up this way. Whatever
+// waits for a node (after) still finds the lab's root trusted, as trusting is a start command.
 import { z } from "zod";
 import { dnsNamePattern } from "../net/dns-name.ts";
 import type { FileDef, NodeDef } from "../topology/model.ts";
@@ -28,10 +31,12 @@ const CHROMIUM_DIR = "/etc/chromium";
 const CHROMIUM_POLICY_DIR = `${CHROMIUM_DIR}/policies/managed`;
 // Both need only sh, curl and openssl, as every socketlab image has.
 const CURL = "curl -sS --retry 10 --retry-connrefused --retry-delay 1 --max-time 10";
-// The CA node is ready as soon as its key is made and its service launched; the nodes started
-// after it wait for the service here (it answers within a second), so that the CA's start-up
+// The CA node is ready as soon as its key is made and its service launched; the nodes that
+// start with it wait for the service here (a minute at most), so that the CA's start-up
 // overlaps theirs instead of coming before it.
-const ROOT_WAIT_TRIES = 600;
+const ROOT_WAIT_TRIES = 300;
+// Between two tries: a lab's nodes all wait at once, and a try is a process each.
+const ROOT_WAIT_SECONDS = 0.2;
 
 /** A name a certificate can be issued for: a DNS name (`web`, `www.example.com`). */
 export const dnsName = z
@@ -89,8 +94,8 @@ export const ca = defineRole<CaConfig>({
         { path: [], message: `a lab has one CA, and node '${first.name}' already is its CA` },
       ];
     }
-    // Every node that reaches the CA starts after it: a CA waiting for another node would be a
-    // cycle.
+    // Every node that reaches the CA waits for it at its start: a CA waiting for another node
+    // would be a cycle.
     if (node.after.length > 0) {
       return [
         {
@@ -120,7 +125,6 @@ export const ca = defineRole<CaConfig>({
     return {
       files: [trustScript()],
       start: [`${TRUST_SCRIPT} ${address}`],
-      after: [self.name],
     };
   },
 });
@@ -169,8 +173,7 @@ export function labCertificate(
   const address = caNode && caAddress(node, caNode, instance);
   if (caNode === undefined || address === undefined) return undefined;
   const addresses = node.attachments.flatMap((a) => instance.addressOf(node.name, a.network) ?? []);
-  const contribution = certificateRequest([node.name, ...names, ...addresses], address);
-  return { ...contribution, after: [caNode.name] };
+  return certificateRequest([node.name, ...names, ...addresses], address);
 }
 
 /**
@@ -186,8 +189,8 @@ export function certificateRequest(names: readonly string[], address: string): C
 }
 
 /**
- * `fetch_root CA FILE`: the CA's root into FILE, waiting (tenths of a second apart, a minute
- * at most) for a CA node that starts at the same moment as this one; the last try's error shows.
+ * `fetch_root CA FILE`: the CA's root into FILE, waiting (ROOT_WAIT_SECONDS apart, a minute at
+ * most) for the CA node, which starts at the same moment as this one; the last try's error shows.
  */
 const FETCH_ROOT_FUNCTION = `fetch_root() {
   tries=0
@@ -197,7 +200,7 @@ const FETCH_ROOT_FUNCTION = `fetch_root() {
       curl -fsS --connect-timeout 2 --max-time 10 -o "$2" "http://$1:${CA_PORT}/root.pem"
       return
     fi
-    sleep 0.1
+    sleep ${ROOT_WAIT_SECONDS}
   done
 }`;
 

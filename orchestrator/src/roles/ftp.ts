@@ -62,7 +62,6 @@ export const ftp = defineRole<FtpConfig>({
         command: "printf 'QUIT\\r\\n' | nc -N -w 2 127.0.0.1 21 | grep -q '^220 '",
         timeoutSeconds: 30,
       },
-      after: certificate?.after ?? [],
     };
   },
 });

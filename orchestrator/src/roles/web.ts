@@ -133,7 +133,6 @@ export const web = defineRole<WebConfig>({
       ],
       start: [...(certificate?.start ?? []), ...startCommands(config)],
       ready: { command: readyCommand(config), timeoutSeconds: 30 },
-      after: certificate?.after ?? [],
     };
   },
 });

@@ -6,7 +6,15 @@ import type { NodePlan } from "../plan/types.ts";
 import { type Engine, hasStatus, isNotFound } from "./engine.ts";
 import { filesArchive } from "./files.ts";
 
+/** A node's container, networks, addresses and files: ready for its first start. */
 export async function createNodeContainer(engine: Engine, node: NodePlan): Promise<string> {
+  const id = await createContainer(engine, node);
+  if (node.files.length > 0) await injectFiles(engine, id, await filesArchive(node.files));
+  return id;
+}
+
+/** The container on every network of its node, at its addresses; its files are not in yet. */
+export async function createContainer(engine: Engine, node: NodePlan): Promise<string> {
   const [primary, ...others] = node.endpoints;
   if (!primary) throw new Error(`node ${node.name} has no network`);
   const id = await engine.containers.create({
@@ -45,10 +53,12 @@ export async function createNodeContainer(engine: Engine, node: NodePlan): Promi
   for (const endpoint of others) {
     await engine.networks.connect(endpoint.dockerNetwork, id, endpoint.address);
   }
-  if (node.files.length > 0) {
-    await engine.containers.putArchive(id, await filesArchive(node.files), "/");
-  }
   return id;
+}
+
+/** Puts a node's files, as made by filesArchive, into its container. */
+export async function injectFiles(engine: Engine, id: string, archive: Buffer): Promise<void> {
+  await engine.containers.putArchive(id, archive, "/");
 }
 
 export async function startContainer(engine: Engine, id: string): Promise<void> {

@@ -86,14 +86,22 @@ export function isOutdated(
   return current !== undefined && current !== null && current !== observed.imageId;
 }
 
-/** The nodes without a kept container, each marked when it had one before. */
+/**
+ * The nodes without a kept container, each marked when it had one before, in start order: the
+ * engine's calls are bounded, and the first nodes to start are the ones others wait for.
+ */
 export function containersToCreate(
   plan: LabPlan,
   changes: Pick<LabChanges, "kept" | "hadContainer">,
 ): { node: NodePlan; recreated: boolean }[] {
-  return plan.nodes
-    .filter((node) => !changes.kept.has(node.name))
-    .map((node) => ({ node, recreated: changes.hadContainer.has(node.name) }));
+  const byName = new Map(plan.nodes.map((node) => [node.name, node]));
+  return plan.startWaves
+    .flat()
+    .filter((name) => !changes.kept.has(name))
+    .map((name) => ({
+      node: byName.get(name) as NodePlan,
+      recreated: changes.hadContainer.has(name),
+    }));
 }
 
 /**

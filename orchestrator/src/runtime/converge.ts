@@ -1,9 +1,10 @@
 // Applies a lab plan to an engine: creates what is missing, recreates what changed (by hash, or,
 // when asked, because its image was rebuilt), removes what the plan no longer has and leaves the
 // rest alone.
-// Independent steps run in parallel; nodes start in the plan's waves.
+// Independent steps run in parallel, their engine calls bounded per engine (slots.ts); each node
+// starts as soon as the nodes it comes after are ready.
 import type { LabPlan, NodePlan } from "../plan/types.ts";
-import { createNodeContainer, removeContainer, startContainer } from "./containers.ts";
+import { createContainer, injectFiles, removeContainer, startContainer } from "./containers.ts";
 import {
   containersToCreate,
   labChanges,
@@ -12,11 +13,15 @@ import {
   startWaves,
 } from "./converge-decisions.ts";
 import { type Engine, imageId } from "./engine.ts";
+import { filesArchive } from "./files.ts";
 import { guardBridges, unguardBridges } from "./host-guard.ts";
 import { labInventory, type ObservedContainer } from "./inventory.ts";
 import { writeLabRecord } from "./lab-record.ts";
 import { createNetwork, removeNetwork } from "./networks.ts";
-import { openGate, waitReady } from "./readiness.ts";
+import { NO_CLOCK, type PhaseClock } from "./phase-clock.ts";
+import { openGate, runsAtStart, waitReady } from "./readiness.ts";
+import { engineSlots } from "./slots.ts";
+import { inAfterOrder } from "./start-order.ts";
 
 export interface ConvergeReport {
   created: string[];
@@ -49,8 +54,10 @@ export async function converge(
   plan: LabPlan,
   outdated: OutdatedNodes = "recreate",
   progress: ConvergeProgress = quiet,
+  clock: PhaseClock = NO_CLOCK,
 ): Promise<ConvergeReport> {
-  return startNodes(engine, await prepareNetworks(engine, plan, outdated, progress), progress);
+  const prepared = await prepareNetworks(engine, plan, outdated, progress, clock);
+  return startNodes(engine, prepared, progress, clock);
 }
 
 /**
@@ -62,31 +69,40 @@ export async function prepareNetworks(
   plan: LabPlan,
   outdated: OutdatedNodes,
   progress: ConvergeProgress = quiet,
+  clock: PhaseClock = NO_CLOCK,
 ): Promise<PreparedLab> {
-  const imageIds = await currentImageIds(engine, plan.nodes);
-  await writeLabRecord(engine, plan);
-  const changes = labChanges(plan, await labInventory(engine, plan.lab), imageIds, outdated);
+  const [imageIds, before] = await Promise.all([
+    clock.time("image checks", () => currentImageIds(engine, plan.nodes)),
+    clock.time("inventory", () => labInventory(engine, plan.lab)),
+  ]);
+  await clock.time("lab record", () => writeLabRecord(engine, plan));
+  const changes = labChanges(plan, before, imageIds, outdated);
 
   // Remove first: a changed network can only go once its containers have.
-  await Promise.all(changes.removeContainers.map((c) => removeContainer(engine, c.id)));
-  await unguardBridges(
-    engine,
-    changes.removeNetworks.map((n) => n.bridgeName),
-  );
-  await Promise.all(changes.removeNetworks.map((n) => removeNetwork(engine, n.id)));
+  await clock.time("removal", async () => {
+    await Promise.all(changes.removeContainers.map((c) => removeContainer(engine, c.id)));
+    await unguardBridges(
+      engine,
+      changes.removeNetworks.map((n) => n.bridgeName),
+    );
+    await Promise.all(changes.removeNetworks.map((n) => removeNetwork(engine, n.id)));
+  });
   await allFinished(
     changes.createNetworks.map((n) =>
-      createNetwork(engine, n).then(() => progress({ step: "network created", network: n.name })),
+      clock
+        .time("networks", () => createNetwork(engine, n))
+        .then(() => progress({ step: "network created", network: n.name })),
     ),
   );
   return { plan, kept: changes.kept, hadContainer: changes.hadContainer, removed: changes.removed };
 }
 
-/** The second half: host rules and containers created in parallel, then started in waves. */
+/** The second half: host rules and containers created in parallel, then each node started. */
 export async function startNodes(
   engine: Engine,
   prepared: PreparedLab,
   progress: ConvergeProgress = quiet,
+  clock: PhaseClock = NO_CLOCK,
 ): Promise<ConvergeReport> {
   const { plan, kept } = prepared;
   const report: ConvergeReport = {
@@ -96,16 +112,19 @@ export async function startNodes(
     unchanged: [],
     removed: prepared.removed,
   };
-  // Host rules before any node runs: no moment in which a node can reach the host. Containers
-  // are created meanwhile (a created container does not run). Each node then starts as soon as
-  // its own container exists, the rules are in place and the nodes it waits for (after) are
-  // ready: not when every container is made, nor when a whole wave of others is ready, since an
-  // engine starts containers one after another and a wave of a dozen takes it seconds.
-  const guarded = guardBridges(engine, plan.networks);
+  const slots = engineSlots(engine);
+  // Host rules before any node runs a command of its own: no moment in which a node can reach
+  // the host. Containers are created and given their files meanwhile. Each node starts as soon
+  // as its own container exists and the nodes it waits for (after) are ready: not when every
+  // container is made, nor when a whole wave of others is ready. A new container may start
+  // before the rules are in place, as it runs nothing but its wait behind the gate (its file
+  // system is the image's and socketlab's files); its gate opens once they are. A container
+  // that ran before waits for the rules to start: its file system is the student's.
+  const guarded = clock.time("guard rules", () => guardBridges(engine, plan.networks));
   const created = new Map(
     containersToCreate(plan, prepared).map(({ node, recreated }) => [
       node.name,
-      createNodeContainer(engine, node).then((id) => {
+      createWithFiles(engine, node, clock).then((id) => {
         (recreated ? report.recreated : report.created).push(node.name);
         progress({ step: "node created", node: node.name });
         return id;
@@ -115,38 +134,50 @@ export async function startNodes(
   const steps = new Map(
     startWaves(plan, kept).flatMap((wave) => wave.map((s) => [s.name, s.step])),
   );
-  const readiness = new Map<string, Promise<void>>();
-  const ready = (node: NodePlan): Promise<void> => {
-    let started = readiness.get(node.name);
-    if (started === undefined) {
-      started = startWhenDue(node);
-      readiness.set(node.name, started);
-    }
-    return started;
-  };
   const byName = new Map(plan.nodes.map((n) => [n.name, n]));
-  const startWhenDue = async (node: NodePlan): Promise<void> => {
+  const inStartOrder = plan.startWaves.flat().map((name) => byName.get(name) as NodePlan);
+  const ready = inAfterOrder(inStartOrder, async (node) => {
     const step = steps.get(node.name);
     if (step === "unchanged") {
       report.unchanged.push(node.name);
       // Docker may have restarted it (an engine restart): its gate opens once the rules are back.
       await guarded;
-      return openGate(engine, kept.get(node.name)?.id as string);
+      const id = kept.get(node.name)?.id as string;
+      return clock.time("gate", () => slots.run(() => openGate(engine, id)));
     }
     const [id] = await Promise.all([
       created.get(node.name) ?? (kept.get(node.name)?.id as string),
-      guarded,
-      ...node.after.map((name) => ready(byName.get(name) as NodePlan)),
+      step === "new" ? null : guarded,
     ]);
-    await startContainer(engine, id);
+    await clock.time("start", () => slots.run(() => startContainer(engine, id)));
     if (step === "restarted") report.started.push(node.name);
     progress({ step: "node started", node: node.name });
-    await waitReady(engine, id, node);
+    await guarded;
+    if (runsAtStart(node)) await clock.time("readiness", () => waitReady(engine, id, node));
+    // With nothing to run and nothing to check, a node is ready once its gate is open.
+    else await clock.time("gate", () => slots.run(() => openGate(engine, id)));
     progress({ step: "node ready", node: node.name });
-  };
+  });
   // Every step settles before a failure is reported: see allFinished.
-  await allFinished([guarded, ...created.values(), ...plan.nodes.map(ready)]);
+  await allFinished([guarded, ...created.values(), ...ready.values()]);
   return report;
+}
+
+/**
+ * A node's container with its files in: the archive is made while the engine creates the
+ * container, and each engine call waits for a slot.
+ */
+async function createWithFiles(engine: Engine, node: NodePlan, clock: PhaseClock): Promise<string> {
+  const slots = engineSlots(engine);
+  const archive = node.files.length > 0 ? filesArchive(node.files) : null;
+  // Settled here too, so that a failed creation does not leave its rejection unhandled.
+  archive?.catch(() => {});
+  const id = await clock.time("create", () => slots.run(() => createContainer(engine, node)));
+  if (archive !== null) {
+    const bytes = await archive;
+    await clock.time("file injection", () => slots.run(() => injectFiles(engine, id, bytes)));
+  }
+  return id;
 }
 
 /**

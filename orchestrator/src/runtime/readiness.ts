@@ -22,10 +22,16 @@ export async function openGate(engine: Engine, id: string): Promise<void> {
   if (result.exitCode !== 0) throw new Error(`could not open the node's gate: ${result.stderr}`);
 }
 
-/** Opens the node's gate (its host rules must be in place) and waits until it is ready. */
+/** Whether a node has start commands or a ready check to wait for (else its gate is all). */
+export function runsAtStart(node: Pick<NodePlan, "start" | "ready">): boolean {
+  return node.start.length > 0 || node.ready !== null;
+}
+
+/**
+ * Opens the gate of a node that runsAtStart (its host rules must be in place) and waits until
+ * it is ready.
+ */
 export async function waitReady(engine: Engine, id: string, node: NodePlan): Promise<void> {
-  // With nothing to run and nothing to check, a node is ready once its gate is open.
-  if (node.start.length === 0 && !node.ready) return openGate(engine, id);
   // Start commands alone get the same time as a topology's ready check would by default.
   const timeoutSeconds = node.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
   const startedAt = (await engine.containers.inspect(id)).State.StartedAt;

@@ -72,7 +72,7 @@ describe("a mail node with the lab CA", () => {
       "dovecot",
       "postfix start",
     ]);
-    expect(node.after).toEqual(["ca"]);
+    expect(node.after).toEqual([]);
   });
 
   it("goes without TLS when told, though the CA is there", async () => {

@@ -217,7 +217,7 @@ describe("a web node", () => {
       "/usr/local/sbin/socketlab-request-cert '10.200.0.5' 'web' 'www.example.com' 'shop.example.com' '10.200.0.80'",
     );
     expect(node.start.at(-1)).toBe("nginx");
-    expect(node.after).toEqual(["ca"]);
+    expect(node.after).toEqual([]);
     expect(node.files.map((f) => f.path)).toContain("/usr/local/sbin/socketlab-request-cert");
   });
 

@@ -213,6 +213,16 @@ describe("the containers to create", () => {
     ]);
   });
 
+  it("come in start order, the nodes others wait for first", () => {
+    const lab = plan();
+    const changes = labChanges(lab, { networks: [], containers: [] }, images, "recreate");
+    expect(lab.nodes.map((n) => n.name)).toEqual(["alpha", "beta", "web"]);
+    const waves = [["web"], ["alpha", "beta"]];
+    expect(
+      containersToCreate({ ...lab, startWaves: waves }, changes).map(({ node }) => node.name),
+    ).toEqual(["web", "alpha", "beta"]);
+  });
+
   it("are none when everything is kept", () => {
     const lab = plan();
     expect(containersToCreate(lab, labChanges(lab, upAsPlanned(lab), images, "recreate"))).toEqual(

@@ -8,6 +8,7 @@ import { type ConvergeEvent, converge } from "../../src/runtime/converge.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
 import { labInventory } from "../../src/runtime/inventory.ts";
 import { readLabRecord } from "../../src/runtime/lab-record.ts";
+import { recordingClock } from "../../src/runtime/phase-clock.ts";
 import type { Topology } from "../../src/topology/model.ts";
 import { network, node, request, topology } from "../plan/helpers.ts";
 import { MemoryEngine } from "../support/memory-engine.ts";
@@ -33,11 +34,15 @@ function plan(topo: Topology = demo()): LabPlan {
 
 let engine: MemoryEngine;
 let guardCommands: string[][];
+/** Every exec's container, in order: the guard's commands and each node's gate or readiness. */
+let execs: string[];
 
 beforeEach(() => {
   engine = new MemoryEngine([CLIENT, GUARD_IMAGE]);
   guardCommands = [];
+  execs = [];
   engine.onExec = (container, spec) => {
+    execs.push(container.spec.name);
     if (container.spec.name === GUARD_CONTAINER) guardCommands.push(spec.command);
     return { exitCode: 0 };
   };
@@ -70,11 +75,13 @@ describe("converge", () => {
         ...lab.networks.map((n) => n.bridgeName),
       ],
     ]);
-    // The guard, then the nodes in their waves.
-    expect(engine.starts).toEqual([
-      GUARD_CONTAINER,
-      ...lab.startWaves.flat().map((name) => lab.nodes.find((n) => n.name === name)?.containerName),
-    ]);
+    // The nodes in their waves; a new one may start before the host rules are in place, but
+    // its gate (the first exec in it) opens only after them.
+    expect(engine.starts.filter((name) => name !== GUARD_CONTAINER)).toEqual(
+      lab.startWaves.flat().map((name) => lab.nodes.find((n) => n.name === name)?.containerName),
+    );
+    expect(execs[0]).toBe(GUARD_CONTAINER);
+    expect(execs.filter((name) => name !== GUARD_CONTAINER)).toHaveLength(lab.nodes.length);
   });
 
   it("tells of each network made and each node created, started and ready, in that order", async () => {
@@ -100,6 +107,39 @@ describe("converge", () => {
     events.length = 0;
     await converge(engine, plan(), "recreate", (event) => events.push(event));
     expect(events).toEqual([]);
+  });
+
+  it("opens no node's gate when the host rules cannot be put in place", async () => {
+    engine.onExec = (container, spec) => {
+      execs.push(container.spec.name);
+      const guardAdd = container.spec.name === GUARD_CONTAINER && spec.command.includes("guard");
+      return guardAdd ? { exitCode: 1, stderr: "iptables: no chain" } : { exitCode: 0 };
+    };
+    await expect(converge(engine, plan())).rejects.toThrow("iptables: no chain");
+    // New containers may have started, but none ran a command: their gates stay shut.
+    expect(execs.filter((name) => name !== GUARD_CONTAINER)).toEqual([]);
+  });
+
+  it("times each phase: one step per network, per node created, started, and waited for", async () => {
+    const clock = recordingClock();
+    const lab = plan();
+    await converge(engine, lab, "recreate", undefined, clock);
+    const steps = Object.fromEntries(clock.spans().map((s) => [s.phase, s.steps]));
+    const withFiles = lab.nodes.filter((n) => n.files.length > 0).length;
+    // alpha has start commands (waited for in the node); beta and gamma only have their gate.
+    expect(steps).toEqual({
+      "image checks": 1,
+      inventory: 1,
+      "lab record": 1,
+      removal: 1,
+      networks: 2,
+      "guard rules": 1,
+      create: 3,
+      ...(withFiles > 0 ? { "file injection": withFiles } : {}),
+      start: 3,
+      readiness: 1,
+      gate: 2,
+    });
   });
 
   it("changes nothing when converging a lab that is up as planned", async () => {

@@ -16,6 +16,7 @@ import { SingleEngine } from "../../engines/single.ts";
 import type { EngineSource } from "../../engines/source.ts";
 import type { EngineSpec } from "../../engines/spec.ts";
 import type { Engine } from "../../runtime/engine.ts";
+import type { PhaseSpan } from "../../runtime/phase-clock.ts";
 import { audit } from "../../store/audit.ts";
 import { userByLogin } from "../../store/users.ts";
 
@@ -68,6 +69,9 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
     quotas,
     lifetime: { ...DEFAULT_LIFETIME, ...options.lifetime },
     ...(options.now ? { now: options.now } : {}),
+    // Recorded for every lab (a few clock readings), logged only at LOG_LEVEL=debug.
+    upTimings: (lab: string, phases: PhaseSpan[], totalMs: number) =>
+      app.log.debug({ lab, phases, totalMs }, "lab up: time by phase"),
   });
   const sweeper = new Sweeper(app.db, labs, app.log);
   const hostGuard = new HostGuardWatch(engines, app.log);

@@ -3,6 +3,7 @@ import { upLab } from "../../labs/lifecycle.ts";
 import { labStatus } from "../../labs/status.ts";
 import { loadTopologyFile } from "../../roles/load.ts";
 import { ensureImages } from "../../runtime/images/build.ts";
+import { formatPhases, NO_CLOCK, recordingClock } from "../../runtime/phase-clock.ts";
 import { formatDiagnostic } from "../../topology/load.ts";
 import { type OptionSpecs, parse, printJson } from "../args.ts";
 import { terminalProgress } from "../progress.ts";
@@ -20,6 +21,11 @@ const options = {
     help: "whose lab it is",
   },
   json: { type: "boolean", default: false, help: "the lab's status and what changed, as JSON" },
+  timings: {
+    type: "boolean",
+    default: false,
+    help: "print on stderr where the time went: each phase's wall time since the command started",
+  },
   ...enginesOption,
 } as const satisfies OptionSpecs;
 
@@ -41,8 +47,11 @@ export const up: Command = {
       process.stderr.write("socketlab: up needs --lab ID\n");
       return 2;
     }
+    // From the process's start: what loading the command cost shows before the first phase.
+    const recording = values.timings ? recordingClock(() => performance.now(), 0) : null;
+    const clock = recording ?? NO_CLOCK;
     // Nothing touches Docker until the topology is known to be sound.
-    const loaded = await loadTopologyFile(positionals[0] as string);
+    const loaded = await clock.time("topology", () => loadTopologyFile(positionals[0] as string));
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
       return 1;
@@ -51,7 +60,9 @@ export const up: Command = {
     const builder = await imageEngine(file);
     // Missing or outdated socketlab images are built first (cached: quick when all are current);
     // with a pool, on its first engine, and copied from there to the engine a lab is placed on.
-    await ensureImages(builder, { log: (line) => process.stderr.write(`${line}\n`), quiet: true });
+    await clock.time("image checks", () =>
+      ensureImages(builder, { log: (line) => process.stderr.write(`${line}\n`), quiet: true }),
+    );
     const { engine, name } = file
       ? await upTarget(file, values.lab, values.owner, loaded.topology)
       : { engine: builder, name: null };
@@ -60,8 +71,13 @@ export const up: Command = {
       lab: values.lab,
       owner: values.owner,
       ...(progress ? { progress } : {}),
+      clock,
     });
-    const status = await labStatus(engine, values.lab);
+    const lab = values.lab;
+    const status = await clock.time("status", () => labStatus(engine, lab));
+    if (recording) {
+      process.stderr.write(`${formatPhases(recording.spans(), recording.elapsedMs())}\n`);
+    }
     if (values.json) {
       printJson(
         name === null ? { status, changes: report } : { status, changes: report, engine: name },

@@ -56,7 +56,6 @@ export const mail = defineRole<MailConfig>({
       ],
       start: [...(certificate?.start ?? []), usersCommand(config), "dovecot", "postfix start"],
       ready: { command: READY_COMMAND, timeoutSeconds: 30 },
-      after: certificate?.after ?? [],
     };
   },
 });
