@@ -10,15 +10,13 @@
 // and opens a terminal, floods it and drops it, in a loop. The service's resident memory is
 // sampled every 200 ms throughout. The goal (the issue's): the quiet p99 within 2x of alone, and
 // the service below 200 MB throughout.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
-import { freePort, memory, Service } from "../support/service.ts";
+import { memory, type Service } from "../support/service.ts";
 import { interruptible, machine, writeResult } from "./run.ts";
+import { benchLibrary, downLabsOf, startService } from "./service-labs.ts";
 import { echoTimes, percentile, Terminal } from "./terminal-shell.ts";
 
 /** The topology's name in the benchmark's library: its labs are `bench-noisy-<login>`. */
@@ -57,10 +55,7 @@ if (![keys, rate, neighbours].every((n) => Number.isInteger(n) && n >= 1)) {
 
 const stop = interruptible();
 const engine = await connectEngine();
-const workDir = await mkdtemp(join(tmpdir(), "socketlab-noisy-"));
-const libraryDir = join(workDir, "library");
-await mkdir(join(libraryDir, TOPOLOGY), { recursive: true });
-await writeFile(join(libraryDir, TOPOLOGY, "topology.yaml"), YAML);
+const { workDir, libraryDir } = await benchLibrary("socketlab-noisy-", TOPOLOGY, YAML);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,12 +67,7 @@ const FORK_BOMB = "bomb() { bomb | bomb & }; bomb\r";
 const FILL_MEMORY = "while true; do tail /dev/zero; done\r";
 const CHURN_FLOOD = "cat /dev/urandom | base64\r";
 
-async function downBenchLabs(): Promise<void> {
-  const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY);
-  for (let i = 0; i < labs.length; i += 3) {
-    await Promise.allSettled(labs.slice(i, i + 3).map((l) => downLab(engine, l.lab)));
-  }
-}
+const downBenchLabs = () => downLabsOf(engine, TOPOLOGY, 3);
 
 /** The service's resident memory, sampled until `stop`, which gives the peak. */
 function sampleMemory(pid: number): { stop(): number } {
@@ -99,13 +89,7 @@ let churning = false;
 let figures: Record<string, number> | undefined;
 try {
   await downBenchLabs(); // what an interrupted earlier run may have left
-  service = new Service({
-    port: await freePort(),
-    dataDir: join(workDir, "data"),
-    libraryDir,
-    signal: stop,
-  });
-  await service.ready();
+  service = await startService(workDir, libraryDir, stop);
   process.stderr.write(`${neighbours + 1} labs through the API...\n`);
   const job = await service.bulk(TOPOLOGY, neighbours + 1, 3, "n");
   if (job.ready < neighbours + 1) {

@@ -9,15 +9,12 @@
 // Goals: the last lab's up within 1.25x of the first's; listing N = 150 labs under 1 s. Every lab
 // it made is taken down at the end, also when it is cut short.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { parseArgs, promisify } from "node:util";
-import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
-import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
-import { freePort, memory, Service } from "../support/service.ts";
-import { interruptible, machine, median, ROOT, run, writeResult } from "./run.ts";
+import { memory, type Service } from "../support/service.ts";
+import { interruptible, machine, median, run, writeResult } from "./run.ts";
+import { benchLibrary, downLabsOf, renamedTopology, startService } from "./service-labs.ts";
 
 const SOURCE = "tests/fixtures/three-nodes.yaml";
 /** The topology's name in the benchmark's library, which tells its labs from any other. */
@@ -34,21 +31,13 @@ if (!Number.isInteger(labCount) || labCount < 1 || labCount > 200) {
 
 const stop = interruptible();
 const engine = await connectEngine();
-const workDir = await mkdtemp(join(tmpdir(), "socketlab-scale-"));
-const libraryDir = join(workDir, "library");
-await mkdir(join(libraryDir, TOPOLOGY), { recursive: true });
-const yaml = await readFile(join(ROOT, SOURCE), "utf8");
-await writeFile(
-  join(libraryDir, TOPOLOGY, "topology.yaml"),
-  yaml.replace(/^name: .*$/m, `name: ${TOPOLOGY}`),
+const { workDir, libraryDir } = await benchLibrary(
+  "socketlab-scale-",
+  TOPOLOGY,
+  await renamedTopology(SOURCE, TOPOLOGY),
 );
 
-async function downBenchLabs(): Promise<void> {
-  const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY);
-  for (let i = 0; i < labs.length; i += 4) {
-    await Promise.allSettled(labs.slice(i, i + 4).map((l) => downLab(engine, l.lab)));
-  }
-}
+const downBenchLabs = () => downLabsOf(engine, TOPOLOGY, 4);
 
 /** Seconds `action` takes. */
 async function seconds(action: () => Promise<unknown>): Promise<number> {
@@ -67,13 +56,7 @@ let service: Service | undefined;
 let figures: Record<string, unknown> | undefined;
 try {
   await downBenchLabs(); // what an interrupted earlier run may have left
-  service = new Service({
-    port: await freePort(),
-    dataDir: join(workDir, "data"),
-    libraryDir,
-    signal: stop,
-  });
-  await service.ready();
+  service = await startService(workDir, libraryDir, stop);
   const students = Array.from({ length: labCount }, (_, i) => ({
     name: `Student ${i + 1}`,
     id: `sc${i + 1}`,

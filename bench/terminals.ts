@@ -16,18 +16,17 @@
 //   p50 and p99;
 // - throughput: `cat` of a `--megabytes` file in a node, through the WebSocket, and through a
 //   plain `docker exec` with a TTY in the same container (dockerode, no service: the floor).
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import Docker from "dockerode";
-import { downLab, nodeContainer } from "../orchestrator/src/labs/lifecycle.ts";
+import { nodeContainer } from "../orchestrator/src/labs/lifecycle.ts";
 import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../orchestrator/src/runtime/exec.ts";
 import { labInventory } from "../orchestrator/src/runtime/inventory.ts";
-import { freePort, memory, Service } from "../support/service.ts";
-import { interruptible, machine, median, ROOT, writeResult } from "./run.ts";
+import { memory, type Service } from "../support/service.ts";
+import { interruptible, machine, median, writeResult } from "./run.ts";
+import { benchLibrary, downLabsOf, renamedTopology, startService } from "./service-labs.ts";
 import { echoTimes, percentile, Shell, Terminal } from "./terminal-shell.ts";
 
 const SOURCE = "tests/fixtures/three-nodes.yaml";
@@ -64,13 +63,10 @@ const stop = interruptible();
 const engine = await connectEngine();
 // The floor is measured through Docker's own client, below socketlab's engine port.
 const docker = new Docker();
-const workDir = await mkdtemp(join(tmpdir(), "socketlab-terminals-"));
-const libraryDir = join(workDir, "library");
-await mkdir(join(libraryDir, TOPOLOGY), { recursive: true });
-const yaml = await readFile(join(ROOT, SOURCE), "utf8");
-await writeFile(
-  join(libraryDir, TOPOLOGY, "topology.yaml"),
-  yaml.replace(/^name: .*$/m, `name: ${TOPOLOGY}`),
+const { workDir, libraryDir } = await benchLibrary(
+  "socketlab-terminals-",
+  TOPOLOGY,
+  await renamedTopology(SOURCE, TOPOLOGY),
 );
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,25 +150,14 @@ async function labMemory(lab: string): Promise<number> {
   return usages.reduce((a, b) => a + b, 0);
 }
 
-async function downBenchLabs(): Promise<void> {
-  const labs = (await listLabs(engine)).filter((l) => l.topology === TOPOLOGY);
-  for (let i = 0; i < labs.length; i += 4) {
-    await Promise.allSettled(labs.slice(i, i + 4).map((l) => downLab(engine, l.lab)));
-  }
-}
+const downBenchLabs = () => downLabsOf(engine, TOPOLOGY, 4);
 
 let service: Service | undefined;
 const terminals: Terminal[] = [];
 let figures: Record<string, number> | undefined;
 try {
   await downBenchLabs(); // what an interrupted earlier run may have left
-  service = new Service({
-    port: await freePort(),
-    dataDir: join(workDir, "data"),
-    libraryDir,
-    signal: stop,
-  });
-  await service.ready();
+  service = await startService(workDir, libraryDir, stop);
   const rssIdle = memory(service.pid).rss;
   process.stderr.write(`${labCount} labs through the API...\n`);
   const job = await service.bulk(TOPOLOGY, labCount, 4, "t");
