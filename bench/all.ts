@@ -1,9 +1,11 @@
 // Every benchmark in turn, then one table of their figures. It prints figures, never pass or fail.
 //
-//   node bench/all.ts [--runs 5] [--students 10] [--labs 3] [--terminals 6]      (npm run bench:all)
+//   node bench/all.ts [--runs 5] [--students 10] [--labs 3] [--terminals 6] [--scale 10]
+//                                                                                (npm run bench:all)
 //
 // The defaults make a quick run; the issue's figures are `--students 30 --labs 30 --terminals 50`
-// (roster of 30 labs; footprint and terminal echo with 30 labs and 50 terminals).
+// (roster of 30 labs; footprint and terminal echo with 30 labs and 50 terminals), and
+// `--scale 150` (labs brought up one after another, then listed).
 //
 // Each benchmark runs as its own process, as when run alone (its output goes to stderr here), and
 // writes its result file; this reads those files back, prints the table and writes it, with the
@@ -20,12 +22,13 @@ const { values } = parseArgs({
     students: { type: "string", default: "10" },
     labs: { type: "string", default: "3" },
     terminals: { type: "string", default: "6" },
+    scale: { type: "string", default: "10" },
   },
 });
-const counts = [values.runs, values.students, values.labs, values.terminals];
+const counts = [values.runs, values.students, values.labs, values.terminals, values.scale];
 if (!counts.every((n) => Number.isInteger(Number(n)) && Number(n) >= 1)) {
   process.stderr.write(
-    "usage: node bench/all.ts [--runs N] [--students N] [--labs N] [--terminals N], N >= 1\n",
+    "usage: node bench/all.ts [--runs N] [--students N] [--labs N] [--terminals N] [--scale N], N >= 1\n",
   );
   process.exit(2);
 }
@@ -87,6 +90,25 @@ interface Terminals {
   catExecMBps: number;
 }
 
+interface ChurnLoss {
+  labs: number;
+  sent: number;
+  lost: number;
+  lossPercent: number;
+}
+
+interface Scale {
+  labs: number;
+  upFirst: number;
+  upLast: number;
+  upRatio: number;
+  apiList: number;
+  ls: number;
+  status: number;
+  iptablesFilterRules: number;
+  serviceRss: number;
+}
+
 interface NoisyNeighbour {
   aloneP50: number;
   aloneP99: number;
@@ -108,6 +130,8 @@ try {
   const { labs, terminals: open } = values;
   const terminals = await result<Terminals>("terminals", ["--labs", labs, "--terminals", open]);
   const noisy = await result<NoisyNeighbour>("noisy-neighbour", []);
+  const churn = await result<ChurnLoss>("churn-loss", []);
+  const scale = await result<Scale>("scale", ["--labs", values.scale]);
 
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
   const x = (ratio: number) => `${ratio.toFixed(2)}x`;
@@ -116,30 +140,41 @@ try {
   const { api, compose } = roster.data;
   const t = terminals.data;
   const n = noisy.data;
-  const rows: [string, string][] = [
+  const g = scale.data;
+  // The third column: issue 17's figure before its work, where it gave one (same kind of machine).
+  const rows: [string, string, string?][] = [
     ["up, 6 nodes: socketlab (median)", s(up.data.median.socketlab)],
     ["up, 6 nodes: docker-compose (median)", s(up.data.median.compose)],
-    ["up: ratio socketlab/compose", x(up.data.ratio)],
+    ["up: ratio socketlab/compose", x(up.data.ratio), "1.12x"],
     ["up, 6 nodes: socketlab (median, floor run)", s(floor.data.median.socketlab)],
     ["up, 6 nodes: engine floor (median)", s(floor.data.median.floor)],
-    ["up: ratio socketlab/floor", x(floor.data.ratio)],
+    ["up: ratio socketlab/floor", x(floor.data.ratio), "1.27x"],
     ["up, 6-node TLS lab with its CA (median)", s(ca.data.median.withCa)],
     ["up, the same lab without the CA (median)", s(ca.data.median.withoutCa)],
     ["up: ratio with CA/without", x(ca.data.ratio)],
     ["CLI: node -e 0, the floor (median)", s(startUp.data.median.floor)],
-    ["CLI: socketlab --help (median)", s(startUp.data.median["--help"])],
+    ["CLI: socketlab --help (median)", s(startUp.data.median["--help"]), "1.1 s"],
     ["CLI: socketlab ls (median)", s(startUp.data.median.ls)],
     ["CLI: socketlab status (median)", s(startUp.data.median.status)],
     ["CLI: socketlab up, lab unchanged (median)", s(startUp.data.median["up (unchanged lab)"])],
-    ["reset one node (median)", s(reset.data.median.node)],
-    ["reset whole 6-node lab (median)", s(reset.data.median.lab)],
+    ["reset one node (median)", s(reset.data.median.node), "2.10 s"],
+    ["reset whole 6-node lab (median)", s(reset.data.median.lab), "5.11 s"],
+    [
+      "reset: one node/lab's up (goal 0.4x)",
+      x(reset.data.median.node / up.data.median.socketlab),
+      "0.42x",
+    ],
     [`roster ${students} labs: API total`, s(api.seconds)],
     [`roster ${students} labs: API labs/min`, api.labsPerMinute.toFixed(1)],
     [`roster ${students} labs: ready / failed`, `${api.ready} / ${api.failed}`],
     [`roster ${students} labs: compose total`, s(compose.seconds)],
     [`roster ${students} labs: compose labs/min`, compose.labsPerMinute.toFixed(1)],
     ["roster: service peak RSS", mb(api.peakRss)],
-    [`service RSS, ${labs} labs + ${open} terminals`, mb(t.serviceRssLabsAndTerminals)],
+    [
+      `service RSS, ${labs} labs + ${open} terminals`,
+      mb(t.serviceRssLabsAndTerminals),
+      "171 MB (30 + 50)",
+    ],
     ["idle lab memory (3 nodes)", mb(t.idleLabMemory, 1)],
     ["echo, 1 terminal: p50 / p99", `${ms(t.echo1p50)} / ${ms(t.echo1p99)}`],
     ["echo, docker exec (floor): p50 / p99", `${ms(t.echoExecP50)} / ${ms(t.echoExecP99)}`],
@@ -157,12 +192,29 @@ try {
     ["noisy neighbour: quiet echo, 5 noisy p50 / p99", `${ms(n.noisyP50)} / ${ms(n.noisyP99)}`],
     ["noisy neighbour: p99 noisy/alone (goal 2x)", x(n.p99Ratio)],
     ["noisy neighbour: service RSS peak (goal < 200 MB)", mb(n.noisyRssPeak)],
+    [
+      `routed pings lost while ${churn.data.labs} labs come and go (goal 0)`,
+      `${churn.data.lost} of ${churn.data.sent} (${churn.data.lossPercent.toFixed(2)} %)`,
+      "1-3 %",
+    ],
+    [`scale ${g.labs} labs: up, first 3 / last 3 (median)`, `${s(g.upFirst)} / ${s(g.upLast)}`],
+    [`scale ${g.labs} labs: up last/first (goal 1.25x)`, x(g.upRatio), "flat, 3.0-3.9 s (40 labs)"],
+    [
+      `scale ${g.labs} labs: API list / ls / status`,
+      `${s(g.apiList)} / ${s(g.ls)} / ${s(g.status)}`,
+      "- / 0.78 s / 0.54 s (41 labs)",
+    ],
+    [`scale ${g.labs} labs: iptables filter rules`, String(g.iptablesFilterRules), "428 (41 labs)"],
+    [`scale ${g.labs} labs: service RSS`, mb(g.serviceRss)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   console.log(
     `\nsocketlab benchmarks (${runs.join(" ")}, students ${students}, labs ${labs}, terminals ${open})`,
   );
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}${value.padStart(16)}`);
+  console.log(`${"".padEnd(width)}${"now".padStart(16)}  baseline`);
+  for (const [label, value, baseline = ""] of rows) {
+    console.log(`${label.padEnd(width)}${value.padStart(16)}  ${baseline}`);
+  }
   const path = await writeResult("all", {
     date: new Date().toISOString(),
     machine: machine({}),
@@ -170,8 +222,12 @@ try {
     students: Number(students),
     labs: Number(labs),
     terminals: Number(open),
-    figures: Object.fromEntries(rows),
-    sources: [up, floor, reset, ca, startUp, roster, terminals, noisy].map((r) => r.file),
+    scale: Number(values.scale),
+    figures: Object.fromEntries(rows.map(([label, value]) => [label, value])),
+    baselines: Object.fromEntries(rows.flatMap(([label, , b]) => (b ? [[label, b]] : []))),
+    sources: [up, floor, reset, ca, startUp, roster, terminals, noisy, churn, scale].map(
+      (r) => r.file,
+    ),
   });
   console.log(`results: ${path}`);
 } catch (error) {

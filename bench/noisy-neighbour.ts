@@ -15,14 +15,8 @@ import { listLabs } from "../orchestrator/src/labs/status.ts";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { memory, type Service } from "../support/service.ts";
 import { interruptible, machine, writeResult } from "./run.ts";
-import {
-  benchFolder,
-  echoTimes,
-  percentile,
-  removeBenchLabs,
-  startService,
-  Terminal,
-} from "./terminal-shell.ts";
+import { benchFolder, removeBenchLabs, startService } from "./service-labs.ts";
+import { echoTimes, percentile, Terminal } from "./terminal-shell.ts";
 
 /** The topology's name in the benchmark's library: its labs are `bench-noisy-<login>`. */
 const TOPOLOGY = "bench-noisy";

@@ -16,8 +16,6 @@
 //   p50 and p99;
 // - throughput: `cat` of a `--megabytes` file in a node, through the WebSocket, and through a
 //   plain `docker exec` with a TTY in the same container (dockerode, no service: the floor).
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Docker from "dockerode";
 import { nodeContainer } from "../orchestrator/src/labs/lifecycle.ts";
@@ -26,16 +24,9 @@ import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
 import { execCapture } from "../orchestrator/src/runtime/exec.ts";
 import { labInventory } from "../orchestrator/src/runtime/inventory.ts";
 import { memory, type Service } from "../support/service.ts";
-import { interruptible, machine, median, ROOT, writeResult } from "./run.ts";
-import {
-  benchFolder,
-  echoTimes,
-  percentile,
-  removeBenchLabs,
-  Shell,
-  startService,
-  Terminal,
-} from "./terminal-shell.ts";
+import { interruptible, machine, median, writeResult } from "./run.ts";
+import { benchFolder, removeBenchLabs, renamedTopology, startService } from "./service-labs.ts";
+import { echoTimes, percentile, Shell, Terminal } from "./terminal-shell.ts";
 
 const SOURCE = "tests/fixtures/three-nodes.yaml";
 const NODES = ["alpha", "beta", "gamma"];
@@ -71,8 +62,7 @@ const stop = interruptible();
 const engine = await connectEngine();
 // The floor is measured through Docker's own client, below socketlab's engine port.
 const docker = new Docker();
-const yaml = await readFile(join(ROOT, SOURCE), "utf8");
-const folder = await benchFolder(TOPOLOGY, yaml.replace(/^name: .*$/m, `name: ${TOPOLOGY}`));
+const folder = await benchFolder(TOPOLOGY, await renamedTopology(SOURCE, TOPOLOGY));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

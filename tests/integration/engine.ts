@@ -62,7 +62,7 @@ export async function sh(
   return execCapture(engine, container, ["/bin/sh", "-c", script], { timeoutMs });
 }
 
-/** The host guard's rules (INPUT and DOCKER-USER) that name a bridge of `networks` of `labs`. */
+/** The host guard's rules (INPUT, DOCKER-USER and Docker's isolation chain) that name a bridge of `networks` of `labs`. */
 export async function hostGuardRules(
   engine: Engine,
   labs: string[],
@@ -70,7 +70,7 @@ export async function hostGuardRules(
 ): Promise<string[]> {
   const bridges = labs.flatMap((lab) => networks.map((network) => bridgeName(lab, network)));
   const lines: string[] = [];
-  for (const chain of ["INPUT", "DOCKER-USER"]) {
+  for (const chain of ["INPUT", "DOCKER-USER", "DOCKER-ISOLATION-STAGE-1"]) {
     const result = await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-S", chain]);
     if (result.exitCode !== 0) throw new Error(`iptables -S ${chain}: ${result.stderr}`);
     lines.push(...result.stdout.split("\n"));

@@ -80,6 +80,39 @@ describe("two instances of one topology", () => {
   });
 });
 
+describe("a lab's routed and spoofed traffic while the engine makes other networks", () => {
+  // Docker's isolation rules drop a bridged packet whose addresses lie outside the bridge's
+  // subnet, and Docker moves FORWARD's jump to DOCKER-USER whenever it makes a network: the
+  // bridge's accept must come before Docker's rules in the isolation chain itself.
+  const firstRuleNaming = async (bridge: string) => {
+    const chain = "DOCKER-ISOLATION-STAGE-1";
+    const result = await execCapture(engine, GUARD_CONTAINER, ["iptables", "-w", "-S", chain]);
+    return result.stdout.split("\n").find((line) => `${line} `.includes(` ${bridge} `));
+  };
+
+  it("is accepted above Docker's isolation rules of its bridges, whatever network comes after", async () => {
+    // Not a lab's: a network the engine makes for anyone else, on a subnet outside the labs' pool.
+    const other = uniqueLabId("it-iso-other");
+    await engine.networks.create({
+      Name: other,
+      Internal: true,
+      Subnet: "172.31.254.0/24",
+      Gateway: "172.31.254.1",
+      Options: {},
+      Labels: {},
+    });
+    try {
+      for (const { bridgeName } of planA.networks) {
+        expect(await firstRuleNaming(bridgeName)).toBe(
+          `-A DOCKER-ISOLATION-STAGE-1 -i ${bridgeName} -o ${bridgeName} -j ACCEPT`,
+        );
+      }
+    } finally {
+      await engine.networks.remove(other);
+    }
+  });
+});
+
 describe("the host's own services", () => {
   let server: Server;
   let port: number;

@@ -22,6 +22,38 @@ const CATCH_ALL =
 const GUARD_COMMAND = ["/bin/sh", "-c", `${CATCH_ALL} && exec sleep infinity`];
 
 /**
+ * Docker's isolation chain, where its rules drop a bridged packet whose addresses lie outside the
+ * bridge's subnet: the routed and spoofed packets of a lab. socketlab-guard's accept of them sits
+ * in DOCKER-USER, but Docker deletes and re-inserts FORWARD's jump to DOCKER-USER whenever it
+ * creates a network, and a packet that met that instant was dropped here. So each lab bridge's
+ * accept also sits in this chain, above Docker's rules for that bridge: Docker only inserts rules
+ * for a new bridge (naming that bridge alone) and deletes its own, so nothing moves it; and while
+ * Docker moves FORWARD's jump to this chain, the jump to DOCKER-USER is still in place.
+ */
+const ISOLATION_CHAIN = "DOCKER-ISOLATION-STAGE-1";
+
+/**
+ * For each bridge of "$@" (BRIDGE or BRIDGE:hub), its accept comes first among the chain's rules
+ * that name it; one found below Docker's (the network was made again since) is moved up.
+ */
+const ISOLATION_ADD = `iptables -w -N ${ISOLATION_CHAIN} 2>/dev/null || true
+for spec; do
+  rule="-i \${spec%:hub} -o \${spec%:hub} -j ACCEPT"
+  first=$(iptables -w -S ${ISOLATION_CHAIN} | awk -v b="\${spec%:hub}" 'NR > 1 && index($0 " ", " " b " ") { print; exit }')
+  [ "$first" = "-A ${ISOLATION_CHAIN} $rule" ] && continue
+  iptables -w -I ${ISOLATION_CHAIN} $rule || exit 1
+  while old=$(iptables -w -S ${ISOLATION_CHAIN} | awk -v r="-A ${ISOLATION_CHAIN} $rule" 'NR > 2 && $0 == r { print NR - 1; exit }') && [ -n "$old" ]; do
+    iptables -w -D ${ISOLATION_CHAIN} "$old" || exit 1
+  done
+done`;
+
+const ISOLATION_DEL = `for bridge; do
+  while iptables -w -C ${ISOLATION_CHAIN} -i "$bridge" -o "$bridge" -j ACCEPT 2>/dev/null; do
+    iptables -w -D ${ISOLATION_CHAIN} -i "$bridge" -o "$bridge" -j ACCEPT || exit 1
+  done
+done`;
+
+/**
  * Starts the guard if it is not running on the current image and command; returns its container
  * id.
  */
@@ -80,27 +112,29 @@ async function inspectGuard(engine: Engine) {
 export async function guardBridges(engine: Engine, networks: NetworkPlan[]): Promise<void> {
   if (networks.length === 0) return;
   const specs = networks.map((n) => (n.sniffable ? `${n.bridgeName}:hub` : n.bridgeName));
-  const guard = await ensureGuard(engine);
-  const result = await execCapture(engine, guard, [
-    "/bin/sh",
-    "-c",
-    `${CATCH_ALL} && exec socketlab-guard add "$@"`,
-    "guard",
-    ...specs,
-  ]);
-  if (result.exitCode !== 0) {
-    throw new Error(`host guard 'add ${specs.join(" ")}' failed: ${result.stderr.trim()}`);
-  }
+  await runGuard(
+    engine,
+    "add",
+    `${CATCH_ALL} && socketlab-guard add "$@" && ${ISOLATION_ADD}`,
+    specs,
+  );
 }
 
 export async function unguardBridges(engine: Engine, bridgeNames: string[]): Promise<void> {
   if (bridgeNames.length === 0) return;
-  await runGuard(engine, await ensureGuard(engine), ["del", ...bridgeNames]);
+  await runGuard(engine, "del", `socketlab-guard del "$@" && ${ISOLATION_DEL}`, bridgeNames);
 }
 
-async function runGuard(engine: Engine, guard: string, args: string[]): Promise<void> {
-  const result = await execCapture(engine, guard, ["socketlab-guard", ...args]);
+/** Runs the shell `script` in the guard with the bridges as its arguments. */
+async function runGuard(
+  engine: Engine,
+  action: "add" | "del",
+  script: string,
+  bridges: string[],
+): Promise<void> {
+  const guard = await ensureGuard(engine);
+  const result = await execCapture(engine, guard, ["/bin/sh", "-c", script, "guard", ...bridges]);
   if (result.exitCode !== 0) {
-    throw new Error(`host guard '${args.join(" ")}' failed: ${result.stderr.trim()}`);
+    throw new Error(`host guard '${action} ${bridges.join(" ")}' failed: ${result.stderr.trim()}`);
   }
 }

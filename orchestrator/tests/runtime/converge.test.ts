@@ -70,7 +70,9 @@ describe("converge", () => {
       [
         "/bin/sh",
         "-c",
-        expect.stringMatching(/INPUT -i sl\+ -j DROP.*&& exec socketlab-guard add "\$@"$/),
+        expect.stringMatching(
+          /INPUT -i sl\+ -j DROP.*&& socketlab-guard add "\$@" && .*DOCKER-ISOLATION-STAGE-1/s,
+        ),
         "guard",
         ...lab.networks.map((n) => n.bridgeName),
       ],
