@@ -13,6 +13,7 @@ import {
   type ConvergeReport,
   converge,
   prepareNetworks,
+  recreateNodes,
   startNodes,
 } from "../runtime/converge.ts";
 import type { OutdatedNodes } from "../runtime/converge-decisions.ts";
@@ -21,7 +22,7 @@ import { engineSubnets, labInventory } from "../runtime/inventory.ts";
 import { readLabRecord } from "../runtime/lab-record.ts";
 import { SubnetConflictError } from "../runtime/networks.ts";
 import { NO_CLOCK, type PhaseClock } from "../runtime/phase-clock.ts";
-import { destroyLab, removeNodes } from "../runtime/teardown.ts";
+import { destroyLab, removeLabNodes } from "../runtime/teardown.ts";
 import type { Topology } from "../topology/model.ts";
 import { serialized } from "./serialize.ts";
 
@@ -188,7 +189,8 @@ export async function requireRecord(engine: Engine, lab: string): Promise<LabPla
 
 /**
  * Recreates nodes from their images (pristine file systems, same addresses); none named: every
- * node. Other nodes are left as they are, outdated or not.
+ * node. Other nodes are left as they are, outdated, stopped or not: a named reset does no work
+ * on them (see recreateNodes).
  */
 export async function resetNodes(
   engine: Engine,
@@ -203,7 +205,8 @@ export async function resetNodes(
       `lab ${lab} has no node ${unknown.join(", ")}; its nodes: ${plan.nodes.map((n) => n.name).join(", ")}`,
     );
   }
-  await removeNodes(engine, lab, nodes);
+  if (nodes.length > 0) return recreateNodes(engine, plan, nodes, progress);
+  await removeLabNodes(engine, lab);
   return converge(engine, plan, "keep", progress);
 }
 

@@ -97,12 +97,55 @@ export async function prepareNetworks(
   return { plan, kept: changes.kept, hadContainer: changes.hadContainer, removed: changes.removed };
 }
 
-/** The second half: host rules and containers created in parallel, then each node started. */
+/**
+ * Re-creates the named nodes of a lab from their images and touches nothing else: no other
+ * node's container, gate or start, no record written, only the named nodes' images checked.
+ * A lab missing one of its networks is converged whole instead (keeping outdated nodes), as the
+ * named nodes could not be attached.
+ */
+export async function recreateNodes(
+  engine: Engine,
+  plan: LabPlan,
+  names: readonly string[],
+  progress: ConvergeProgress = quiet,
+  clock: PhaseClock = NO_CLOCK,
+): Promise<ConvergeReport> {
+  const named = new Set(names);
+  const [, before] = await Promise.all([
+    clock.time("image checks", () =>
+      currentImageIds(
+        engine,
+        plan.nodes.filter((n) => named.has(n.name)),
+      ),
+    ),
+    clock.time("inventory", () => labInventory(engine, plan.lab)),
+  ]);
+  const doomed = before.containers.filter((c) => named.has(c.name));
+  await clock.time("removal", () => Promise.all(doomed.map((c) => removeContainer(engine, c.id))));
+  const networksThere = plan.networks.every((n) =>
+    before.networks.some((observed) => observed.dockerName === n.dockerName),
+  );
+  if (!networksThere) return converge(engine, plan, "keep", progress, clock);
+  const others = before.containers.filter((c) => !named.has(c.name));
+  const prepared: PreparedLab = {
+    plan,
+    kept: new Map(others.map((c) => [c.name, c])),
+    hadContainer: new Set(doomed.map((c) => c.name)),
+    removed: [],
+  };
+  return startNodes(engine, prepared, progress, clock, named);
+}
+
+/**
+ * The second half: host rules and containers created in parallel, then each node started. With
+ * `only`, nodes outside it are left as they are (not started, their gates not opened).
+ */
 export async function startNodes(
   engine: Engine,
   prepared: PreparedLab,
   progress: ConvergeProgress = quiet,
   clock: PhaseClock = NO_CLOCK,
+  only?: ReadonlySet<string>,
 ): Promise<ConvergeReport> {
   const { plan, kept } = prepared;
   const report: ConvergeReport = {
@@ -138,6 +181,10 @@ export async function startNodes(
   const inStartOrder = plan.startWaves.flat().map((name) => byName.get(name) as NodePlan);
   const ready = inAfterOrder(inStartOrder, async (node) => {
     const step = steps.get(node.name);
+    if (only !== undefined && !only.has(node.name)) {
+      report.unchanged.push(node.name);
+      return;
+    }
     if (step === "unchanged") {
       report.unchanged.push(node.name);
       // Docker may have restarted it (an engine restart): its gate opens once the rules are back.

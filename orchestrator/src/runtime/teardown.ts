@@ -1,4 +1,4 @@
-// Taking labs apart: a whole lab, or nodes of it so that `converge` builds them afresh.
+// Taking labs apart: a whole lab, or its nodes so that `converge` builds them afresh.
 import { removeContainer } from "./containers.ts";
 import type { Engine } from "./engine.ts";
 import { unguardBridges } from "./host-guard.ts";
@@ -23,9 +23,8 @@ export async function destroyLab(engine: Engine, lab: string): Promise<void> {
   await removeLabRecord(engine, lab);
 }
 
-/** Removes the containers of the named nodes (all when `nodes` is empty). */
-export async function removeNodes(engine: Engine, lab: string, nodes: string[]): Promise<void> {
+/** Removes every node's container of a lab; its networks, host rules and record stay. */
+export async function removeLabNodes(engine: Engine, lab: string): Promise<void> {
   const inventory = await labInventory(engine, lab);
-  const doomed = inventory.containers.filter((c) => nodes.length === 0 || nodes.includes(c.name));
-  await Promise.all(doomed.map((c) => removeContainer(engine, c.id)));
+  await Promise.all(inventory.containers.map((c) => removeContainer(engine, c.id)));
 }

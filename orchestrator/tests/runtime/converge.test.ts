@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { planLab } from "../../src/plan/plan.ts";
 import type { LabPlan } from "../../src/plan/types.ts";
-import { type ConvergeEvent, converge } from "../../src/runtime/converge.ts";
+import { type ConvergeEvent, converge, recreateNodes } from "../../src/runtime/converge.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
 import { labInventory } from "../../src/runtime/inventory.ts";
 import { readLabRecord } from "../../src/runtime/lab-record.ts";
@@ -209,5 +209,53 @@ describe("converge", () => {
     await expect(converge(engine, plan())).rejects.toThrow(/^node alpha stopped/);
     // Its wave failed: the nodes after it were created and never started.
     expect(engine.starts).not.toContain(plan().nodes[1]?.containerName);
+  });
+});
+
+describe("recreateNodes (a reset of named nodes)", () => {
+  it("re-creates only the named node: no other node is created, started or exec'd into", async () => {
+    const lab = plan();
+    await converge(engine, lab);
+    const gamma = engine.container(lab.nodes[2]?.containerName as string);
+    await engine.containers.stop(gamma.id, 0);
+    const oldBeta = engine.container(lab.nodes[1]?.containerName as string).id;
+    const creations = engine.count("containers.create");
+    const starts = engine.starts.length;
+    execs = [];
+
+    const report = await recreateNodes(engine, lab, ["beta"]);
+
+    expect(report.recreated).toEqual(["beta"]);
+    expect(report.unchanged.sort()).toEqual(["alpha", "gamma"]);
+    expect(report).toMatchObject({ created: [], started: [], removed: [] });
+    expect(engine.count("containers.create")).toBe(creations + 1);
+    expect(engine.starts.slice(starts)).toEqual([lab.nodes[1]?.containerName]);
+    // The host rules once, then beta's own gate: nothing in alpha or gamma.
+    expect(new Set(execs)).toEqual(new Set([GUARD_CONTAINER, lab.nodes[1]?.containerName]));
+    expect(engine.container(lab.nodes[1]?.containerName as string).id).not.toBe(oldBeta);
+    // A node that was stopped stays stopped: only what was asked is touched.
+    expect(engine.container(gamma.id).state).toBe("exited");
+  });
+
+  it("converges the whole lab when one of its networks has gone", async () => {
+    const lab = plan();
+    await converge(engine, lab);
+    const dmz = (await labInventory(engine, "lab-1")).networks.find((n) => n.name === "dmz");
+    for (const name of ["beta", "gamma"]) {
+      const id = engine.container(
+        lab.nodes.find((n) => n.name === name)?.containerName as string,
+      ).id;
+      await engine.containers.remove(id);
+    }
+    await engine.networks.remove(dmz?.id as string);
+
+    const report = await recreateNodes(engine, lab, ["beta"]);
+
+    expect(report.created.sort()).toEqual(["beta", "gamma"]);
+    expect((await labInventory(engine, "lab-1")).networks.map((n) => n.name).sort()).toEqual([
+      "dmz",
+      "lan",
+    ]);
+    expect(await labContainers()).toEqual(["alpha", "beta", "gamma"]);
   });
 });
