@@ -130,7 +130,8 @@ export async function recreateNodes(
   const prepared: PreparedLab = {
     plan,
     kept: new Map(others.map((c) => [c.name, c])),
-    hadContainer: new Set(doomed.map((c) => c.name)),
+    // Reported as created, as a whole-lab reset reports its nodes: a reset's nodes are new.
+    hadContainer: new Set(),
     removed: [],
   };
   return startNodes(engine, prepared, progress, clock, named);

@@ -225,9 +225,9 @@ describe("recreateNodes (a reset of named nodes)", () => {
 
     const report = await recreateNodes(engine, lab, ["beta"]);
 
-    expect(report.recreated).toEqual(["beta"]);
+    expect(report.created).toEqual(["beta"]);
     expect(report.unchanged.sort()).toEqual(["alpha", "gamma"]);
-    expect(report).toMatchObject({ created: [], started: [], removed: [] });
+    expect(report).toMatchObject({ recreated: [], started: [], removed: [] });
     expect(engine.count("containers.create")).toBe(creations + 1);
     expect(engine.starts.slice(starts)).toEqual([lab.nodes[1]?.containerName]);
     // The host rules once, then beta's own gate: nothing in alpha or gamma.
