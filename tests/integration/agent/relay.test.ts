@@ -2,7 +2,6 @@
 // request without the secret, or with a wrong one, is answered 401 and never reaches the engine;
 // with it, dockerode (as the pool sets it up from an engine spec's `agent`) lists containers and
 // runs an exec whose attached stream (a hijacked connection) carries stdin and stdout.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
@@ -14,70 +13,21 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRelay } from "../../../orchestrator/src/agent/relay.ts";
 import { dockerOptions, toEngineSpec } from "../../../orchestrator/src/engines/spec.ts";
+import { loopbackCertificate } from "../../../orchestrator/tests/support/test-ca.ts";
 import { docker } from "../engine.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "socketlab-agent-"));
 const secret = randomBytes(32).toString("hex");
 const containerName = `it-agent-${randomBytes(3).toString("hex")}`;
+const { cert, key, caFile } = loopbackCertificate(dir);
 const relay = createRelay({
   socket: "/var/run/docker.sock",
-  ...testCertificate(dir),
+  cert,
+  key,
   secret,
   maxConnections: 16,
 });
 let port = 0;
-
-/** A CA and the agent's certificate for 127.0.0.1 signed by it, made with openssl. */
-function testCertificate(at: string): { cert: Buffer; key: Buffer } {
-  const file = (name: string) => join(at, name);
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=agent test CA",
-    "-keyout",
-    file("ca-key.pem"),
-    "-out",
-    file("ca.pem"),
-  );
-  openssl(
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-keyout",
-    file("key.pem"),
-    "-out",
-    file("agent.csr"),
-  );
-  writeFileSync(file("ext"), "subjectAltName=IP:127.0.0.1\n");
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    file("agent.csr"),
-    "-CA",
-    file("ca.pem"),
-    "-CAkey",
-    file("ca-key.pem"),
-    "-CAcreateserial",
-    "-days",
-    "1",
-    "-extfile",
-    file("ext"),
-    "-out",
-    file("cert.pem"),
-  );
-  return { cert: readFileSync(file("cert.pem")), key: readFileSync(file("key.pem")) };
-}
 
 /** A raw request to the agent; its status and body. */
 function send(
@@ -88,7 +38,7 @@ function send(
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, method, path, headers, ca: readFileSync(join(dir, "ca.pem")) },
+      { host: "127.0.0.1", port, method, path, headers, ca: readFileSync(caFile) },
       (res) => {
         let text = "";
         res.on("data", (chunk) => (text += chunk));
@@ -167,7 +117,7 @@ describe("the agent", () => {
     const spec = toEngineSpec({
       name: "through-agent",
       host: `tcp://127.0.0.1:${port}`,
-      agent: { ca: join(dir, "ca.pem"), secretFile: join(dir, "secret") },
+      agent: { ca: caFile, secretFile: join(dir, "secret") },
     });
     const viaAgent = new Docker(dockerOptions(spec));
     const container = await viaAgent.createContainer({
