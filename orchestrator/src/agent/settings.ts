@@ -15,7 +15,7 @@ export interface AgentSettings {
   key: Buffer;
   /** The secret every request must carry. */
   secret: string;
-  /** Connections served at once; more wait in the kernel's backlog. */
+  /** Connections served at once; one more is closed as soon as it is accepted. */
   maxConnections: number;
 }
 
