@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { carriesSecret, MIN_SECRET_LENGTH, secretFromFile } from "../../src/agent/auth.ts";
 
-const SECRET = "a".repeat(31) + "Z";
+const SECRET = `${"a".repeat(31)}Z`;
 
 describe("carriesSecret", () => {
   it("accepts exactly Bearer and the secret", () => {
