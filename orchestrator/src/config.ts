@@ -26,6 +26,17 @@ export function enginesFile(env = process.env): string | undefined {
 }
 
 /**
+ * The agent's variables (SOCKETLAB_AGENT_PORT, ...: docs/operator.md, The agent), which
+ * agent/settings.ts checks beside its flags.
+ */
+export function agentVariables(env = process.env): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith(AGENT_PREFIX)));
+}
+
+/** What the agent's variables' names start with. */
+export const AGENT_PREFIX = "SOCKETLAB_AGENT_";
+
+/**
  * Capabilities the operator lets topologies ask for beyond the lab's own (NET_ADMIN, NET_RAW,
  * NET_BIND_SERVICE): SOCKETLAB_EXTRA_CAPABILITIES, comma-separated (`SYS_PTRACE,SYS_TIME`).
  * Whoever may upload a topology may then hand them to a lab node.

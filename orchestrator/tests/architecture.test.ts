@@ -11,6 +11,7 @@ const SRC = resolve(import.meta.dirname, "../src");
 /** Bottom to top; the layers of one row do not import each other. */
 const LAYERS: readonly (readonly string[])[] = [
   ["net", "paths.ts", "config.ts"],
+  ["agent"],
   ["topology"],
   ["roles"],
   ["plan", "handout"],

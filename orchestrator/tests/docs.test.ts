@@ -13,6 +13,7 @@ const SETTING = /\b(?:SOCKETLAB_[A-Z_]*[A-Z]|LOG_LEVEL|DOCKER_HOST|SSH_AUTH_SOCK
 const NOT_SETTINGS = new Set([
   "SOCKETLAB_TERMINAL", // the marker a terminal's shell and its children carry
   "SOCKETLAB_STALE_ENDPOINT", // a warning's code
+  "SOCKETLAB_AGENT", // the start of the agent's variables' names
 ]);
 
 /** The settings a text names; prefixes such as `SOCKETLAB_LABS_PER_*` are not settings. */

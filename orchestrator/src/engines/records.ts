@@ -31,6 +31,7 @@ export function storeAddedEngine(db: Db, spec: EngineSpec): void {
     host: spec.host,
     drained: spec.drained,
     ...(spec.tls ? { tls: spec.tls } : {}),
+    ...(spec.agent ? { agent: spec.agent } : {}),
     ...(spec.insecure ? { insecure: true } : {}),
     capacity: {
       ...(spec.capacity.labs !== null ? { labs: spec.capacity.labs } : {}),

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { secretFromFile } from "../agent/auth.ts";
 import type { ConnectionOptions } from "../runtime/docker/dockerode.ts";
 import { parseMemory } from "../topology/limits.ts";
 
@@ -31,6 +32,14 @@ export const engineSpecInput = z
       .strict()
       .optional()
       .describe("client certificates for tcp:// (Docker's --tlsverify set-up)"),
+    agent: z
+      .object({
+        ca: z.string().min(1).describe("file of the CA that signed the agent's certificate"),
+        secretFile: z.string().min(1).describe("file of the secret the agent requires"),
+      })
+      .strict()
+      .optional()
+      .describe("tcp:// to a socketlab agent (docs/operator.md: The agent): HTTPS and a secret"),
     capacity: z
       .object({
         labs: z.number().int().positive().optional().describe("labs it may hold"),
@@ -71,12 +80,20 @@ export const engineSpecInput = z
     path: ["tls"],
     message: "tls applies to tcp:// engines only",
   })
+  .refine((spec) => !spec.agent || spec.host.startsWith("tcp://"), {
+    path: ["agent"],
+    message: "agent applies to tcp:// engines only",
+  })
+  .refine((spec) => !(spec.agent && spec.tls), {
+    path: ["agent"],
+    message: "an engine is reached either through an agent or with tls, not both",
+  })
   // Docker's API is root on its host: over a network it needs TLS, unless the instructor says
   // in so many words that the network is trusted.
-  .refine((spec) => !cleartextOverNetwork(spec.host) || spec.tls || spec.insecure, {
+  .refine((spec) => !cleartextOverNetwork(spec.host) || spec.tls || spec.agent || spec.insecure, {
     path: ["tls"],
     message:
-      "a tcp:// engine on another host needs tls (its API gives root there); set insecure: true to send it in cleartext anyway",
+      "a tcp:// engine on another host needs tls or agent (its API gives root there); set insecure: true to send it in cleartext anyway",
   });
 
 /** A tcp:// host other than this machine's loopback. */
@@ -90,6 +107,8 @@ export interface EngineSpec {
   name: string;
   host: string;
   tls?: { ca: string; cert: string; key: string };
+  /** Reached through a socketlab agent: HTTPS checked against `ca`, the secret from `secretFile`. */
+  agent?: { ca: string; secretFile: string };
   /** null: no limit. */
   capacity: { labs: number | null; memoryBytes: number | null };
   /** Drained from the start (an instructor's drain through the API outlives this). */
@@ -111,12 +130,13 @@ export function toEngineSpec(input: unknown, path = ""): EngineSpec {
       parsed.error.issues.map((i) => `${where(i.path) || "engine"}: ${i.message}`).join("; "),
     );
   }
-  const { name, host, tls, capacity, drained, insecure, hostKey } = parsed.data;
+  const { name, host, tls, agent, capacity, drained, insecure, hostKey } = parsed.data;
   return {
     name,
     host,
     drained,
     ...(tls ? { tls } : {}),
+    ...(agent ? { agent } : {}),
     ...(insecure ? { insecure } : {}),
     ...(hostKey ? { hostKey } : {}),
     capacity: {
@@ -199,26 +219,53 @@ export function dockerOptions(spec: EngineSpec): ConnectionOptions {
       },
     };
   }
-  if (!spec.tls) return { ...NO_CONNECTION, protocol: "http", host: url.hostname, port };
-  const read = (field: keyof NonNullable<EngineSpec["tls"]>) => {
-    const file = (spec.tls as NonNullable<EngineSpec["tls"]>)[field];
+  const read = (field: string, file: string) => {
     try {
       return readFileSync(file);
     } catch (error) {
       throw new EngineSpecError(
-        `engine ${spec.name}: tls.${field}: cannot read ${file} (${(error as Error).message})`,
+        `engine ${spec.name}: ${field}: cannot read ${file} (${(error as Error).message})`,
       );
     }
   };
+  if (spec.agent) {
+    return {
+      ...NO_CONNECTION,
+      protocol: "https",
+      host: url.hostname,
+      port,
+      ca: read("agent.ca", spec.agent.ca),
+      headers: {
+        Authorization: `Bearer ${agentSecret({ name: spec.name, agent: spec.agent }, read)}`,
+      },
+    };
+  }
+  if (!spec.tls) return { ...NO_CONNECTION, protocol: "http", host: url.hostname, port };
+  const tls = spec.tls;
   return {
     ...NO_CONNECTION,
     protocol: "https",
     host: url.hostname,
     port,
-    ca: read("ca"),
-    cert: read("cert"),
-    key: read("key"),
+    ca: read("tls.ca", tls.ca),
+    cert: read("tls.cert", tls.cert),
+    key: read("tls.key", tls.key),
   };
+}
+
+/** The agent's secret from its file, read as the agent reads it. */
+function agentSecret(
+  spec: Pick<EngineSpec, "name"> & { agent: { secretFile: string } },
+  read: (field: string, file: string) => Buffer,
+): string {
+  try {
+    return secretFromFile(read("agent.secretFile", spec.agent.secretFile));
+  } catch (error) {
+    if (error instanceof EngineSpecError) throw error;
+    throw new EngineSpecError(
+      `engine ${spec.name}: agent.secretFile: ${spec.agent.secretFile}: ${(error as Error).message}`,
+    );
+  }
 }
 
 /**

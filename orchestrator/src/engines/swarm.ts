@@ -24,7 +24,9 @@ export const swarmSettingsInput = z
     nodes: z
       .object({ host: z.string().includes(ADDRESS, { message: `a host pattern with ${ADDRESS}` }) })
       .catchall(z.unknown())
-      .describe("how each node's engine is reached: host with {addr}, tls, insecure, capacity"),
+      .describe(
+        "how each node's engine is reached: host with {addr}, tls or agent, insecure, capacity",
+      ),
   })
   .strict();
 

@@ -157,3 +157,68 @@ describe("an engine's connection", () => {
     });
   });
 });
+
+describe("an engine reached through its agent", () => {
+  const SECRET = "k".repeat(64);
+
+  it("is HTTPS checked against the agent's CA, with the secret as a bearer header", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sl-agent-"));
+    await writeFile(join(dir, "ca.pem"), "CA");
+    await writeFile(join(dir, "secret"), `${SECRET}\n`);
+    const spec = toEngineSpec({
+      name: "node-1",
+      host: "tcp://10.0.0.7:2378",
+      agent: { ca: join(dir, "ca.pem"), secretFile: join(dir, "secret") },
+    });
+    expect(spec.agent).toEqual({ ca: join(dir, "ca.pem"), secretFile: join(dir, "secret") });
+    expect(dockerOptions(spec)).toEqual({
+      socketPath: undefined,
+      username: undefined,
+      cert: undefined,
+      key: undefined,
+      protocol: "https",
+      host: "10.0.0.7",
+      port: 2378,
+      ca: Buffer.from("CA"),
+      headers: { Authorization: `Bearer ${SECRET}` },
+    });
+  });
+
+  it("names the file it cannot read, or a secret too short", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sl-agent-"));
+    await writeFile(join(dir, "ca.pem"), "CA");
+    await writeFile(join(dir, "short"), "abc\n");
+    const agent = (secretFile: string, ca = join(dir, "ca.pem")) =>
+      toEngineSpec({ name: "n", host: "tcp://10.0.0.7:2378", agent: { ca, secretFile } });
+    expect(() => dockerOptions(agent(join(dir, "none")))).toThrow(
+      /^engine n: agent\.secretFile: cannot read .*none/,
+    );
+    expect(() => dockerOptions(agent(join(dir, "short"), join(dir, "no-ca")))).toThrow(
+      /^engine n: agent\.ca: cannot read .*no-ca/,
+    );
+    expect(() => dockerOptions(agent(join(dir, "short")))).toThrow(
+      /^engine n: agent\.secretFile: .*short: the secret has 3 characters, 32 at least/,
+    );
+  });
+
+  it("applies to tcp:// only, and not beside tls", () => {
+    const agent = { ca: "ca.pem", secretFile: "secret" };
+    expect(() => toEngineSpec({ name: "a", host: "unix:///s", agent })).toThrow(
+      /^agent: agent applies to tcp:\/\/ engines only/,
+    );
+    expect(() =>
+      toEngineSpec({
+        name: "a",
+        host: "tcp://10.0.0.7:2378",
+        agent,
+        tls: { ca: "c", cert: "c", key: "k" },
+      }),
+    ).toThrow(/agent: an engine is reached either through an agent or with tls, not both/);
+    expect(() =>
+      toEngineSpec({ name: "a", host: "tcp://10.0.0.7:2378", agent: { ca: "ca.pem" } }),
+    ).toThrow(/^agent\.secretFile: /);
+    expect(() =>
+      toEngineSpec({ name: "a", host: "tcp://10.0.0.7:2378", agent: { ...agent, port: 1 } }),
+    ).toThrow(/^agent: .*port/);
+  });
+});

@@ -147,6 +147,25 @@ describe("a swarm's nodes as engines", () => {
     expect(engine?.ok && engine.spec.capacity).toEqual({ labs: 9, memoryBytes: 1024 ** 3 });
   });
 
+  it("reach each node through its agent when the pattern says so", () => {
+    const agent = { ca: "/etc/socketlab/agent-ca.pem", secretFile: "/etc/socketlab/agent-secret" };
+    const throughAgents = toSwarmSettings({
+      manager: {},
+      nodes: { host: "tcp://{addr}:2378", agent },
+    });
+    const engines = swarmEngines(
+      [swarmNode("n1", "10.0.0.2", {}), swarmNode("n2", "fd00::3", {})],
+      throughAgents,
+    );
+    expect(engines.map((e) => e.ok && [e.spec.host, e.spec.agent])).toEqual([
+      ["tcp://10.0.0.2:2378", agent],
+      ["tcp://[fd00::3]:2378", agent],
+    ]);
+    expect(() =>
+      toSwarmSettings({ manager: {}, nodes: { host: "tcp://{addr}:2378", agent: { ca: "c" } } }),
+    ).toThrow("swarm.nodes.agent.secretFile");
+  });
+
   it.each([
     [{ "socketlab.capacity": "0" }, "label socketlab.capacity"],
     [{ "socketlab.capacity": "many" }, "label socketlab.capacity"],

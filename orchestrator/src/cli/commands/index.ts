@@ -113,6 +113,12 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./serve.ts")).serve,
   },
   {
+    name: "agent",
+    synopsis: "agent --cert FILE --key FILE --secret-file FILE [--port 2378] [--socket PATH]",
+    summary: "serve this machine's engine to the service over HTTPS with a shared secret",
+    load: async () => (await import("./agent.ts")).agent,
+  },
+  {
     name: "class",
     synopsis: "class create NAME --roster FILE [--ta NAME]... [--ends DATE] | ls | show CLASS",
     summary: "classes on the running service (SOCKETLAB_URL, SOCKETLAB_TOKEN)",

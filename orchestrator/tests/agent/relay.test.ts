@@ -1,0 +1,165 @@
+// The agent's relay in front of a stand-in engine on a unix socket that counts its connections:
+// without the secret nothing reaches the socket; with it the request arrives as sent, less the
+// secret; a connection past the bound is closed. (tests/integration/agent/relay.test.ts runs the
+// relay in front of the real engine.)
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingHttpHeaders } from "node:http";
+import { request } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect as tlsConnect } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRelay } from "../../src/agent/relay.ts";
+import { loopbackCertificate } from "../support/test-ca.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "sl-relay-"));
+const { cert, key, caFile } = loopbackCertificate(dir);
+const ca = readFileSync(caFile);
+const SECRET = "x".repeat(48);
+const socket = join(dir, "engine.sock");
+
+let engineConnections = 0;
+let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string } | null =
+  null;
+const engine = createHttpServer((req, res) => {
+  let body = "";
+  req.on("data", (chunk) => (body += chunk));
+  req.on("end", () => {
+    seen = { method: req.method, url: req.url, headers: req.headers, body };
+    res.writeHead(201, { "content-type": "application/json" }).end('{"Id":"abc"}');
+  });
+});
+engine.on("connection", () => engineConnections++);
+
+const relay = createRelay({ socket, cert, key, secret: SECRET, maxConnections: 2 });
+const port = () => (relay.address() as AddressInfo).port;
+
+function send(headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: port(),
+        method: "POST",
+        path: "/v1.41/containers/create?name=x",
+        headers: { "content-type": "application/json", ...headers },
+        ca,
+        agent: false,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end('{"Image":"x"}');
+  });
+}
+
+/** Whether a TLS connection to the relay completes its handshake. */
+function handshake(): Promise<{ ok: boolean; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const client = tlsConnect({ host: "127.0.0.1", port: port(), ca });
+    const close = async () => {
+      if (client.closed) return;
+      client.destroy();
+      await once(client, "close");
+    };
+    client.once("secureConnect", () => resolve({ ok: true, close }));
+    client.once("error", () => resolve({ ok: false, close }));
+    client.once("close", () => resolve({ ok: false, close }));
+  });
+}
+
+beforeAll(async () => {
+  engine.listen(socket);
+  await once(engine, "listening");
+  relay.listen(0, "127.0.0.1");
+  await once(relay, "listening");
+});
+
+afterAll(async () => {
+  relay.closeAllConnections();
+  engine.closeAllConnections();
+  await new Promise((resolve) => relay.close(resolve));
+  await new Promise((resolve) => engine.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the agent's relay", () => {
+  it.each([
+    ["no secret", {}],
+    ["a wrong secret", { authorization: `Bearer ${"y".repeat(48)}` }],
+    ["the secret under another scheme", { authorization: `Basic ${SECRET}` }],
+  ])("answers %s 401 and opens no connection to the engine", async (_, headers) => {
+    const answer = await send(headers);
+    expect(answer).toEqual({ status: 401, body: "the agent's secret is required\n" });
+    expect(engineConnections).toBe(0);
+    expect(seen).toBeNull();
+  });
+
+  it("passes a request with the secret on as it came, less the secret, and its answer back", async () => {
+    const answer = await send({ authorization: `Bearer ${SECRET}`, "x-registry-auth": "e30=" });
+    expect(answer).toEqual({ status: 201, body: '{"Id":"abc"}' });
+    expect(engineConnections).toBe(1);
+    expect(seen).toMatchObject({
+      method: "POST",
+      url: "/v1.41/containers/create?name=x",
+      body: '{"Image":"x"}',
+      headers: { "content-type": "application/json", "x-registry-auth": "e30=" },
+    });
+    expect(seen?.headers.authorization).toBeUndefined();
+  });
+
+  it("answers 502 when the engine's socket does not answer", async () => {
+    const down = createRelay({
+      socket: join(dir, "none.sock"),
+      cert,
+      key,
+      secret: SECRET,
+      maxConnections: 2,
+    });
+    down.listen(0, "127.0.0.1");
+    await once(down, "listening");
+    const answer = await new Promise<number>((resolve, reject) => {
+      request(
+        {
+          host: "127.0.0.1",
+          port: (down.address() as AddressInfo).port,
+          path: "/_ping",
+          headers: { authorization: `Bearer ${SECRET}` },
+          ca,
+          agent: false,
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+        .on("error", reject)
+        .end();
+    });
+    expect(answer).toBe(502);
+    down.closeAllConnections();
+    await new Promise((resolve) => down.close(resolve));
+  });
+
+  it("closes a connection past its bound, and takes one again once one ends", async () => {
+    const first = await handshake();
+    const second = await handshake();
+    expect([first.ok, second.ok]).toEqual([true, true]);
+    const third = await handshake();
+    expect(third.ok).toBe(false);
+    await first.close();
+    // The server counts the connection gone once its side has closed too.
+    while ((await new Promise<number>((r) => relay.getConnections((_, n) => r(n)))) > 1) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const fourth = await handshake();
+    expect(fourth.ok).toBe(true);
+    await Promise.all([second.close(), third.close(), fourth.close()]);
+  });
+});

@@ -1,0 +1,58 @@
+// A CA and a server certificate for 127.0.0.1 signed by it, made with openssl in `dir`, for
+// tests of TLS servers on loopback.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The certificate and key for 127.0.0.1, and the CA's certificate file (`dir`/ca.pem). */
+export function loopbackCertificate(dir: string): { cert: Buffer; key: Buffer; caFile: string } {
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
+  const newKey = ["-newkey", "rsa:2048", "-nodes"];
+  openssl(
+    "req",
+    "-x509",
+    ...newKey,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=socketlab test CA",
+    "-keyout",
+    file("ca-key.pem"),
+    "-out",
+    file("ca.pem"),
+  );
+  openssl(
+    "req",
+    ...newKey,
+    "-subj",
+    "/CN=127.0.0.1",
+    "-keyout",
+    file("key.pem"),
+    "-out",
+    file("server.csr"),
+  );
+  writeFileSync(file("ext"), "subjectAltName=IP:127.0.0.1\n");
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    file("server.csr"),
+    "-CA",
+    file("ca.pem"),
+    "-CAkey",
+    file("ca-key.pem"),
+    "-CAcreateserial",
+    "-days",
+    "1",
+    "-extfile",
+    file("ext"),
+    "-out",
+    file("cert.pem"),
+  );
+  return {
+    cert: readFileSync(file("cert.pem")),
+    key: readFileSync(file("key.pem")),
+    caFile: file("ca.pem"),
+  };
+}
