@@ -6,11 +6,13 @@
 //   compose's `up -d` does neither (it has no readiness to wait for without health checks).
 // - compose cannot inject files without bind mounts, so its command writes them first; the
 //   benchmark labs keep their files tiny, so this costs next to nothing either way.
+import { randomBytes } from "node:crypto";
 import { dirname } from "node:path";
 import { stringify } from "yaml";
 import { subnetPool } from "../orchestrator/src/config.ts";
 import { planLab } from "../orchestrator/src/plan/plan.ts";
 import type { LabPlan, NodePlan } from "../orchestrator/src/plan/types.ts";
+import { labValues } from "../orchestrator/src/plan/values.ts";
 import type { Engine } from "../orchestrator/src/runtime/engine.ts";
 import { engineSubnets } from "../orchestrator/src/runtime/inventory.ts";
 import type { Topology } from "../orchestrator/src/topology/model.ts";
@@ -54,6 +56,7 @@ export async function planAroundEngine(
     pool: subnetPool(),
     taken,
     existing: {},
+    values: labValues(topology.values, {}, randomBytes),
   });
   if (!result.ok) throw new Error(`planning lab ${lab}: ${result.error}`);
   return result.plan;

@@ -4,6 +4,7 @@
 // lab's own answers (its status, handout and last checks) are made from the library topology by
 // the service's own planner and handout code, so that every library lab is drawn without
 // bringing fourteen labs up on the engine.
+import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
@@ -17,6 +18,7 @@ import { subnetPool } from "../../orchestrator/src/config.ts";
 import { libraryHandout } from "../../orchestrator/src/handout/library.ts";
 import { TOPOLOGIES_DIR } from "../../orchestrator/src/paths.ts";
 import { planLab } from "../../orchestrator/src/plan/plan.ts";
+import { labValues } from "../../orchestrator/src/plan/values.ts";
 import { loadTopologyFile } from "../../orchestrator/src/roles/load.ts";
 import { buildDashboard, launchBrowser } from "../../support/browser.ts";
 import { testEngine } from "../integration/engine.ts";
@@ -65,6 +67,7 @@ async function labAnswers(topology: string) {
     pool: subnetPool({}),
     taken: [],
     existing: {},
+    values: labValues(loaded.topology.values, {}, randomBytes),
   });
   if (!planned.ok) throw new Error(planned.error);
   const { plan } = planned;

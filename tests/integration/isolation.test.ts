@@ -102,7 +102,9 @@ describe("a lab's routed and spoofed traffic while the engine makes other networ
       Labels: {},
     });
     try {
-      for (const { bridgeName } of planA.networks) {
+      // Both labs came up at once (beforeAll): each one's rules went in while the engine made
+      // the other's networks.
+      for (const { bridgeName } of [...planA.networks, ...planB.networks]) {
         expect(await firstRuleNaming(bridgeName)).toBe(
           `-A DOCKER-ISOLATION-STAGE-1 -i ${bridgeName} -o ${bridgeName} -j ACCEPT`,
         );

@@ -34,17 +34,19 @@ const ISOLATION_CHAIN = "DOCKER-ISOLATION-STAGE-1";
 
 /**
  * For each bridge of "$@" (BRIDGE or BRIDGE:hub), its accept comes first among the chain's rules
- * that name it; one found below Docker's (the network was made again since) is moved up.
+ * that name it; one found below Docker's (the network was made again since) is moved up. Rules
+ * are deleted by what they say, never by their number: Docker inserts other networks' rules at
+ * the top at any moment (other labs coming up at the same time), which shifts every number.
  */
 const ISOLATION_ADD = `iptables -w -N ${ISOLATION_CHAIN} 2>/dev/null || true
 for spec; do
   rule="-i \${spec%:hub} -o \${spec%:hub} -j ACCEPT"
   first=$(iptables -w -S ${ISOLATION_CHAIN} | awk -v b="\${spec%:hub}" 'NR > 1 && index($0 " ", " " b " ") { print; exit }')
   [ "$first" = "-A ${ISOLATION_CHAIN} $rule" ] && continue
-  iptables -w -I ${ISOLATION_CHAIN} $rule || exit 1
-  while old=$(iptables -w -S ${ISOLATION_CHAIN} | awk -v r="-A ${ISOLATION_CHAIN} $rule" 'NR > 2 && $0 == r { print NR - 1; exit }') && [ -n "$old" ]; do
-    iptables -w -D ${ISOLATION_CHAIN} "$old" || exit 1
+  while iptables -w -C ${ISOLATION_CHAIN} $rule 2>/dev/null; do
+    iptables -w -D ${ISOLATION_CHAIN} $rule || exit 1
   done
+  iptables -w -I ${ISOLATION_CHAIN} $rule || exit 1
 done`;
 
 const ISOLATION_DEL = `for bridge; do
