@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { REPO_ROOT } from "../orchestrator/src/paths.ts";
 import { newToken } from "../orchestrator/src/store/users.ts";
 
@@ -40,6 +41,8 @@ export interface ServiceOptions {
   signal?: AbortSignal;
   /** More environment for the service (its settings: SOCKETLAB_TERMINAL_GRACE...). */
   env?: Record<string, string>;
+  /** Called with each line of the service's log (its stdout); none: the log is dropped. */
+  onLogLine?: (line: string) => void;
 }
 
 export class Service {
@@ -58,8 +61,14 @@ export class Service {
     args.push("--library", options.libraryDir, ...(options.args ?? []));
     this.child = spawn(process.execPath, [main, ...args], {
       env: { ...process.env, ...options.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", options.onLogLine ? "pipe" : "ignore", "inherit"],
     });
+    if (options.onLogLine && this.child.stdout) {
+      createInterface({ input: this.child.stdout, crlfDelay: Infinity }).on(
+        "line",
+        options.onLogLine,
+      );
+    }
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
   }
 
