@@ -56,10 +56,11 @@ export class Service {
     this.url = `http://127.0.0.1:${options.port}`;
     this.signal = options.signal;
     this.token = options.token ?? newToken();
-    const main = join(REPO_ROOT, "orchestrator/src/cli/main.ts");
+    // Started as an operator starts it, through the socketlab script (its Node flags and compile
+    // cache), which execs node: the child's pid is the service's.
     const args = ["serve", "--port", String(options.port), "--data", options.dataDir];
     args.push("--library", options.libraryDir, ...(options.args ?? []));
-    this.child = spawn(process.execPath, [main, ...args], {
+    this.child = spawn(join(REPO_ROOT, "socketlab"), args, {
       env: { ...process.env, ...options.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
       stdio: ["ignore", options.onLogLine ? "pipe" : "ignore", "inherit"],
     });
