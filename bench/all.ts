@@ -59,10 +59,18 @@ function bench(name: string, args: string[]): Promise<string> {
   });
 }
 
-async function result<T>(name: string, args: string[]): Promise<{ file: string; data: T }> {
+/** Every result file's machine: its load average (1, 5, 15 minutes) as the benchmark ended. */
+interface Measured {
+  machine: { loadAverage: number[] };
+}
+
+async function result<T>(
+  name: string,
+  args: string[],
+): Promise<{ name: string; file: string; data: T & Measured }> {
   process.stderr.write(`\n== bench/${name}.ts ${args.join(" ")}\n`);
   const file = await bench(name, args);
-  return { file, data: JSON.parse(await readFile(file, "utf8")) as T };
+  return { name, file, data: JSON.parse(await readFile(file, "utf8")) as T & Measured };
 }
 
 type Medians<K extends string> = { median: Record<K, number>; ratio: number };
@@ -99,6 +107,7 @@ interface ChurnLoss {
 
 interface Scale {
   labs: number;
+  ends: number;
   upFirst: number;
   upLast: number;
   upRatio: number;
@@ -197,7 +206,10 @@ try {
       `${churn.data.lost} of ${churn.data.sent} (${churn.data.lossPercent.toFixed(2)} %)`,
       "1-3 %",
     ],
-    [`scale ${g.labs} labs: up, first 3 / last 3 (median)`, `${s(g.upFirst)} / ${s(g.upLast)}`],
+    [
+      `scale ${g.labs} labs: up, first ${g.ends} / last ${g.ends} (median)`,
+      `${s(g.upFirst)} / ${s(g.upLast)}`,
+    ],
     [`scale ${g.labs} labs: up last/first (goal 1.25x)`, x(g.upRatio), "flat, 3.0-3.9 s (40 labs)"],
     [
       `scale ${g.labs} labs: API list / ls / status`,
@@ -215,6 +227,11 @@ try {
   for (const [label, value, baseline = ""] of rows) {
     console.log(`${label.padEnd(width)}${value.padStart(16)}  ${baseline}`);
   }
+  const sources = [up, floor, reset, ca, startUp, roster, terminals, noisy, churn, scale];
+  console.log("\nload average (1, 5, 15 min) as each benchmark ended:");
+  for (const { name, data } of sources) {
+    console.log(`  ${name.padEnd(width - 2)}${data.machine.loadAverage.join(" / ").padStart(16)}`);
+  }
   const path = await writeResult("all", {
     date: new Date().toISOString(),
     machine: machine({}),
@@ -225,9 +242,7 @@ try {
     scale: Number(values.scale),
     figures: Object.fromEntries(rows.map(([label, value]) => [label, value])),
     baselines: Object.fromEntries(rows.flatMap(([label, , b]) => (b ? [[label, b]] : []))),
-    sources: [up, floor, reset, ca, startUp, roster, terminals, noisy, churn, scale].map(
-      (r) => r.file,
-    ),
+    sources: sources.map((r) => r.file),
   });
   console.log(`results: ${path}`);
 } catch (error) {

@@ -2,7 +2,7 @@
 // cleanly on Ctrl-C, and keep its figures in bench/results/.
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 
@@ -61,9 +61,13 @@ export function runsOption(usage: string): number {
   return runs;
 }
 
-/** The machine a result was measured on. */
+/**
+ * The machine a result was measured on, and its load average (1, 5, 15 minutes) when the result
+ * is written: on a shared machine, what else ran meanwhile shows there.
+ */
 export function machine(extra: Record<string, string>): Record<string, unknown> {
-  return { cpus: cpus().length, node: process.version, ...extra };
+  const loadAverage = loadavg().map((load) => Number(load.toFixed(2)));
+  return { cpus: cpus().length, node: process.version, loadAverage, ...extra };
 }
 
 /** Writes `result` to bench/results/NAME-<time>.json (not committed); returns the path. */

@@ -2,7 +2,9 @@
 // support/service.ts), N labs of the three-nodes fixture are brought up one after another, one
 // API request each, as students press Start; then, with all N up, it times listing them (the
 // API's list, `socketlab ls`, `socketlab status` of one) and counts the engine's iptables filter
-// rules and the service's memory. It prints figures, never pass or fail.
+// rules and the service's memory. The service runs at LOG_LEVEL=debug, whose log gives each up's
+// time by phase (runtime/phase-clock.ts): the phases of the first labs beside the last's show
+// where any growth goes. It prints figures, never pass or fail.
 //
 //   node bench/scale.ts [--labs 10]          (the issue asks for 10, 50 and 150)
 //
@@ -11,6 +13,7 @@
 import { execFile } from "node:child_process";
 import { parseArgs, promisify } from "node:util";
 import { connectEngine } from "../orchestrator/src/runtime/engine.ts";
+import type { PhaseSpan } from "../orchestrator/src/runtime/phase-clock.ts";
 import { memory, type Service } from "../support/service.ts";
 import { interruptible, machine, median, run, writeResult } from "./run.ts";
 import { benchFolder, removeBenchLabs, renamedTopology, startService } from "./service-labs.ts";
@@ -18,8 +21,11 @@ import { benchFolder, removeBenchLabs, renamedTopology, startService } from "./s
 const SOURCE = "tests/fixtures/three-nodes.yaml";
 /** The topology's name in the benchmark's library, which tells its labs from any other. */
 const TOPOLOGY = "bench-scale";
-/** How many labs at each end give the first and the last up time (their median). */
-const ENDS = 3;
+/**
+ * How many labs at each end give the first and the last up time (their median): a tenth of
+ * them, at least 3, so that a lab slowed by another program on the machine does not decide it.
+ */
+const ends = (labs: number) => Math.max(3, Math.floor(labs / 10));
 
 const { values } = parseArgs({ options: { labs: { type: "string", default: "10" } } });
 const labCount = Number(values.labs);
@@ -46,11 +52,41 @@ async function filterRules(): Promise<number> {
   return stdout.split("\n").filter((line) => line.startsWith("-A ")).length;
 }
 
+interface UpTimings {
+  phases: PhaseSpan[];
+  totalMs: number;
+}
+
+/** The service's debug line with one up's time by phase (api/plugins/services.ts); else null. */
+function upTimings(line: string): UpTimings | null {
+  if (!line.includes('"lab up: time by phase"')) return null;
+  const { phases, totalMs } = JSON.parse(line) as UpTimings;
+  return { phases, totalMs };
+}
+
+/** Each phase's median span (ms) over `ups`, in the order the phases ran. */
+function phaseMedians(ups: UpTimings[]): Record<string, number> {
+  const spans = new Map<string, number[]>();
+  for (const { phases } of ups) {
+    for (const { phase, startMs, endMs } of phases) {
+      spans.set(phase, [...(spans.get(phase) ?? []), endMs - startMs]);
+    }
+  }
+  return Object.fromEntries([...spans].map(([phase, ms]) => [phase, median(ms)]));
+}
+
 let service: Service | undefined;
+const ups: UpTimings[] = [];
 let figures: Record<string, unknown> | undefined;
 try {
   await removeLabs(); // what an interrupted earlier run may have left
-  service = await startService(folder, stop);
+  service = await startService(folder, stop, {
+    env: { LOG_LEVEL: "debug" },
+    onLogLine: (line) => {
+      const timings = upTimings(line);
+      if (timings) ups.push(timings);
+    },
+  });
   const students = Array.from({ length: labCount }, (_, i) => ({
     name: `Student ${i + 1}`,
     id: `sc${i + 1}`,
@@ -70,8 +106,9 @@ try {
   const status = await seconds(() =>
     run("./socketlab", ["status", (listed[0] as { lab: string }).lab], stop),
   );
-  const first = median(upTimes.slice(0, ENDS));
-  const last = median(upTimes.slice(-ENDS));
+  const end = ends(labCount);
+  const first = median(upTimes.slice(0, end));
+  const last = median(upTimes.slice(-end));
   figures = {
     labs: labCount,
     labsListed: listed.length,
@@ -83,7 +120,11 @@ try {
     status,
     iptablesFilterRules: await filterRules(),
     serviceRss: memory(service.pid).rss,
+    ends: end,
     upTimes,
+    // Labs come up one after another, so the log's lines are in the labs' order.
+    phasesFirst: phaseMedians(ups.slice(0, end)),
+    phasesLast: phaseMedians(ups.slice(-end)),
   };
 } catch (error) {
   if (!stop.aborted) throw error;
@@ -97,14 +138,21 @@ if (stop.aborted || figures === undefined) process.exit(130);
 const f = figures as Record<string, number>;
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 console.log(`${labCount} labs of ${SOURCE} through the service, one after another`);
-console.log(`up, first ${ENDS} labs (median)   ${f.upFirst?.toFixed(2)} s`);
-console.log(`up, last ${ENDS} labs (median)    ${f.upLast?.toFixed(2)} s`);
+console.log(`up, first ${f.ends} labs (median)   ${f.upFirst?.toFixed(2)} s`);
+console.log(`up, last ${f.ends} labs (median)    ${f.upLast?.toFixed(2)} s`);
 console.log(`up: ratio last/first        ${f.upRatio?.toFixed(2)}x (goal 1.25x)`);
 console.log(`API list of ${f.labsListed} labs         ${f.apiList?.toFixed(3)} s`);
 console.log(`socketlab ls                ${f.ls?.toFixed(3)} s`);
 console.log(`socketlab status (one lab)  ${f.status?.toFixed(3)} s`);
 console.log(`iptables filter rules       ${f.iptablesFilterRules}`);
 console.log(`service RSS                 ${mb(f.serviceRss as number)}`);
+const phasesFirst = figures.phasesFirst as Record<string, number>;
+const phasesLast = figures.phasesLast as Record<string, number>;
+console.log(`phase (median span, ms)     first ${f.ends}   last ${f.ends}`);
+for (const [phase, ms] of Object.entries(phasesFirst)) {
+  const last = (phasesLast[phase] ?? Number.NaN).toFixed(0);
+  console.log(`  ${phase.padEnd(26)}${ms.toFixed(0).padStart(7)}${last.padStart(9)}`);
+}
 const path = await writeResult("scale", {
   date: new Date().toISOString(),
   topology: SOURCE,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { downLab } from "../orchestrator/src/labs/lifecycle.ts";
 import { LABELS } from "../orchestrator/src/plan/types.ts";
 import type { Engine } from "../orchestrator/src/runtime/engine.ts";
-import { freePort, Service } from "../support/service.ts";
+import { freePort, Service, type ServiceOptions } from "../support/service.ts";
 import { ROOT } from "./run.ts";
 
 /** A benchmark's folder: its library, holding one topology, and the service's data. */
@@ -27,9 +27,17 @@ export async function benchFolder(topology: string, yaml: string): Promise<Bench
   return { dir, libraryDir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The service on a free port with the folder's library and data, answering; `stop` aborts its calls. */
-export async function startService(folder: BenchFolder, stop: AbortSignal): Promise<Service> {
+/**
+ * The service on a free port with the folder's library and data, answering; `stop` aborts its
+ * calls; `more` adds to its options (its environment, a reader of its log).
+ */
+export async function startService(
+  folder: BenchFolder,
+  stop: AbortSignal,
+  more: Pick<ServiceOptions, "env" | "onLogLine"> = {},
+): Promise<Service> {
   const service = new Service({
+    ...more,
     port: await freePort(),
     dataDir: join(folder.dir, "data"),
     libraryDir: folder.libraryDir,

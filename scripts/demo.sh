@@ -37,7 +37,7 @@ if [ -s .data/serve.pid ] && kill -0 "$(cat .data/serve.pid)" 2>/dev/null; then
   while kill -0 "$(cat .data/serve.pid)" 2>/dev/null; do sleep 0.2; done
 fi
 SOCKETLAB_INSTRUCTOR_TOKEN="$(cat .data/instructor-token)" nohup \
-  node orchestrator/src/cli/main.ts serve --port "$port" >.data/serve.log 2>&1 &
+  ./socketlab serve --port "$port" >.data/serve.log 2>&1 &
 echo $! >.data/serve.pid
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/api/ready" >/dev/null && break

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { REPO_ROOT } from "../orchestrator/src/paths.ts";
 import { newToken } from "../orchestrator/src/store/users.ts";
 
@@ -40,6 +41,8 @@ export interface ServiceOptions {
   signal?: AbortSignal;
   /** More environment for the service (its settings: SOCKETLAB_TERMINAL_GRACE...). */
   env?: Record<string, string>;
+  /** Called with each line of the service's log (its stdout); none: the log is dropped. */
+  onLogLine?: (line: string) => void;
 }
 
 export class Service {
@@ -53,13 +56,20 @@ export class Service {
     this.url = `http://127.0.0.1:${options.port}`;
     this.signal = options.signal;
     this.token = options.token ?? newToken();
-    const main = join(REPO_ROOT, "orchestrator/src/cli/main.ts");
+    // Started as an operator starts it, through the socketlab script (its Node flags and compile
+    // cache), which execs node: the child's pid is the service's.
     const args = ["serve", "--port", String(options.port), "--data", options.dataDir];
     args.push("--library", options.libraryDir, ...(options.args ?? []));
-    this.child = spawn(process.execPath, [main, ...args], {
+    this.child = spawn(join(REPO_ROOT, "socketlab"), args, {
       env: { ...process.env, ...options.env, SOCKETLAB_INSTRUCTOR_TOKEN: this.token },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", options.onLogLine ? "pipe" : "ignore", "inherit"],
     });
+    if (options.onLogLine && this.child.stdout) {
+      createInterface({ input: this.child.stdout, crlfDelay: Infinity }).on(
+        "line",
+        options.onLogLine,
+      );
+    }
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
   }
 

@@ -21,7 +21,7 @@ import auth from "./plugins/auth.ts";
 import dashboard from "./plugins/dashboard.ts";
 import db from "./plugins/db.ts";
 import docs from "./plugins/docs.ts";
-import metrics, { type MetricsOptions } from "./plugins/metrics.ts";
+import type { MetricsOptions } from "./plugins/metrics.ts";
 import securityHeaders from "./plugins/security-headers.ts";
 import services from "./plugins/services.ts";
 import auditRoutes from "./routes/audit.ts";
@@ -108,8 +108,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     nodeDiskBytes:
       options.nodeDiskBytes === undefined ? DEFAULT_NODE_DISK_BYTES : options.nodeDiskBytes,
   });
-  // Before the routes, so that its latency hook times every one of them.
-  if (options.metrics) await app.register(metrics, options.metrics);
+  // Before the routes, so that its latency hook times every one of them. Imported only when
+  // asked for: prom-client loads OpenTelemetry's API (~50 modules) that nothing else needs.
+  if (options.metrics) {
+    const { default: metrics } = await import("./plugins/metrics.ts");
+    await app.register(metrics, options.metrics);
+  }
   // Terminals are WebSockets; the plugin must be registered before their route.
   // ws takes frames of up to 100 MiB by default, before any sign-in: a few clients would hold
   // the service's memory.

@@ -2,6 +2,8 @@
 // come back as EngineRequestError with Docker's status code and its own explanation.
 import type { Duplex, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+// First: it puts stand-ins where dockerode would load its SSH and BuildKit clients.
+import "./deferred-features.ts";
 import Docker from "dockerode";
 import { DemuxStream } from "./demux.ts";
 import {
