@@ -27,13 +27,21 @@ export async function benchFolder(topology: string, yaml: string): Promise<Bench
   return { dir, libraryDir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The service on a free port with the folder's library and data, answering; `stop` aborts its calls. */
-export async function startService(folder: BenchFolder, stop: AbortSignal): Promise<Service> {
+/**
+ * The service on a free port with the folder's library and data, answering; `stop` aborts its
+ * calls; `env`: its settings.
+ */
+export async function startService(
+  folder: BenchFolder,
+  stop: AbortSignal,
+  env: Record<string, string> = {},
+): Promise<Service> {
   const service = new Service({
     port: await freePort(),
     dataDir: join(folder.dir, "data"),
     libraryDir: folder.libraryDir,
     signal: stop,
+    env,
   });
   await service.ready();
   return service;
