@@ -1,5 +1,6 @@
 // What the terminal benchmarks share: shells one types into and watches (a terminal through the
 // service, as a browser opens it), keystroke echo times and their percentiles.
+import type Docker from "dockerode";
 import WebSocket from "ws";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,6 +98,37 @@ export class Terminal extends Shell {
 
   close(): void {
     this.socket.close();
+  }
+}
+
+/** The floor: an interactive shell through a plain `docker exec` with a TTY (dockerode). */
+export class ExecShell extends Shell {
+  private stream: NodeJS.ReadWriteStream | null = null;
+
+  static async open(docker: Docker, container: string, stop: AbortSignal): Promise<ExecShell> {
+    const shell = new ExecShell(stop);
+    const exec = await docker.getContainer(container).exec({
+      Cmd: ["bash", "-l"],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      Env: ["TERM=xterm-256color"],
+    });
+    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    stream.on("data", (chunk: Buffer) => shell.output(chunk));
+    stream.on("end", () => shell.ended());
+    shell.stream = stream;
+    return shell;
+  }
+
+  type(text: string): void {
+    this.stream?.write(text);
+  }
+
+  close(): void {
+    this.type("exit\r");
+    this.stream?.end();
   }
 }
 

@@ -26,7 +26,7 @@ import { labInventory } from "../orchestrator/src/runtime/inventory.ts";
 import { memory, type Service } from "../support/service.ts";
 import { interruptible, machine, median, writeResult } from "./run.ts";
 import { benchFolder, removeBenchLabs, renamedTopology, startService } from "./service-labs.ts";
-import { echoTimes, percentile, Shell, Terminal } from "./terminal-shell.ts";
+import { ExecShell, echoTimes, percentile, Terminal } from "./terminal-shell.ts";
 
 const SOURCE = "tests/fixtures/three-nodes.yaml";
 const NODES = ["alpha", "beta", "gamma"];
@@ -65,37 +65,6 @@ const docker = new Docker();
 const folder = await benchFolder(TOPOLOGY, await renamedTopology(SOURCE, TOPOLOGY));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The floor: an interactive shell through a plain `docker exec` with a TTY (dockerode). */
-class ExecShell extends Shell {
-  private stream: NodeJS.ReadWriteStream | null = null;
-
-  static async open(container: string): Promise<ExecShell> {
-    const shell = new ExecShell(stop);
-    const exec = await docker.getContainer(container).exec({
-      Cmd: ["bash", "-l"],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      Env: ["TERM=xterm-256color"],
-    });
-    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
-    stream.on("data", (chunk: Buffer) => shell.output(chunk));
-    stream.on("end", () => shell.ended());
-    shell.stream = stream;
-    return shell;
-  }
-
-  type(text: string): void {
-    this.stream?.write(text);
-  }
-
-  close(): void {
-    this.type("exit\r");
-    this.stream?.end();
-  }
-}
 
 /** `cat` of the big file at the terminal's shell, timed until the mark after it comes out. */
 async function catThroughTerminal(terminal: Terminal): Promise<number> {
@@ -176,7 +145,7 @@ try {
   const first = terminals[0] as Terminal;
   const container = await nodeContainer(engine, labs[0] as string, NODES[0] as string);
   const one = await echoTimes(first, keys);
-  const floorShell = await ExecShell.open(container);
+  const floorShell = await ExecShell.open(docker, container, stop);
   await floorShell.quiet(1000);
   const floor = await echoTimes(floorShell, keys);
   floorShell.close();

@@ -157,6 +157,8 @@ export interface TerminalSettings {
   recordingDays?: number;
   /** Bytes of recordings per user and in all; null: no bound. */
   recordingQuota?: { perUserBytes?: number | null; totalBytes?: number | null };
+  /** How fast a terminal's output may flow (terminals/output-budget.ts); null: no bound. */
+  outputRate?: { bytesPerSecond: number; burstBytes: number } | null;
 }
 
 const RECORDING_QUOTA_ENV = {
@@ -167,8 +169,9 @@ const RECORDING_QUOTA_ENV = {
 /**
  * The terminals' settings from the environment: SOCKETLAB_TERMINAL_GRACE (a duration such as 90s
  * or 5m; 0 kills a shell as soon as its last viewer leaves), SOCKETLAB_RECORD_INPUT (true or
- * false), SOCKETLAB_RECORDING_DAYS (whole days; 0 keeps recordings forever), and the recordings'
- * quotas SOCKETLAB_RECORDINGS_PER_USER and SOCKETLAB_RECORDINGS_TOTAL (sizes; 0: no bound).
+ * false), SOCKETLAB_RECORDING_DAYS (whole days; 0 keeps recordings forever), the recordings'
+ * quotas SOCKETLAB_RECORDINGS_PER_USER and SOCKETLAB_RECORDINGS_TOTAL (sizes; 0: no bound), and
+ * SOCKETLAB_TERMINAL_OUTPUT_RATE (a size a second; 0: no bound).
  */
 export function terminalsFromEnv(env = process.env): TerminalSettings {
   const options: TerminalSettings = {};
@@ -193,6 +196,20 @@ export function terminalsFromEnv(env = process.env): TerminalSettings {
       throw new Error("SOCKETLAB_RECORDING_DAYS must be a whole number of days (0: forever)");
     }
     options.recordingDays = Number(days);
+  }
+  const rate = env.SOCKETLAB_TERMINAL_OUTPUT_RATE?.trim();
+  if (rate) {
+    const bytes = parseSize(rate);
+    if (bytes === null) {
+      throw new Error(
+        "SOCKETLAB_TERMINAL_OUTPUT_RATE must be a size a second such as 512k or 2m (0: no bound)",
+      );
+    }
+    // A burst of half a second's output: a screenful passes at once at any useful rate.
+    options.outputRate =
+      bytes === 0
+        ? null
+        : { bytesPerSecond: bytes, burstBytes: Math.max(1, Math.floor(bytes / 2)) };
   }
   for (const [key, name] of Object.entries(RECORDING_QUOTA_ENV) as [
     keyof typeof RECORDING_QUOTA_ENV,

@@ -312,7 +312,13 @@ function nodeTable(
           "tr",
           {},
           h("th", { scope: "row" }, node.name),
-          h("td", {}, stateBadge(node.state), node.outdated && outdatedBadge()),
+          h(
+            "td",
+            {},
+            stateBadge(node.state),
+            node.outdated && outdatedBadge(),
+            node.stopReason && stopReasonNote(node.stopReason),
+          ),
           h(
             "td",
             { className: "mono" },
@@ -324,6 +330,17 @@ function nodeTable(
         );
       }),
     ),
+  );
+}
+
+/** Why socketlab stopped the node (its disk limit), in the words its terminals were told. */
+function stopReasonNote(reason: NonNullable<LabStatus["nodes"][number]["stopReason"]>) {
+  const message = reason.message.charAt(0).toUpperCase() + reason.message.slice(1);
+  return h(
+    "p",
+    { className: "stop-reason", attrs: { role: "note" } },
+    `${message}. `,
+    h("span", { className: "hint" }, `(${formatTime(reason.at)})`),
   );
 }
 

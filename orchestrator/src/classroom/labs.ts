@@ -20,7 +20,13 @@ import { labNeeds } from "../engines/placement.ts";
 import { networkBridge } from "../labs/capture.ts";
 import { type CheckResult, runChecks } from "../labs/checks.ts";
 import { downLab, resetNodes, upLab } from "../labs/lifecycle.ts";
-import { type LabStatus, type LabSummary, labStatus, listLabs } from "../labs/status.ts";
+import {
+  type LabStatus,
+  type LabSummary,
+  labStatus,
+  listLabs,
+  type NodeStatus,
+} from "../labs/status.ts";
 import { resumeLab, stopLab } from "../labs/suspend.ts";
 import { captureBridge } from "../runtime/capture.ts";
 import { type PhaseSpan, recordingClock } from "../runtime/phase-clock.ts";
@@ -42,10 +48,12 @@ import {
   touchLabClock,
 } from "../store/lab-activity.ts";
 import { beginCreation, endCreation, unfinishedCreations } from "../store/lab-creations.ts";
+import { forgetNodeStop, forgetNodeStops, type NodeStop, nodeStops } from "../store/node-stops.ts";
 import { type User, userByLogin } from "../store/users.ts";
 import type { Topology } from "../topology/model.ts";
 import { canSeeOwner, ownerFilter } from "./access.ts";
 import { ConcurrencyGate, type ConcurrencyLimits } from "./concurrency.ts";
+import { diskLimitReason } from "./disk-watch.ts";
 import { poolRefusal } from "./engine-errors.ts";
 import { EngineQueue } from "./engine-queue.ts";
 import {
@@ -68,8 +76,25 @@ export const SERVICE_ACTOR = "@service";
 /** A lab's state as the service gives it: `unavailable` when its engine does not answer. */
 export type ServiceLabState = LabStatus["state"] | "unavailable";
 
+/** Why the service stopped a node on its own, while it stays stopped. */
+export interface NodeStopReason {
+  cause: NodeStop["cause"];
+  bytes: number;
+  limitBytes: number;
+  /** ISO time. */
+  at: string;
+  /** The same words its terminals were told. */
+  message: string;
+}
+
+/** A node's status as the service gives it: with why the service stopped it, if it did. */
+export type ServiceNodeStatus = NodeStatus & { stopReason: NodeStopReason | null };
+
 /** A lab's status as the service gives it: `status --json` with the lab's times added. */
-export type TimedLabStatus = Omit<LabStatus, "state"> & { state: ServiceLabState } & LabTimes;
+export type TimedLabStatus = Omit<LabStatus, "state" | "nodes"> & {
+  state: ServiceLabState;
+  nodes: ServiceNodeStatus[];
+} & LabTimes;
 export type TimedLabSummary = Omit<LabSummary, "state"> & { state: ServiceLabState } & LabTimes;
 
 export interface CreatedLab {
@@ -153,6 +178,7 @@ export class LabService {
 
   /** The lab's status, or not found when it does not exist or `user` may not see it. */
   async status(user: User, lab: string): Promise<TimedLabStatus> {
+    const asked = this.now();
     const where = await this.engines.locate(lab);
     const status: (Omit<LabStatus, "state"> & { state: ServiceLabState }) | null =
       where?.available === false && where.record
@@ -161,7 +187,24 @@ export class LabService {
           ? await labStatus(where.member.engine, lab)
           : null;
     if (!status || !canSeeOwner(this.db, user, status.owner)) throw notFound(`lab ${lab}`);
-    return { ...status, ...this.times(lab, status.state) };
+    return this.timed(status, asked);
+  }
+
+  /**
+   * `status` with the lab's times and why the service stopped its nodes; `asked`: when its nodes'
+   * states were asked for (a stop recorded since is newer than what they say).
+   */
+  private timed(
+    status: Omit<LabStatus, "state"> & { state: ServiceLabState },
+    asked: number,
+  ): TimedLabStatus {
+    const stops = nodeStops(this.db, status.lab);
+    const nodes = status.nodes.map((node) => {
+      const stop = stops.get(node.name);
+      if (stop && node.state === "running") forgetNodeStop(this.db, status.lab, node.name, asked);
+      return { ...node, stopReason: stop && node.state !== "running" ? stopReason(stop) : null };
+    });
+    return { ...status, nodes, ...this.times(status.lab, status.state) };
   }
 
   /** Records activity on the lab (a user's action, a terminal's keystrokes): it is not idle. */
@@ -244,9 +287,10 @@ export class LabService {
     } finally {
       if (this.inflight.get(lab)?.done === done) this.inflight.delete(lab);
     }
+    const asked = this.now();
     const status = await labStatus(await this.engines.forLab(lab), lab);
     if (!status) throw new Error(`lab ${lab} has no record right after being brought up`);
-    return { status: { ...status, ...this.times(lab, status.state) }, created: !choice.reused };
+    return { status: this.timed(status, asked), created: !choice.reused };
   }
 
   async reset(user: User, lab: string, nodes: string[]): Promise<TimedLabStatus> {
@@ -322,10 +366,7 @@ export class LabService {
   async destroy(user: User, lab: string): Promise<void> {
     await this.status(user, lab);
     await downLab(await this.engines.forLab(lab), lab);
-    this.engines.forget(lab);
-    forgetLabClock(this.db, lab);
-    forgetCheckRuns(this.db, lab);
-    this.queue.freed();
+    this.forgetLab(lab);
     audit(this.db, user.login, "lab.destroy", lab);
   }
 
@@ -344,11 +385,8 @@ export class LabService {
         log(error, `lab ${lab}: its interrupted creation could not be undone`);
         continue;
       }
-      this.engines.forget(lab);
-      forgetLabClock(this.db, lab);
-      forgetCheckRuns(this.db, lab);
+      this.forgetLab(lab);
       endCreation(this.db, lab);
-      this.queue.freed();
       audit(this.db, SERVICE_ACTOR, "lab.destroy", lab, { reason: "creation interrupted", owner });
       removed.push(lab);
     }
@@ -359,10 +397,7 @@ export class LabService {
   async expire(lab: string): Promise<void> {
     const expiresAt = labClock(this.db, lab)?.expiresAt;
     await downLab(await this.engines.forLab(lab), lab);
-    this.engines.forget(lab);
-    forgetLabClock(this.db, lab);
-    forgetCheckRuns(this.db, lab);
-    this.queue.freed();
+    this.forgetLab(lab);
     audit(this.db, SERVICE_ACTOR, "lab.destroy", lab, {
       reason: "expired",
       expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
@@ -526,6 +561,15 @@ export class LabService {
     }
   }
 
+  /** Forgets what the service kept of a lab it removed; its place on the engine is free. */
+  private forgetLab(lab: string): void {
+    this.engines.forget(lab);
+    forgetLabClock(this.db, lab);
+    forgetCheckRuns(this.db, lab);
+    forgetNodeStops(this.db, lab);
+    this.queue.freed();
+  }
+
   private times(lab: string, state: ServiceLabState): LabTimes {
     return labTimes(this.now(), labClock(this.db, lab), state === "stopped", this.lifetime);
   }
@@ -564,6 +608,16 @@ export class LabService {
     if (!student || !canSeeOwner(this.db, user, owner)) throw notFound(`user ${owner}`);
     return student.login;
   }
+}
+
+function stopReason(stop: NodeStop): NodeStopReason {
+  return {
+    cause: stop.cause,
+    bytes: stop.bytes,
+    limitBytes: stop.limitBytes,
+    at: new Date(stop.at).toISOString(),
+    message: diskLimitReason(stop.bytes, stop.limitBytes),
+  };
 }
 
 /** What the store knows of a lab on an engine that does not answer. */

@@ -1,5 +1,6 @@
 // The service's embedded database: users, classes, tokens, settings, audit records, bulk jobs, labs'
-// expiry and last activity, terminal recordings' metadata, and with a pool of engines the
+// expiry and last activity, why the service stopped a node, terminal recordings' metadata, and
+// with a pool of engines the
 // engines added through the API, drain marks and each lab's engine (store/engines.ts creates
 // those tables). Lab state is never stored here; it lives on the engines.
 // node:sqlite (built into Node 24) needs no native build, where better-sqlite3 would have to be
@@ -79,6 +80,17 @@ CREATE TABLE IF NOT EXISTS check_runs (
 );
 -- A trigger of an earlier version; the lab service now forgets runs itself.
 DROP TRIGGER IF EXISTS check_runs_forget;
+-- Nodes the service stopped on its own (store/node-stops.ts), and why: shown on the lab's page
+-- until the node runs again. One row per node: its latest stop.
+CREATE TABLE IF NOT EXISTS node_stops (
+  lab TEXT NOT NULL,
+  node TEXT NOT NULL,
+  cause TEXT NOT NULL CHECK (cause IN ('disk-limit')),
+  bytes INTEGER NOT NULL,
+  limit_bytes INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (lab, node)
+);
 -- Terminal sessions' asciicast recordings (store/recordings.ts); the files are in the data folder.
 CREATE TABLE IF NOT EXISTS recordings (
   id TEXT PRIMARY KEY,

@@ -11,6 +11,7 @@ import {
   recordedBytesByOwner,
   unfinishedRecordings,
 } from "../store/recordings.ts";
+import { DEFAULT_OUTPUT_RATE } from "./output-budget.ts";
 import { CLOSE } from "./protocol.ts";
 import { Recorder } from "./recorder.ts";
 import {
@@ -40,6 +41,7 @@ export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, "recordingsDir"> = 
   highWatermark: 1024 * 1024,
   lowWatermark: 256 * 1024,
   touchEveryMs: 30_000,
+  outputRate: DEFAULT_OUTPUT_RATE,
   recordInput: false,
   maxRecordingBytes: 50 * 1024 * 1024,
   recordingDays: 30,

@@ -3,12 +3,15 @@
 // browser gets it back, with the recent screen replayed), then it is killed.
 //
 // Flow control: a shell nobody looks at is paused (its output is not read, so its writes block in
-// the node), so that it does not run on into its recording. Every viewer has its own send buffer.
+// the node), so that it does not run on into its recording. Its output flows at most at the
+// output rate (output-budget.ts): past it, the shell is paused until the budget allows more, so
+// that a flood costs the cores no more than a bounded stream. Every viewer has its own send buffer.
 // Only the owner's backpressure pauses the shell's output (keystrokes still flow, so Ctrl-C
 // works); a watcher whose buffer passes the high watermark is dropped (4429), so it never stalls
 // the session.
 import { drained } from "../runtime/drain.ts";
 import type { Shell } from "../runtime/login-shell.ts";
+import { OutputBudget, type OutputRate } from "./output-budget.ts";
 import { CLOSE, type Viewer as ViewerInfo, type ViewerMode } from "./protocol.ts";
 import type { Recorder } from "./recorder.ts";
 import { ReplayBuffer } from "./replay.ts";
@@ -25,6 +28,8 @@ export interface SessionLimits {
   lowWatermark: number;
   /** The least time between two marks of the lab as used, ms. */
   touchEveryMs: number;
+  /** How fast output may flow; null: as fast as the viewers take it. */
+  outputRate: OutputRate | null;
 }
 
 export interface SessionHooks {
@@ -53,6 +58,9 @@ export class TerminalSession {
   private readonly hooks: SessionHooks;
   private readonly replay: ReplayBuffer;
   private readonly viewers = new Set<Viewer>();
+  private readonly budget: OutputBudget | null;
+  /** Set while the shell is held for having spent its output budget. */
+  private budgetTimer: NodeJS.Timeout | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
   private lastTouch = 0;
   private ending: Promise<void> | null = null;
@@ -70,6 +78,7 @@ export class TerminalSession {
     this.limits = limits;
     this.hooks = hooks;
     this.replay = new ReplayBuffer(limits.replayBytes);
+    this.budget = limits.outputRate ? new OutputBudget(limits.outputRate) : null;
     shell.stream.on("data", (chunk: Buffer) => this.output(chunk));
     // Held until a first viewer joins.
     shell.stream.pause();
@@ -206,6 +215,7 @@ export class TerminalSession {
     dismiss: (viewer: Viewer) => Promise<void> | void,
   ): Promise<void> {
     this.disarmGrace();
+    if (this.budgetTimer) clearTimeout(this.budgetTimer);
     const viewers = [...this.viewers];
     this.viewers.clear();
     this.hooks.gone();
@@ -229,17 +239,25 @@ export class TerminalSession {
         this.drop(viewer);
       }
     }
+    const hold = this.budget?.spend(chunk.length) ?? 0;
+    if (hold > 0 && !this.budgetTimer && this.live) {
+      this.budgetTimer = setTimeout(() => {
+        this.budgetTimer = null;
+        this.flow();
+      }, hold);
+    }
     this.flow();
   }
 
   /**
    * Pauses the shell while nobody looks (its output is not read, so its writes block in the node
-   * rather than run on into the recording) or while an owner's viewer is behind; resumes once a
-   * viewer is back and every owner's viewer has caught up.
+   * rather than run on into the recording), while its output budget is spent, or while an owner's
+   * viewer is behind; resumes once a viewer is back, the budget allows more and every owner's
+   * viewer has caught up.
    */
   private flow(): void {
     const stream = this.shell.stream;
-    if (this.viewers.size === 0) {
+    if (this.viewers.size === 0 || this.budgetTimer) {
       stream.pause();
       return;
     }

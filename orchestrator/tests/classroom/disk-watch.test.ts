@@ -50,7 +50,7 @@ describe("the writable layers' watch", () => {
     written("sl_two_a", 5 * MIB);
     await watch(100 * MIB).run();
     expect(events).toEqual([
-      `told a running ${diskLimitReason(100 * MIB)}`,
+      `told a running ${diskLimitReason(101 * MIB, 100 * MIB)}`,
       `audit one a ${101 * MIB} ${100 * MIB}`,
     ]);
     expect(engine.container("sl_one_a").state).toBe("exited");
@@ -71,10 +71,14 @@ describe("the writable layers' watch", () => {
     expect(engine.container("sl_one_a").state).toBe("running");
   });
 
-  it("says why in words, with the limit", () => {
-    expect(diskLimitReason(2 * 1024 * MIB)).toBe(
-      "this node wrote more than its limit of 2048 MiB to its disk and was stopped; delete files after resuming it, or ask for a reset",
+  it("says why in words, with what was written and the limit", () => {
+    expect(diskLimitReason(2355 * MIB, 2 * 1024 * MIB)).toBe(
+      "this node wrote 2.3 GiB to its disk, over its limit of 2 GiB, and was stopped; its files are kept: resume the lab to start it again, then delete files (or ask for a reset)",
     );
+    expect(diskLimitReason(301 * MIB + 12345, 100 * MIB)).toMatch(
+      /^this node wrote 301 MiB to its disk, over its limit of 100 MiB,/,
+    );
+    expect(diskLimitReason(1023.6 * MIB, 1000 * MIB)).toMatch(/wrote 1024 MiB .* of 1000 MiB,/);
   });
 });
 

@@ -12,6 +12,23 @@ describe("terminalsFromEnv", () => {
     expect(terminalsFromEnv({ SOCKETLAB_RECORDING_DAYS: "0" })).toEqual({ recordingDays: 0 });
   });
 
+  it("reads the output rate: a size a second, a burst of half of it, 0 for no bound", () => {
+    expect(terminalsFromEnv({ SOCKETLAB_TERMINAL_OUTPUT_RATE: " 2m " })).toEqual({
+      outputRate: { bytesPerSecond: 2 * 1024 * 1024, burstBytes: 1024 * 1024 },
+    });
+    expect(terminalsFromEnv({ SOCKETLAB_TERMINAL_OUTPUT_RATE: "1" })).toEqual({
+      outputRate: { bytesPerSecond: 1, burstBytes: 1 },
+    });
+    expect(terminalsFromEnv({ SOCKETLAB_TERMINAL_OUTPUT_RATE: "0" })).toEqual({
+      outputRate: null,
+    });
+    for (const rate of ["fast", "-1k", "1k/s"]) {
+      expect(() => terminalsFromEnv({ SOCKETLAB_TERMINAL_OUTPUT_RATE: rate })).toThrow(
+        "SOCKETLAB_TERMINAL_OUTPUT_RATE must be a size a second such as 512k or 2m (0: no bound)",
+      );
+    }
+  });
+
   it("names the variable that is wrong", () => {
     expect(() => terminalsFromEnv({ SOCKETLAB_TERMINAL_GRACE: "soon" })).toThrow(
       /SOCKETLAB_TERMINAL_GRACE/,

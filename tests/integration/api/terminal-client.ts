@@ -174,6 +174,24 @@ export async function running(
   return Number(result.stdout.trim());
 }
 
+/**
+ * What the node's process whose command line is exactly `command` has written so far (-1 while
+ * there is none): it stops growing only while nobody reads its terminal.
+ */
+export async function written(
+  engine: Engine,
+  lab: string,
+  node: string,
+  command: string,
+): Promise<number> {
+  const container = await nodeContainer(engine, lab, node);
+  const script = `for f in /proc/[0-9]*/cmdline; do if [ "$(tr '\\0' ' ' < $f 2>/dev/null)" = '${command} ' ]; then grep wchar $(dirname $f)/io; fi; done`;
+  // As the shell's user: root without CAP_SYS_PTRACE may not read another user's io.
+  const out = (await execCapture(engine, container, ["sh", "-c", script], { user: "student" }))
+    .stdout;
+  return Number(/wchar: (\d+)/.exec(out)?.[1] ?? -1);
+}
+
 /** Whether the process `pid` exists in the node. */
 export async function alive(
   engine: Engine,

@@ -13,12 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../orchestrator/src/api/app.ts";
 import { ensureInstructor } from "../../../orchestrator/src/classroom/bootstrap.ts";
 import { nodeContainer } from "../../../orchestrator/src/labs/lifecycle.ts";
-import { execCapture } from "../../../orchestrator/src/runtime/exec.ts";
 import { CLOSE } from "../../../orchestrator/src/terminals/protocol.ts";
 import { bearer } from "../../support/api.ts";
 import { docker } from "../engine.ts";
 import { type ApiHarness, apiHarness, cleanUp, createLab } from "./app.ts";
-import { eventually, hello, running as runningIn, Terminal } from "./terminal-client.ts";
+import { eventually, hello, running as runningIn, Terminal, written } from "./terminal-client.ts";
 
 let h: ApiHarness;
 let base = "";
@@ -113,21 +112,10 @@ describe("a node's terminal", () => {
     const terminal = await openTerminal(lab, "alpha", tokens.a as string);
     terminal.socket.pause();
     terminal.type("yes flood\r");
-    const container = await nodeContainer(h.engine, lab, "alpha");
-    // What `yes` has written so far (-1 while it has not started): it stops growing only when
-    // nobody reads the terminal, i.e. when the service has paused the exec's stream.
-    const written = async () => {
-      const script =
-        "for f in /proc/[0-9]*/cmdline; do if [ \"$(tr '\\0' ' ' < $f 2>/dev/null)\" = 'yes flood ' ]; then grep wchar $(dirname $f)/io; fi; done";
-      // As the shell's user: root without CAP_SYS_PTRACE may not read another user's io.
-      const out = (
-        await execCapture(h.engine, container, ["sh", "-c", script], { user: "student" })
-      ).stdout;
-      return Number(/wchar: (\d+)/.exec(out)?.[1] ?? -1);
-    };
+    // What `yes` has written stops growing only when the service has paused the exec's stream.
     let previous = -1;
     const stalled = await eventually(async () => {
-      const now = await written();
+      const now = await written(h.engine, lab, "alpha", "yes flood");
       const same = now > 0 && now === previous;
       previous = now;
       await new Promise((resolve) => setTimeout(resolve, 200));

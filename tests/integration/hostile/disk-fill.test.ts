@@ -1,10 +1,11 @@
 // A student fills Docker's data root from their node (`fallocate`: overlay2 here has no quotas, so
 // nothing stops the write itself): at the service's next sweep the node is over its limit, its
 // terminal says why, it is stopped (and stays stopped: its restart policy does not bring it back),
-// and the audit log says so. Their other node and another student's lab go on.
+// and the audit log says so, as does the lab's status that the student's page shows, also after
+// the service restarts. Their other node and another student's lab go on.
 import { expect, it } from "vitest";
 import { labInventory } from "../../../orchestrator/src/runtime/inventory.ts";
-import { answers, echoes, hostileSuite, sleep, terminal } from "./harness.ts";
+import { answers, as, echoes, hostileSuite, restartService, sleep, terminal } from "./harness.ts";
 
 const LIMIT = "100m";
 
@@ -18,10 +19,7 @@ it("stops a node that writes past its disk limit, says so, and touches nothing e
   await shell.see("FILLED-42", 30_000);
 
   // The sweep runs every 30 s.
-  await shell.see(
-    "[socketlab] this node wrote more than its limit of 100 MiB to its disk and was stopped",
-    120_000,
-  );
+  await shell.see("to its disk, over its limit of 100 MiB, and was stopped", 120_000);
   const state = async (node: string) =>
     (await labInventory(h.engine, attacker.lab)).containers.find((c) => c.name === node)?.state;
   for (let i = 0; i < 100 && (await state("alpha")) === "running"; i++) await sleep(100);
@@ -43,6 +41,29 @@ it("stops a node that writes past its disk limit, says so, and touches nothing e
       },
     }),
   ]);
+
+  // The student's page says why, from the lab's status, also once the service has restarted.
+  const reasons = async () => {
+    const response = await as(h, attacker.token, "GET", `/api/labs/${attacker.lab}`);
+    expect(response.status).toBe(200);
+    const status = (await response.json()) as { nodes: { name: string; stopReason: unknown }[] };
+    return Object.fromEntries(status.nodes.map((n) => [n.name, n.stopReason]));
+  };
+  const shown = await reasons();
+  expect(shown).toEqual({
+    alpha: {
+      cause: "disk-limit",
+      bytes: (stopped[0] as { detail: { bytes: number } }).detail.bytes,
+      limitBytes: 100 * 1024 * 1024,
+      at: expect.any(String),
+      message: expect.stringMatching(
+        /^this node wrote \d+ MiB to its disk, over its limit of 100 MiB, and was stopped; its files are kept/,
+      ),
+    },
+    beta: null,
+  });
+  await restartService(h);
+  expect(await reasons()).toEqual(shown);
 
   // Not started again by the engine (its restart policy), and nothing else hurt.
   await sleep(3_000);

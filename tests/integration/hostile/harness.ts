@@ -47,6 +47,9 @@ export interface Hostile {
   students: Student[];
   /** The service's data folder (its recordings are under `recordings/`). */
   dataDir: string;
+  libraryDir: string;
+  /** The service's settings. */
+  env: Record<string, string>;
   dirs: string[];
 }
 
@@ -70,6 +73,8 @@ export async function hostileService(
     ws: `ws://127.0.0.1:${port}`,
     students: [],
     dataDir,
+    libraryDir,
+    env,
     dirs: [dataDir, libraryDir],
   };
   try {
@@ -100,6 +105,19 @@ export async function stopHostile(h: Hostile): Promise<void> {
   await h.service.stop();
   await Promise.all(h.students.map((s) => downLab(h.engine, s.lab)));
   await Promise.all(h.dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** Stops the service and starts it again on the same port, data, library and settings. */
+export async function restartService(h: Hostile): Promise<void> {
+  await h.service.stop();
+  h.service = new Service({
+    port: Number(new URL(h.service.url).port),
+    dataDir: h.dataDir,
+    libraryDir: h.libraryDir,
+    env: h.env,
+    token: h.service.token,
+  });
+  await h.service.ready();
 }
 
 /** A request with a student's own token. */

@@ -5,7 +5,7 @@ import { JobRunner } from "../../classroom/bulk.ts";
 import { DiskWatch } from "../../classroom/disk-watch.ts";
 import { Gradebook } from "../../classroom/gradebook.ts";
 import { HostGuardWatch } from "../../classroom/host-guard-watch.ts";
-import { LabService } from "../../classroom/labs.ts";
+import { LabService, SERVICE_ACTOR } from "../../classroom/labs.ts";
 import { Library } from "../../classroom/library.ts";
 import { Sweeper } from "../../classroom/sweeper.ts";
 import { DEFAULT_LIFETIME, DEFAULT_QUOTAS, type Lifetime, type Quotas } from "../../config.ts";
@@ -18,6 +18,7 @@ import type { EngineSpec } from "../../engines/spec.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import type { PhaseSpan } from "../../runtime/phase-clock.ts";
 import { audit } from "../../store/audit.ts";
+import { recordNodeStop } from "../../store/node-stops.ts";
 import { userByLogin } from "../../store/users.ts";
 
 declare module "fastify" {
@@ -79,12 +80,21 @@ export default fp(async (app: FastifyInstance, options: ServicesOptions) => {
   const diskWatch = new DiskWatch(
     engines,
     options.nodeDiskBytes,
-    (layer, limitBytes) =>
-      audit(app.db, "@service", "node.disk-limit", layer.lab, {
+    (layer, limitBytes) => {
+      audit(app.db, SERVICE_ACTOR, "node.disk-limit", layer.lab, {
         node: layer.node,
         bytes: layer.bytes,
         limit: limitBytes,
-      }),
+      });
+      recordNodeStop(app.db, {
+        lab: layer.lab,
+        node: layer.node,
+        cause: "disk-limit",
+        bytes: layer.bytes,
+        limitBytes,
+        at: labs.now(),
+      });
+    },
     app.log,
   );
   sweeper.addChore(diskWatch);

@@ -1,4 +1,5 @@
-// Labs: the same shapes as `socketlab status --json` and `socketlab ls --json` (README).
+// Labs: the shapes of `socketlab status --json` and `socketlab ls --json` (README), with what only
+// the service knows added: the lab's times, and why it stopped a node.
 import { z } from "zod";
 import { authErrors, errorSchema } from "./common.ts";
 
@@ -39,6 +40,20 @@ export const labStatusSchema = z.object({
         .boolean()
         .describe(
           "its image was rebuilt since its container was made; a reset of the whole lab renews it",
+        ),
+      stopReason: z
+        .object({
+          cause: z
+            .enum(["disk-limit"])
+            .describe("disk-limit: it wrote more than SOCKETLAB_NODE_DISK"),
+          bytes: z.number().int().describe("what it had written to its disk"),
+          limitBytes: z.number().int(),
+          at: z.string().describe("when it was stopped"),
+          message: z.string().describe("why, in the words its terminals were told"),
+        })
+        .nullable()
+        .describe(
+          "why the service stopped this node on its own, while it stays stopped; null: it did not",
         ),
     }),
   ),
