@@ -34,8 +34,7 @@ beforeEach(async () => {
   calls = [];
   engine.onExec = (container, spec) => {
     if (container.spec.name === GUARD_CONTAINER) calls.push("guard");
-    else if (spec.command.at(-1) === OPEN_GATE_SCRIPT)
-      calls.push(`gate ${container.spec.name}`);
+    else if (spec.command.at(-1) === OPEN_GATE_SCRIPT) calls.push(`gate ${container.spec.name}`);
     return { exitCode: 0 };
   };
 });
