@@ -32,11 +32,12 @@ const CHROMIUM_POLICY_DIR = `${CHROMIUM_DIR}/policies/managed`;
 // Both need only sh, curl and openssl, as every socketlab image has.
 const CURL = "curl -sS --retry 10 --retry-connrefused --retry-delay 1 --max-time 10";
 // The CA node is ready as soon as its key is made and its service launched; the nodes that
-// start with it wait for the service here (a minute at most), so that the CA's start-up
-// overlaps theirs instead of coming before it.
-const ROOT_WAIT_TRIES = 300;
-// Between two tries: a lab's nodes all wait at once, and a try is a process each.
-const ROOT_WAIT_SECONDS = 0.2;
+// start with it wait for the service in their own start commands (a minute at most), so that
+// the CA's start-up overlaps theirs instead of coming before it. curl retries by itself, a
+// second apart (it takes whole seconds): a try is no new process, where a shell loop of curls
+// five times a second cost each waiting node a sixth of a core, a whole lab at once more than
+// a 2-core machine has.
+const ROOT_WAIT_SECONDS = 60;
 
 /** A name a certificate can be issued for: a DNS name (`web`, `www.example.com`). */
 export const dnsName = z
@@ -189,19 +190,12 @@ export function certificateRequest(names: readonly string[], address: string): C
 }
 
 /**
- * `fetch_root CA FILE`: the CA's root into FILE, waiting (ROOT_WAIT_SECONDS apart, a minute at
- * most) for the CA node, which starts at the same moment as this one; the last try's error shows.
+ * `fetch_root CA FILE`: the CA's root into FILE, waiting (ROOT_WAIT_SECONDS at most) for the CA
+ * node, which starts at the same moment as this one; the last try's error shows.
  */
 const FETCH_ROOT_FUNCTION = `fetch_root() {
-  tries=0
-  until curl -fs --connect-timeout 2 --max-time 10 -o "$2" "http://$1:${CA_PORT}/root.pem"; do
-    tries=$((tries + 1))
-    if [ "$tries" -ge ${ROOT_WAIT_TRIES} ]; then
-      curl -fsS --connect-timeout 2 --max-time 10 -o "$2" "http://$1:${CA_PORT}/root.pem"
-      return
-    fi
-    sleep ${ROOT_WAIT_SECONDS}
-  done
+  curl -fsS --connect-timeout 2 --max-time 10 --retry ${ROOT_WAIT_SECONDS} --retry-all-errors \\
+    --retry-delay 1 --retry-max-time ${ROOT_WAIT_SECONDS} -o "$2" "http://$1:${CA_PORT}/root.pem"
 }`;
 
 function trustScript(): FileDef {

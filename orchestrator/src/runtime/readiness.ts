@@ -1,8 +1,9 @@
 // Waits until a started node is ready: its start commands have all returned and its ready check,
 // if the topology gives one, has passed (the node's own start script runs the check and then
 // writes the started marker, see plan/container.ts). One exec per node waits for the marker
-// inside the node, so readiness costs the engine O(1) calls per node however long it takes.
-import { GATE_OPEN, READY_LOG, STARTED_MARKER } from "../plan/container.ts";
+// inside the node, blocked on a FIFO, so readiness costs the engine O(1) calls per node and the
+// node no CPU, however long it takes.
+import { OPEN_GATE_SCRIPT, READY_LOG, waitReadyScript } from "../plan/container.ts";
 import type { NodePlan } from "../plan/types.ts";
 import { DEFAULT_READY_TIMEOUT_SECONDS } from "../topology/model.ts";
 import { containerLogsTail } from "./containers.ts";
@@ -11,14 +12,12 @@ import { execCapture } from "./exec.ts";
 
 export class NotReadyError extends Error {}
 
-// How often the waiting exec looks for the marker: a file test in the node, no engine call.
-const MARKER_POLL_SECONDS = 0.05;
 // What of the ready check's last output a "not ready" message shows.
 const READY_LOG_BYTES = 2000;
 
 /** Lets a started node run (its host rules are in place): see GATE_DIR. */
 export async function openGate(engine: Engine, id: string): Promise<void> {
-  const result = await execCapture(engine, id, ["touch", GATE_OPEN]);
+  const result = await execCapture(engine, id, ["/bin/sh", "-c", OPEN_GATE_SCRIPT]);
   if (result.exitCode !== 0) throw new Error(`could not open the node's gate: ${result.stderr}`);
 }
 
@@ -35,10 +34,9 @@ export async function waitReady(engine: Engine, id: string, node: NodePlan): Pro
   // Start commands alone get the same time as a topology's ready check would by default.
   const timeoutSeconds = node.ready?.timeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS;
   const startedAt = (await engine.containers.inspect(id)).State.StartedAt;
-  // The loop bounds itself too (at twice the deadline, as a loaded node's pauses run long), so
+  // The wait bounds itself too (at twice the deadline, as a loaded node's pauses run long), so
   // that a wait the service gave up on does not stay behind in the node.
-  const tries = Math.ceil((2 * timeoutSeconds) / MARKER_POLL_SECONDS);
-  const wait = `touch ${GATE_OPEN}; i=0; while [ ! -e ${STARTED_MARKER} ]; do i=$((i + 1)); [ "$i" -le ${tries} ] || exit 1; sleep ${MARKER_POLL_SECONDS}; done`;
+  const wait = waitReadyScript(2 * timeoutSeconds);
   // A timeout, or a node that stopped under the exec, rejects: both are looked at below.
   const waited = await execCapture(engine, id, ["/bin/sh", "-c", wait], {
     timeoutMs: timeoutSeconds * 1000,

@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { HostGuardWatch } from "../../src/classroom/host-guard-watch.ts";
 import { SingleEngine } from "../../src/engines/single.ts";
-import { GATE_OPEN } from "../../src/plan/container.ts";
+import { OPEN_GATE_SCRIPT } from "../../src/plan/container.ts";
 import { converge } from "../../src/runtime/converge.ts";
 import { GUARD_CONTAINER, GUARD_IMAGE } from "../../src/runtime/host-guard.ts";
 import { MemoryEngine } from "../support/memory-engine.ts";
@@ -34,8 +34,7 @@ beforeEach(async () => {
   calls = [];
   engine.onExec = (container, spec) => {
     if (container.spec.name === GUARD_CONTAINER) calls.push("guard");
-    else if (spec.command.join(" ") === `touch ${GATE_OPEN}`)
-      calls.push(`gate ${container.spec.name}`);
+    else if (spec.command.at(-1) === OPEN_GATE_SCRIPT) calls.push(`gate ${container.spec.name}`);
     return { exitCode: 0 };
   };
 });

@@ -1,6 +1,6 @@
 // The start script a node's container runs, run here under a real sh with its paths moved into a
 // temporary folder: start commands in order, the ready check until it passes, then the marker.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,9 +8,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   GATE_DIR,
   GATE_OPEN,
+  OPEN_GATE_SCRIPT,
   READY_LOG,
   STARTED_MARKER,
   startCommand,
+  waitReadyScript,
 } from "../../src/plan/container.ts";
 
 const dirs: string[] = [];
@@ -87,12 +89,90 @@ describe("the start script", () => {
     writeFileSync(join(dir, "socketlab-gate", "open"), "");
     // Still trying after a second: killed by the timeout, never started.
     spawnSync("/bin/sh", ["-c", local], { timeout: 1000 });
-    expect(existsSync(join(dir, "socketlab-started"))).toBe(false);
+    expect(existsSync(join(dir, STARTED_MARKER.replace("/run/", "")))).toBe(false);
     expect(readFileSync(join(dir, "socketlab-ready.log"), "utf8")).toBe("not yet\n");
   });
 
   it("is valid sh for a check spanning lines", () => {
     const [, , script] = startCommand(["true"], "true &&\n  true");
     expect(() => execFileSync("/bin/sh", ["-n", "-c", script as string])).not.toThrow();
+  });
+});
+
+/** A folder standing in for /run/, with the gate folder in it (shut). */
+function runFolder() {
+  const dir = mkdtempSync(join(tmpdir(), "socketlab-gate-"));
+  dirs.push(dir);
+  mkdirSync(join(dir, GATE_DIR.replace("/run/", "")));
+  return { dir, local: (script: string) => script.replaceAll("/run/", `${dir}/`) };
+}
+
+/** Runs a script under sh in the background; resolves with its exit status. */
+function background(script: string): { exited: Promise<number | null>; kill: () => void } {
+  const child = spawn("/bin/sh", ["-c", script], { stdio: "ignore" });
+  return {
+    exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))),
+    kill: () => child.kill("SIGKILL"),
+  };
+}
+
+describe("the gate and readiness waits, blocked on FIFOs", () => {
+  it("a start script waiting at its gate runs its commands once the gate is opened", async () => {
+    const { dir, local } = runFolder();
+    const script = local(startCommand(["echo ran >$RUN/order"], null)[2] as string)
+      .replaceAll("$RUN", dir)
+      .replace("exec sleep infinity", "exit 0");
+    const node = background(script);
+    // Shut: nothing runs (the script is blocked on its FIFO until the gate opens).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(join(dir, "order"))).toBe(false);
+    execFileSync("/bin/sh", ["-c", local(OPEN_GATE_SCRIPT)]);
+    expect(await node.exited).toBe(0);
+    expect(readFileSync(join(dir, "order"), "utf8")).toBe("ran\n");
+  });
+
+  it("the readiness wait opens the gate and ends once the start script writes the marker", async () => {
+    const { dir, local } = runFolder();
+    const node = background(
+      local(startCommand(["true"], "[ -e $RUN/pass ]")[2] as string)
+        .replaceAll("$RUN", dir)
+        .replace("exec sleep infinity", "exit 0"),
+    );
+    const waiting = background(local(waitReadyScript(60)));
+    // The check fails until `pass` exists: the wait goes on meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(join(dir, GATE_OPEN.replace("/run/", "")))).toBe(true);
+    writeFileSync(join(dir, "pass"), "");
+    expect(await node.exited).toBe(0);
+    expect(await waiting.exited).toBe(0);
+  });
+
+  it("the readiness wait ends at once when the node is already ready", () => {
+    const { dir, local } = runFolder();
+    writeFileSync(join(dir, STARTED_MARKER.replace("/run/", "")), "");
+    const result = spawnSync("/bin/sh", ["-c", local(waitReadyScript(60))], { timeout: 10_000 });
+    expect(result.status).toBe(0);
+  });
+
+  it("the readiness wait gives up (exit 1) at its bound when the node never gets ready", () => {
+    const { local } = runFolder();
+    const result = spawnSync("/bin/sh", ["-c", local(waitReadyScript(1))], { timeout: 10_000 });
+    expect(result.status).toBe(1);
+  });
+
+  it("the readiness wait stops its bound once the node is ready: no sleep stays behind", async () => {
+    const { dir, local } = runFolder();
+    writeFileSync(join(dir, STARTED_MARKER.replace("/run/", "")), "");
+    // A bound no other process on this machine is likely to sleep for.
+    const bound = 86_399;
+    const result = spawnSync("/bin/sh", ["-c", local(waitReadyScript(bound))], { timeout: 10_000 });
+    expect(result.status).toBe(0);
+    const sleeping = () =>
+      spawnSync("pgrep", ["-f", `^sleep ${bound}$`], { encoding: "utf8" }).stdout.trim();
+    // A killed process may take a moment to go.
+    for (let i = 0; i < 50 && sleeping() !== ""; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(sleeping()).toBe("");
   });
 });

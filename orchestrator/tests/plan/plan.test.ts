@@ -89,8 +89,10 @@ describe("planLab", () => {
             "/bin/sh",
             "-c",
             [
-              "until [ -e /run/socketlab-gate/open ]; do sleep 0.1; done",
-              "rm -f /run/socketlab-started /run/socketlab-ready.log",
+              "if mkfifo /run/socketlab-gate/wake 2>/dev/null; then exec 9<>/run/socketlab-gate/wake; else exec 9</dev/null; fi",
+              "until [ -e /run/socketlab-gate/open ]; do read -r _ <&9 || sleep 0.1; done",
+              "exec 9<&-",
+              "rm -f /run/socketlab-ready.log",
               "set -e",
               "ip route add 10.0.0.0/8 via 172.16.0.1",
               "dnsmasq",
@@ -99,7 +101,8 @@ describe("planLab", () => {
               "  tries=$((tries + 1))",
               '  if [ "$tries" -lt 20 ]; then sleep 0.05; else sleep 0.25; fi',
               "done",
-              "touch /run/socketlab-started",
+              "touch /run/socketlab-gate/started",
+              "{ [ ! -p /run/socketlab-gate/ready ] || echo 1<>/run/socketlab-gate/ready; }",
               "exec sleep infinity",
             ].join("\n"),
           ],
@@ -126,7 +129,7 @@ describe("planLab", () => {
           command: [
             "/bin/sh",
             "-c",
-            "until [ -e /run/socketlab-gate/open ]; do sleep 0.1; done\nrm -f /run/socketlab-started /run/socketlab-ready.log\nset -e\ntouch /run/socketlab-started\nexec sleep infinity",
+            "if mkfifo /run/socketlab-gate/wake 2>/dev/null; then exec 9<>/run/socketlab-gate/wake; else exec 9</dev/null; fi\nuntil [ -e /run/socketlab-gate/open ]; do read -r _ <&9 || sleep 0.1; done\nexec 9<&-\nrm -f /run/socketlab-ready.log\nset -e\ntouch /run/socketlab-gate/started\n{ [ ! -p /run/socketlab-gate/ready ] || echo 1<>/run/socketlab-gate/ready; }\nexec sleep infinity",
           ],
           capabilities: [],
           sysctls: {},
@@ -332,7 +335,7 @@ describe("hashes", () => {
   it("are the same across runs (pinned values)", () => {
     const lab = plan(base);
     expect(lab.networks.map((n) => n.hash)).toEqual(["5376702becf58477", "404666b955a14f4c"]);
-    expect(lab.nodes.map((n) => n.hash)).toEqual(["ae9f9c58ed205c44", "df51341724d2d02d"]);
+    expect(lab.nodes.map((n) => n.hash)).toEqual(["64dc7b799270398b", "15e0141f496d1b32"]);
   });
 
   it("ignore the order in which maps were written", () => {
