@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRelay } from "../../src/agent/relay.ts";
+import { createRelay, RELAY_TIMEOUTS } from "../../src/agent/relay.ts";
 import { loopbackCertificate } from "../support/test-ca.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sl-relay-"));
@@ -145,6 +145,17 @@ describe("the agent's relay", () => {
     expect(answer).toBe(502);
     down.closeAllConnections();
     await new Promise((resolve) => down.close(resolve));
+  });
+
+  it("puts no time limit on a relayed body but one on a request's headers", () => {
+    // Node's defaults would cut an image upload at 300 s and wait 60 s for trickled headers.
+    expect(relay.requestTimeout).toBe(0);
+    expect(relay.headersTimeout).toBe(RELAY_TIMEOUTS.headersTimeout);
+    expect(relay.headersTimeout).toBeGreaterThan(0);
+    expect(relay.headersTimeout).toBeLessThan(60_000);
+    expect(relay.keepAliveTimeout).toBe(RELAY_TIMEOUTS.keepAliveTimeout);
+    // An idle upgraded stream (a terminal nobody types in) is never closed for its silence.
+    expect(relay.timeout).toBe(0);
   });
 
   it("closes a connection past its bound, and takes one again once one ends", async () => {
