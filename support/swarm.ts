@@ -14,6 +14,8 @@ const NETNS = "sl-test-swarmnet";
 const PREFIX = "10.213.0";
 /** This process's address on the swarm's network. */
 const HOST_ADDRESS = `${PREFIX}.1`;
+/** The address each engine gets on the swarm's network, in the order engines are made. */
+export const NODE_ADDRESSES = Array.from({ length: 16 }, (_, i) => `${PREFIX}.${10 + i}`);
 /** Not "sl…": the host guard drops what arrives on such links (lab bridges). */
 const LINK_PREFIX = "tswarm-";
 
@@ -37,7 +39,7 @@ export async function startSwarm(names: string[], images: string[]): Promise<Tes
   /** Every engine made, in the order they were made: all of them go when the swarm does. */
   const made: ExtraEngine[] = [];
   const addresses = new Map<ExtraEngine, string>();
-  let next = 10;
+  let next = 0;
   // What a run that was interrupted left behind goes first.
   await removeNetwork();
   await run("ip", ["netns", "add", NETNS]);
@@ -51,7 +53,9 @@ export async function startSwarm(names: string[], images: string[]): Promise<Tes
     made.push(engine);
     await engine.destroy();
     await engine.ensureNetns();
-    const address = `${PREFIX}.${next++}`;
+    const address = NODE_ADDRESSES[next++];
+    if (address === undefined)
+      throw new Error(`a test swarm has ${NODE_ADDRESSES.length} engines at most`);
     await link(`${LINK_PREFIX}${name}`.slice(0, 13), engine.netns, address);
     engine.tcpAddress = address;
     addresses.set(engine, address);

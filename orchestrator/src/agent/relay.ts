@@ -14,9 +14,34 @@ export type RelaySettings = Pick<
   "socket" | "cert" | "key" | "secret" | "maxConnections"
 >;
 
+/**
+ * The server's timeouts. A relayed body has none: an image copied to the node over a slow link
+ * streams for as long as it takes (Node's default would cut any request at 300 s). A request's
+ * headers must arrive within headersTimeout, so that a caller trickling them (slowloris) does
+ * not hold one of the bounded connections; a connection idle between requests is closed after
+ * keepAliveTimeout.
+ */
+export const RELAY_TIMEOUTS = {
+  requestTimeout: 0,
+  headersTimeout: 20_000,
+  keepAliveTimeout: 5_000,
+} as const;
+
+/**
+ * A request's head may be as large as the engine itself takes (Go's default, 1 MiB): Node's
+ * 16 KiB refused a lab's requests that the engine serves (431).
+ */
+export const RELAY_MAX_HEADER_BYTES = 1024 * 1024;
+
 /** The agent's HTTPS server, not yet listening. */
 export function createRelay(settings: RelaySettings): Server {
-  const server = createServer({ cert: settings.cert, key: settings.key }, (req, res) => {
+  const options = {
+    cert: settings.cert,
+    key: settings.key,
+    maxHeaderSize: RELAY_MAX_HEADER_BYTES,
+    ...RELAY_TIMEOUTS,
+  };
+  const server = createServer(options, (req, res) => {
     if (!carriesSecret(req.headers.authorization, settings.secret)) {
       req.resume();
       res.writeHead(401, { "content-type": "text/plain", connection: "close" });

@@ -11,11 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRelay } from "../../src/agent/relay.ts";
-import { loopbackCertificate } from "../support/test-ca.ts";
+import { createRelay, RELAY_TIMEOUTS } from "../../src/agent/relay.ts";
+import { agentPingStatus } from "../support/agent-ping.ts";
+import { testCertificate } from "../support/test-ca.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sl-relay-"));
-const { cert, key, caFile } = loopbackCertificate(dir);
+const { cert, key, caFile } = testCertificate(dir);
 const ca = readFileSync(caFile);
 const SECRET = "x".repeat(48);
 const socket = join(dir, "engine.sock");
@@ -23,7 +24,8 @@ const socket = join(dir, "engine.sock");
 let engineConnections = 0;
 let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string } | null =
   null;
-const engine = createHttpServer((req, res) => {
+// Docker's own server takes heads up to 1 MiB.
+const engine = createHttpServer({ maxHeaderSize: 1024 * 1024 }, (req, res) => {
   let body = "";
   req.on("data", (chunk) => (body += chunk));
   req.on("end", () => {
@@ -114,6 +116,13 @@ describe("the agent's relay", () => {
     expect(seen?.headers.authorization).toBeUndefined();
   });
 
+  it("passes on a request whose head is larger than Node's default 16 KiB, as the engine takes it", async () => {
+    const long = "f".repeat(64 * 1024);
+    const answer = await send({ authorization: `Bearer ${SECRET}`, "x-long": long });
+    expect(answer.status).toBe(201);
+    expect(seen?.headers["x-long"]).toBe(long);
+  });
+
   it("answers 502 when the engine's socket does not answer", async () => {
     const down = createRelay({
       socket: join(dir, "none.sock"),
@@ -124,27 +133,26 @@ describe("the agent's relay", () => {
     });
     down.listen(0, "127.0.0.1");
     await once(down, "listening");
-    const answer = await new Promise<number>((resolve, reject) => {
-      request(
-        {
-          host: "127.0.0.1",
-          port: (down.address() as AddressInfo).port,
-          path: "/_ping",
-          headers: { authorization: `Bearer ${SECRET}` },
-          ca,
-          agent: false,
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      )
-        .on("error", reject)
-        .end();
-    });
+    const answer = await agentPingStatus(
+      "127.0.0.1",
+      (down.address() as AddressInfo).port,
+      ca,
+      SECRET,
+    );
     expect(answer).toBe(502);
     down.closeAllConnections();
     await new Promise((resolve) => down.close(resolve));
+  });
+
+  it("puts no time limit on a relayed body but one on a request's headers", () => {
+    // Node's defaults would cut an image upload at 300 s and wait 60 s for trickled headers.
+    expect(relay.requestTimeout).toBe(0);
+    expect(relay.headersTimeout).toBe(RELAY_TIMEOUTS.headersTimeout);
+    expect(relay.headersTimeout).toBeGreaterThan(0);
+    expect(relay.headersTimeout).toBeLessThan(60_000);
+    expect(relay.keepAliveTimeout).toBe(RELAY_TIMEOUTS.keepAliveTimeout);
+    // An idle upgraded stream (a terminal nobody types in) is never closed for its silence.
+    expect(relay.timeout).toBe(0);
   });
 
   it("closes a connection past its bound, and takes one again once one ends", async () => {

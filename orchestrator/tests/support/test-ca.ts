@@ -1,11 +1,17 @@
-// A CA and a server certificate for 127.0.0.1 signed by it, made with openssl in `dir`, for
-// tests of TLS servers on loopback.
+// A CA and a server certificate signed by it for the given IP addresses (127.0.0.1 unless
+// told), made with openssl in `dir`, for tests of TLS servers.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** The certificate and key for 127.0.0.1, and the CA's certificate file (`dir`/ca.pem). */
-export function loopbackCertificate(dir: string): { cert: Buffer; key: Buffer; caFile: string } {
+/**
+ * The certificate and key (also `dir`/cert.pem and key.pem) for `addresses`, and the CA's
+ * certificate file (`dir`/ca.pem).
+ */
+export function testCertificate(
+  dir: string,
+  addresses: string[] = ["127.0.0.1"],
+): { cert: Buffer; key: Buffer; caFile: string } {
   const file = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "pipe" });
   const newKey = ["-newkey", "rsa:2048", "-nodes"];
@@ -26,13 +32,13 @@ export function loopbackCertificate(dir: string): { cert: Buffer; key: Buffer; c
     "req",
     ...newKey,
     "-subj",
-    "/CN=127.0.0.1",
+    `/CN=${addresses[0]}`,
     "-keyout",
     file("key.pem"),
     "-out",
     file("server.csr"),
   );
-  writeFileSync(file("ext"), "subjectAltName=IP:127.0.0.1\n");
+  writeFileSync(file("ext"), `subjectAltName=${addresses.map((a) => `IP:${a}`).join(",")}\n`);
   openssl(
     "x509",
     "-req",

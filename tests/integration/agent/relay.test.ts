@@ -13,13 +13,13 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRelay } from "../../../orchestrator/src/agent/relay.ts";
 import { dockerOptions, toEngineSpec } from "../../../orchestrator/src/engines/spec.ts";
-import { loopbackCertificate } from "../../../orchestrator/tests/support/test-ca.ts";
+import { testCertificate } from "../../../orchestrator/tests/support/test-ca.ts";
 import { docker } from "../engine.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "socketlab-agent-"));
 const secret = randomBytes(32).toString("hex");
 const containerName = `it-agent-${randomBytes(3).toString("hex")}`;
-const { cert, key, caFile } = loopbackCertificate(dir);
+const { cert, key, caFile } = testCertificate(dir);
 const relay = createRelay({
   socket: "/var/run/docker.sock",
   cert,

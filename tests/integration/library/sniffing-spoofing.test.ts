@@ -1,25 +1,25 @@
 // topologies/sniffing-spoofing: every check fails on a fresh lab and passes once the reference
-// solution (tcpdump on eve, solutions/sniffing-spoofing/*.py on mallory; never in the handout)
-// has captured alice's FTP login, pulled her password out of a pcap, and forged a notice "from"
-// the FTP server to bob.
+// solution (./sniffing-spoofing.ts: tcpdump on eve, solutions/sniffing-spoofing/*.py on mallory;
+// never in the handout) has captured alice's FTP login, pulled her password out of a pcap, and
+// forged a notice "from" the FTP server to bob.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downLab, upLab } from "../../../orchestrator/src/labs/lifecycle.ts";
 import type { Engine } from "../../../orchestrator/src/runtime/engine.ts";
-import { readLabRecord } from "../../../orchestrator/src/runtime/lab-record.ts";
 import { testEngine, uniqueLabId } from "../engine.ts";
-import { expectChecks, expectPassing, libraryTopology, shOk, solutionFile } from "./solutions.ts";
+import {
+  labPassword,
+  SNIFFING_SPOOFING_CHECKS,
+  solveSniffingSpoofing,
+} from "./sniffing-spoofing.ts";
+import { expectChecks, expectPassing, libraryTopology, shOk } from "./solutions.ts";
 
 let engine: Engine;
 const lab = uniqueLabId("it-labsb-sniff");
-const CHECKS = ["capture", "password", "spoofed"];
-const solution = (file: string) => solutionFile("sniffing-spoofing", file);
+const CHECKS = SNIFFING_SPOOFING_CHECKS;
 
 const run = (node: string, script: string) => shOk(engine, lab, node, script);
 
-/** alice's password in this lab: made at random when the lab came up. */
-async function password(): Promise<string> {
-  return (await readLabRecord(engine, lab))?.values?.password ?? "";
-}
+const password = () => labPassword(engine, lab);
 
 beforeAll(async () => {
   engine = await testEngine();
@@ -47,26 +47,7 @@ describe("the sniffing-spoofing lab", () => {
   });
 
   it("passes every check once the sniffer, the attacker and the spoof have done their work", async () => {
-    // eve, passive: tcpdump until ten FTP control packets went by (alice logs in every 3 s).
-    await run(
-      "eve",
-      "timeout 30 tcpdump -i eth0 -U -c 10 -w /root/ftp.pcap tcp port 21 2>/dev/null",
-    );
-    expect(
-      await run(
-        "mallory",
-        `cat > /root/sniff.py <<'PY'\n${await solution("sniff_password.py")}\nPY\npython3 /root/sniff.py`,
-      ),
-    ).toBe(await password());
-    await run(
-      "mallory",
-      `cat > /root/spoof.py <<'PY'\n${await solution("spoof.py")}\nPY\npython3 /root/spoof.py`,
-    );
-    await run(
-      "bob",
-      "for i in $(seq 50); do grep -q maintenance /root/notices.log && exit 0; sleep 0.1; done; exit 1",
-    );
-    await expectChecks(engine, lab, CHECKS, true);
+    await solveSniffingSpoofing(engine, lab);
   });
 
   it("fails the password check with a password that is not this lab's", async () => {
