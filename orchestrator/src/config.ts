@@ -161,6 +161,17 @@ export interface TerminalSettings {
   outputRate?: { bytesPerSecond: number; burstBytes: number } | null;
 }
 
+/**
+ * A terminal output rate of `bytesPerSecond` with a burst of half a second's output: a screenful
+ * passes at once at any useful rate.
+ */
+export function outputRateOf(bytesPerSecond: number): {
+  bytesPerSecond: number;
+  burstBytes: number;
+} {
+  return { bytesPerSecond, burstBytes: Math.max(1, Math.floor(bytesPerSecond / 2)) };
+}
+
 const RECORDING_QUOTA_ENV = {
   perUserBytes: "SOCKETLAB_RECORDINGS_PER_USER",
   totalBytes: "SOCKETLAB_RECORDINGS_TOTAL",
@@ -205,11 +216,7 @@ export function terminalsFromEnv(env = process.env): TerminalSettings {
         "SOCKETLAB_TERMINAL_OUTPUT_RATE must be a size a second such as 512k or 2m (0: no bound)",
       );
     }
-    // A burst of half a second's output: a screenful passes at once at any useful rate.
-    options.outputRate =
-      bytes === 0
-        ? null
-        : { bytesPerSecond: bytes, burstBytes: Math.max(1, Math.floor(bytes / 2)) };
+    options.outputRate = bytes === 0 ? null : outputRateOf(bytes);
   }
   for (const [key, name] of Object.entries(RECORDING_QUOTA_ENV) as [
     keyof typeof RECORDING_QUOTA_ENV,

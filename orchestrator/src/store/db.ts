@@ -1,8 +1,7 @@
 // The service's embedded database: users, classes, tokens, settings, audit records, bulk jobs, labs'
 // expiry and last activity, why the service stopped a node, terminal recordings' metadata, and
-// with a pool of engines the
-// engines added through the API, drain marks and each lab's engine (store/engines.ts creates
-// those tables). Lab state is never stored here; it lives on the engines.
+// with a pool of engines the engines added through the API, drain marks and each lab's engine
+// (store/engines.ts creates those tables). Lab state is never stored here; it lives on the engines.
 // node:sqlite (built into Node 24) needs no native build, where better-sqlite3 would have to be
 // compiled against headers this machine lacks.
 import { mkdirSync } from "node:fs";

@@ -3,6 +3,7 @@
 // (the node's pty, the engine, the service's recording and socket, the browser) copying as fast
 // as the cores allow, at the other students' expense. A burst (a screenful, a long `ls`) passes
 // at once; a human reads far below the rate.
+import { outputRateOf } from "../config.ts";
 
 export interface OutputRate {
   /** Bytes a second a session's output flows at, sustained. */
@@ -11,10 +12,7 @@ export interface OutputRate {
   burstBytes: number;
 }
 
-export const DEFAULT_OUTPUT_RATE: OutputRate = {
-  bytesPerSecond: 512 * 1024,
-  burstBytes: 256 * 1024,
-};
+export const DEFAULT_OUTPUT_RATE: OutputRate = outputRateOf(512 * 1024);
 
 export class OutputBudget {
   private readonly rate: OutputRate;
